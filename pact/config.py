@@ -1,0 +1,91 @@
+"""Where pact keeps its files, and the few settings that are not in the database.
+
+Nothing sensitive lives here: the settings file holds only the language and
+similar preferences. Folders are created with owner-only permissions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "pact"
+DB_FILENAME = "pact.db"
+LANGUAGES = ("nl", "en")
+DEFAULT_LANGUAGE = "nl"
+
+
+def _private_dir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path, 0o700)
+    return path
+
+
+def data_dir() -> Path:
+    return _private_dir(Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)))
+
+
+def config_dir() -> Path:
+    return _private_dir(Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)))
+
+
+def log_dir() -> Path:
+    return _private_dir(Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)))
+
+
+def cache_dir() -> Path:
+    return _private_dir(Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)))
+
+
+def default_db_path() -> Path:
+    return data_dir() / DB_FILENAME
+
+
+def resources_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "resources"
+
+
+@dataclass
+class Settings:
+    language: str = DEFAULT_LANGUAGE
+
+    @classmethod
+    def path(cls) -> Path:
+        return config_dir() / "settings.json"
+
+    @classmethod
+    def load(cls) -> Settings:
+        try:
+            raw = json.loads(cls.path().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        language = raw.get("language", DEFAULT_LANGUAGE)
+        if language not in LANGUAGES:
+            language = DEFAULT_LANGUAGE
+        return cls(language=language)
+
+    def save(self) -> None:
+        atomic_write(self.path(), json.dumps(asdict(self), indent=2).encode("utf-8"))
+
+
+def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """Write to a temp file in the same folder, flush, fsync, rename into place."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,1 @@
+"""Engine factory, unit of work and migrations."""

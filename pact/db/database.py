@@ -1,0 +1,84 @@
+"""An open pact database: its engine, its sessions and where it lives."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from pact.db import migrate
+from pact.db.engine import KeyMaterial, make_engine
+from pact.db.uow import UnitOfWork
+from pact.errors import NotADatabaseError
+from pact.i18n import _
+from pact.models import AppSetting
+
+
+@dataclass
+class Database:
+    path: Path
+    engine: Engine
+    sessions: sessionmaker[Session] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions)
+
+    def schema_state(self) -> migrate.SchemaState:
+        return migrate.schema_state(self.engine)
+
+    def upgrade(self) -> Path | None:
+        return migrate.upgrade(self.engine, self.path)
+
+    def is_demo(self) -> bool:
+        with self.sessions() as s:
+            return s.scalar(select(AppSetting.value).where(AppSetting.key == "demo")) == "1"
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def is_new_file(path: Path) -> bool:
+    return not path.exists() or path.stat().st_size == 0
+
+
+def create_file(path: Path) -> None:
+    """Create an empty database file readable by its owner only."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+def open_database(path: Path, key: KeyMaterial) -> Database:
+    """Open an existing database; raises WrongKeyError / SchemaTooNewError. Never migrates."""
+    path = Path(path).resolve()
+    if is_new_file(path):
+        raise NotADatabaseError(_("There is no pact database at {path}.").format(path=path))
+    db = Database(path, make_engine(path, key))
+    try:
+        migrate.refuse_too_new(db.engine)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def create_database(path: Path, key: KeyMaterial) -> Database:
+    """Create a new encrypted database at ``path`` and bring it to the newest schema."""
+    path = Path(path).resolve()
+    if not path.exists():
+        create_file(path)
+    elif not is_new_file(path):
+        raise NotADatabaseError(_("A file already exists at {path}.").format(path=path))
+    db = Database(path, make_engine(path, key))
+    try:
+        migrate.upgrade(db.engine)
+    except BaseException:
+        db.close()
+        raise
+    return db

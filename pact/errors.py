@@ -1,0 +1,57 @@
+"""Typed errors shared by every layer. Messages are for people, already translated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class PactError(Exception):
+    """Base of every error pact expects and explains."""
+
+
+class DatabaseLockedError(PactError):
+    """The database cannot be unlocked: wrong or missing key/passphrase."""
+
+
+class WrongKeyError(DatabaseLockedError):
+    """The key or passphrase does not open this database."""
+
+
+class NotADatabaseError(PactError):
+    """The file is not a pact database (or it is damaged)."""
+
+
+class SchemaTooNewError(PactError):
+    """The database was made by a newer pact."""
+
+
+class SchemaOutdatedError(PactError):
+    """The database needs an upgrade that a read-only action may not do."""
+
+
+class ConflictError(PactError):
+    """Someone else saved the record first."""
+
+
+class NotFoundError(PactError):
+    """The record does not exist (any more)."""
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+
+class ValidationError(PactError):
+    """Input that cannot be saved. ``errors`` names each field with its message."""
+
+    def __init__(self, errors: list[FieldError] | FieldError):
+        self.errors: list[FieldError] = [errors] if isinstance(errors, FieldError) else errors
+        super().__init__("; ".join(f"{e.field}: {e.message}" for e in self.errors))
+
+    def for_field(self, field: str) -> str | None:
+        for e in self.errors:
+            if e.field == field:
+                return e.message
+        return None
