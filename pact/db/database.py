@@ -39,6 +39,12 @@ class Database:
         with self.sessions() as s:
             return s.scalar(select(AppSetting.value).where(AppSetting.key == "demo")) == "1"
 
+    def rebind(self, key: KeyMaterial) -> None:
+        """Use ``key`` for new connections (after a re-key)."""
+        self.engine.dispose()
+        self.engine = make_engine(self.path, key)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
     def close(self) -> None:
         self.engine.dispose()
 

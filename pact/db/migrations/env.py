@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from alembic import context
+from sqlalchemy import Connection
 
 from pact.models import Base
 
@@ -14,7 +15,7 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

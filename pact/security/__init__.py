@@ -1,0 +1,1 @@
+"""Credentials, recovery keys and (later) passwords and the audit chain."""

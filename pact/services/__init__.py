@@ -1,0 +1,1 @@
+"""Use cases. Plain Python: no Qt. They take a unit of work and return frozen dataclasses."""

@@ -1,0 +1,205 @@
+"""Opening, creating and re-keying the encrypted database.
+
+The order of sources for a key is the same for the GUI and the command line:
+PACT_PASSPHRASE (wins, to create and to open), the OS keyring, PACT_RECOVERY_KEY,
+then what the person types (a recovery key or a passphrase).
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from pact.db.database import Database, create_database, is_new_file, open_database
+from pact.db.engine import KeyMaterial, Passphrase, RawKey
+from pact.errors import DatabaseLockedError, PactError, WrongKeyError
+from pact.i18n import _
+from pact.security import credentials, recovery
+from pact.security.credentials import KeyringResult, KeyringState
+
+
+class KeyMode(enum.Enum):
+    KEYRING = "keyring"
+    PASSPHRASE = "passphrase"
+
+
+class NeedSecretError(DatabaseLockedError):
+    """No key could be found without asking the person. ``state`` says why."""
+
+    def __init__(self, state: KeyringState, message: str):
+        self.state = state
+        super().__init__(message)
+
+
+class NeedPassphraseError(DatabaseLockedError):
+    """A new database must be protected by a passphrase (no usable keyring)."""
+
+    def __init__(self, state: KeyringState, message: str):
+        self.state = state
+        super().__init__(message)
+
+
+@dataclass
+class Opened:
+    db: Database
+    mode: KeyMode
+    keyring: KeyringResult | None = None
+    restored_to_keyring: bool = False
+
+
+@dataclass
+class Created:
+    db: Database
+    mode: KeyMode
+    recovery_key: str | None  # shown once, keyring mode only
+
+
+MIN_PASSPHRASE = 10
+
+
+def check_new_passphrase(text: str) -> str | None:
+    """A message when ``text`` is not good enough as the only key of a database."""
+    if len(text) < MIN_PASSPHRASE:
+        return _("Use at least {n} characters.").format(n=MIN_PASSPHRASE)
+    if recovery.looks_like_recovery_key(text):
+        return _("This looks like a recovery key; choose a passphrase of your own.")
+    return None
+
+
+def _mode_of(key: KeyMaterial) -> KeyMode:
+    return KeyMode.KEYRING if isinstance(key, RawKey) else KeyMode.PASSPHRASE
+
+
+def open_with(path: Path, secret: str, timeout: float = credentials.DEFAULT_TIMEOUT) -> Opened:
+    """Open with what the person typed (recovery key or passphrase).
+
+    A recovery key that opens the database is put back into the keyring when
+    one is usable, so the next start needs nothing typed.
+    """
+    try:
+        key = credentials.parse_secret(secret)
+    except (ValueError, recovery.RecoveryKeyError) as exc:
+        raise WrongKeyError(
+            _("This recovery key has a typing error. Check each group of five characters.")
+        ) from exc
+    db = open_database(path, key)
+    restored = False
+    if isinstance(key, RawKey):
+        restored = credentials.store_key(path, key.key, timeout).state is KeyringState.AVAILABLE
+        if restored:
+            credentials.delete_key(path, timeout, pending=True)
+    return Opened(db, _mode_of(key), restored_to_keyring=restored)
+
+
+def open_auto(path: Path, timeout: float = credentials.DEFAULT_TIMEOUT) -> Opened:
+    """Open without asking anybody; raises NeedSecretError when a person must type."""
+    path = Path(path).resolve()
+    passphrase = credentials.env_passphrase()
+    if passphrase is not None:
+        return Opened(open_database(path, passphrase), KeyMode.PASSPHRASE)
+
+    result = credentials.read_key(path, timeout)
+    if result.state is KeyringState.AVAILABLE and result.key is not None:
+        try:
+            return Opened(open_database(path, RawKey(result.key)), KeyMode.KEYRING, result)
+        except WrongKeyError:
+            pass  # a stale entry (e.g. an interrupted switch of modes): try the others
+    if result.state in (KeyringState.AVAILABLE, KeyringState.NOT_FOUND):
+        pending = credentials.read_key(path, timeout, pending=True)
+        if pending.key is not None:
+            try:
+                db = open_database(path, RawKey(pending.key))
+            except WrongKeyError:
+                pass
+            else:
+                _finish_pending(path, pending.key, timeout)
+                return Opened(db, KeyMode.KEYRING, pending)
+
+    env_key = os.environ.get(credentials.ENV_RECOVERY_KEY)
+    if env_key:
+        return open_with(path, env_key, timeout)
+
+    state = result.state
+    if state is KeyringState.AVAILABLE:  # an entry exists but does not fit
+        state = KeyringState.NOT_FOUND
+    if state is KeyringState.UNAVAILABLE:
+        message = _("Enter the passphrase of this database.")
+    else:
+        message = state.message()
+    raise NeedSecretError(state, message)
+
+
+def _finish_pending(path: Path, key: bytes, timeout: float) -> None:
+    if credentials.store_key(path, key, timeout).state is KeyringState.AVAILABLE:
+        credentials.delete_key(path, timeout, pending=True)
+
+
+def create(
+    path: Path, passphrase: str | None = None, timeout: float = credentials.DEFAULT_TIMEOUT
+) -> Created:
+    """Create a new database. Without a passphrase (given or in PACT_PASSPHRASE) the
+    key goes into the keyring; NeedPassphraseError when there is no usable keyring."""
+    path = Path(path).resolve()
+    if not is_new_file(path):
+        raise PactError(_("A file already exists at {path}.").format(path=path))
+    pp = Passphrase(passphrase) if passphrase else credentials.env_passphrase()
+    if pp is not None:
+        return Created(create_database(path, pp), KeyMode.PASSPHRASE, None)
+
+    key = os.urandom(32)
+    stored = credentials.store_key(path, key, timeout)
+    if stored.state is not KeyringState.AVAILABLE:
+        raise NeedPassphraseError(
+            stored.state,
+            stored.state.message()
+            if stored.state is not KeyringState.UNAVAILABLE
+            else _("This computer has no usable keyring: protect the database with a passphrase."),
+        )
+    try:
+        db = create_database(path, RawKey(key))
+    except BaseException:
+        credentials.delete_key(path, timeout)
+        raise
+    return Created(db, KeyMode.KEYRING, recovery.encode(key))
+
+
+def _rekey(db: Database, key: KeyMaterial) -> None:
+    """Re-encrypt the whole file under ``key``; SQLCipher commits it atomically."""
+    db.engine.dispose()
+    raw = db.engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute(f"PRAGMA rekey = {key.pragma_value()}")
+        cur.close()
+    finally:
+        raw.close()
+    db.engine.dispose()  # pooled connections carry the old key
+
+
+def switch_to_passphrase(db: Database, passphrase: str) -> None:
+    """Keyring -> passphrase: re-key (committed) first, then drop the keyring entry."""
+    problem = check_new_passphrase(passphrase)
+    if problem:
+        raise PactError(problem)
+    _rekey(db, Passphrase(passphrase))
+    db.rebind(Passphrase(passphrase))
+    credentials.delete_key(db.path)
+
+
+def switch_to_keyring(db: Database, timeout: float = credentials.DEFAULT_TIMEOUT) -> str:
+    """Passphrase -> keyring. Returns the new recovery key, to be shown once.
+
+    The new key is parked in a 'pending' keyring entry, the file is re-keyed
+    (committed), and only then is the real entry written. Killed at any point,
+    the file opens with exactly one key: the passphrase, or the pending/new key.
+    """
+    key = os.urandom(32)
+    parked = credentials.store_key(db.path, key, timeout, pending=True)
+    if parked.state is not KeyringState.AVAILABLE:
+        raise PactError(parked.state.message())
+    _rekey(db, RawKey(key))
+    db.rebind(RawKey(key))
+    _finish_pending(db.path, key, timeout)
+    return recovery.encode(key)

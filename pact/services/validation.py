@@ -1,0 +1,99 @@
+"""Form validators shared by services and importers. Each returns a message or None."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+from pact.i18n import _
+
+_SEPARATORS = re.compile(r"[\s\-().\u00a0/]")
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
+_HOST = re.compile(
+    r"^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+)
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form, for sorting, searching and duplicate checks."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.split())
+
+
+def clean(text: str | None) -> str:
+    return (text or "").strip()
+
+
+def required(value: str) -> str | None:
+    return None if clean(value) else _("This field is required.")
+
+
+def max_length(value: str, limit: int) -> str | None:
+    if len(value) > limit:
+        return _("Use at most {n} characters.").format(n=limit)
+    return None
+
+
+def email(value: str) -> str | None:
+    """An e-mail address (empty is allowed: use ``required`` for mandatory fields)."""
+    value = clean(value)
+    if not value:
+        return None
+    if len(value) > 254 or ".." in value or not _EMAIL.match(value):
+        return _("Enter an e-mail address like name@example.nl.")
+    return None
+
+
+def phone_digits(value: str) -> str:
+    return _SEPARATORS.sub("", value)
+
+
+def phone(value: str) -> str | None:
+    """A Dutch phone number: mobile, landline, +31/0031, municipal 14 0xx(x),
+    0800/0900/0906/0909 service numbers and 088-style company numbers."""
+    value = clean(value)
+    if not value:
+        return None
+    digits = phone_digits(value)
+    international = None
+    if digits.startswith("+31"):
+        international = digits[3:]
+    elif digits.startswith("0031"):
+        international = digits[4:]
+    if international is not None:
+        if international.startswith("0"):  # "+31 (0)6 ..."
+            international = international[1:]
+        if re.fullmatch(r"[1-9]\d{8}", international):
+            return None
+    elif (
+        re.fullmatch(r"0[1-9]\d{8}", digits)
+        or re.fullmatch(r"0(800|900|906|909)\d{4}(\d{3})?", digits)
+        or re.fullmatch(r"140\d{2,3}", digits)
+    ):
+        return None
+    return _("Enter a Dutch phone number, like 06 12345678, 053 1234567, +31 6 12345678 or 14 053.")
+
+
+def url(value: str) -> str | None:
+    value = clean(value)
+    if not value:
+        return None
+    candidate = value if "://" in value else "https://" + value
+    try:
+        parts = urlsplit(candidate)
+        host = parts.hostname or ""
+    except ValueError:
+        host = ""
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or " " in value
+        or not _HOST.match(host)
+    ):
+        return _("Enter a web address like www.example.nl.")
+    return None
