@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import QueuePool
 
 from pact.errors import NotADatabaseError, WrongKeyError
 from pact.i18n import _
@@ -119,7 +120,9 @@ def make_engine(path: Path, key: KeyMaterial) -> Engine:
     def creator() -> Any:
         return sqlcipher.connect(str(path), check_same_thread=False)
 
-    engine = create_engine("sqlite://", module=sqlcipher, creator=creator)
+    # "sqlite://" alone would give SingletonThreadPool (one shared connection per thread,
+    # meant for :memory:); a database file wants a real pool, as for "sqlite:///file".
+    engine = create_engine("sqlite://", module=sqlcipher, creator=creator, poolclass=QueuePool)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:

@@ -17,8 +17,10 @@ from pact.errors import ConflictError, FieldError, NotFoundError, ValidationErro
 from pact.i18n import _
 from pact.models import Contact, Municipality, Organisation, OrganisationDomain
 from pact.models import organisation_municipality as org_mun
+from pact.models.base import utcnow
 from pact.models.partner import DOMAINS, SECTORS
 from pact.services import validation as v
+from pact.services.vocab import sector_label
 
 PAGE_SIZE = 200
 
@@ -128,7 +130,12 @@ def _filtered(f: PartnerFilter) -> Select[int]:
 
 def _sort_expr(sort: str) -> Any:
     if sort == "sector":
-        return Organisation.sector
+        # sort by the (translated) label the user sees, not by the stored code
+        return case(
+            {code: v.fold(sector_label(code)) for code in SECTORS},
+            value=Organisation.sector,
+            else_=Organisation.sector,
+        )
     if sort == "phone":
         return Organisation.phone
     if sort == "email":
@@ -277,6 +284,8 @@ def _load(s: Session, organisation_id: int) -> Organisation:
             selectinload(Organisation.domain_links),
             selectinload(Organisation.contacts),
         )
+        # after a save in this session: reload the collections in their sorted order
+        .execution_options(populate_existing=True)
     ).one_or_none()
     if org is None:
         raise NotFoundError(_("This organisation no longer exists."))
@@ -303,7 +312,9 @@ def normalised(data: OrganisationData) -> OrganisationData:
         website=v.clean(data.website),
         notes=data.notes.strip(),
         municipality_ids=tuple(sorted(set(data.municipality_ids))),
-        domains=tuple(d for d in DOMAINS if d in set(data.domains)),
+        # known codes in their fixed order; unknown ones are kept for field_errors to report
+        domains=tuple(d for d in DOMAINS if d in set(data.domains))
+        + tuple(sorted(set(data.domains) - set(DOMAINS))),
         contacts=tuple(
             replace(
                 c,
@@ -334,7 +345,7 @@ def field_errors(data: OrganisationData) -> list[FieldError]:
             errors.append(
                 FieldError("domains", _("Unknown expertise domain: {code}").format(code=dom))
             )
-    check("phone", v.phone(data.phone))
+    check("phone", v.phone(data.phone) or v.max_length(data.phone, 40))
     check("email", v.email(data.email))
     check("website", v.url(data.website) or v.max_length(data.website, 300))
     if data.member_since and data.member_since > date.today():
@@ -343,8 +354,9 @@ def field_errors(data: OrganisationData) -> list[FieldError]:
     for i, c in enumerate(data.contacts):
         prefix = f"contacts.{i}."
         check(prefix + "name", v.required(c.name) or v.max_length(c.name, 200))
+        check(prefix + "function", v.max_length(c.function, 200))
         check(prefix + "email", v.email(c.email))
-        check(prefix + "phone", v.phone(c.phone))
+        check(prefix + "phone", v.phone(c.phone) or v.max_length(c.phone, 40))
         key = v.fold(c.name)
         if key and key in seen:
             errors.append(FieldError(prefix + "name", _("This contact person is listed twice.")))
@@ -352,7 +364,9 @@ def field_errors(data: OrganisationData) -> list[FieldError]:
     return errors
 
 
-def _duplicate_error(s: Session, data: OrganisationData) -> FieldError | None:
+def duplicate_error(s: Session, data: OrganisationData) -> FieldError | None:
+    """The editor's duplicate rule: another organisation with the same (folded) name
+    shares a municipality with ``data``, or neither names a municipality."""
     key = v.fold(data.name)
     q = select(Organisation.id, Organisation.name, Organisation.archived).where(
         Organisation.name_key == key
@@ -389,7 +403,7 @@ def validate(s: Session, data: OrganisationData) -> list[FieldError]:
     if any(mid not in known for mid in data.municipality_ids):
         errors.append(FieldError("municipalities", _("Unknown municipality.")))
     if not any(e.field == "name" for e in errors):
-        dup = _duplicate_error(s, data)
+        dup = duplicate_error(s, data)
         if dup:
             errors.append(dup)
     return errors
@@ -418,6 +432,9 @@ def _apply(s: Session, org: Organisation, data: OrganisationData) -> None:
     org.notes = data.notes
     org.search_text = _search_text(data)
     org.archived = data.archived
+    # Always touch the row: the version then also increases when only contacts
+    # changed, so a second save from the same version is refused (optimistic lock).
+    org.updated_at = utcnow()
     org.municipalities = (
         list(s.scalars(select(Municipality).where(Municipality.id.in_(data.municipality_ids))))
         if data.municipality_ids
@@ -499,7 +516,7 @@ def set_archived(uow: UnitOfWork, organisation_id: int, archived: bool) -> Organ
         org = _load(s, organisation_id)
         if not archived:
             data = replace(_organisation_data(org), archived=False)
-            dup = _duplicate_error(s, data)
+            dup = duplicate_error(s, data)
             if dup:
                 raise ValidationError(dup)
         org.archived = archived
@@ -535,15 +552,19 @@ def save_municipality(
 ) -> MunicipalityData:
     name = " ".join(name.split())
     message = v.required(name) or v.max_length(name, 120)
+    if not message and "|" in name:
+        message = _("A name may not contain “|”.")
     if message:
         raise ValidationError(FieldError("name", message))
     with uow:
         s = uow.session
-        clash = s.scalar(
-            select(Municipality.id).where(
-                func.lower(Municipality.name) == name.lower(),
-                *([Municipality.id != municipality_id] if municipality_id else []),
-            )
+        key = v.fold(name)
+        # a small reference table: compare folded names in Python (SQLite's lower()
+        # only folds ASCII)
+        clash = any(
+            v.fold(other) == key
+            for mid, other in s.execute(select(Municipality.id, Municipality.name))
+            if mid != municipality_id
         )
         if clash:
             raise ValidationError(FieldError("name", _("This municipality is already listed.")))
@@ -647,6 +668,7 @@ __all__ = [
     "PartnerFilter",
     "add_organisations",
     "count_organisations",
+    "duplicate_error",
     "field_errors",
     "get_organisation",
     "list_municipalities",

@@ -19,7 +19,8 @@ _HOST = re.compile(
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form, for sorting, searching and duplicate checks."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # decompose, fold case, decompose again: "℠" -> "SM" -> "sm", "ǅ" -> "dž" -> "dz"
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.split())
 
@@ -43,7 +44,7 @@ def email(value: str) -> str | None:
     value = clean(value)
     if not value:
         return None
-    if len(value) > 254 or ".." in value or not _EMAIL.match(value):
+    if len(value) > 254 or ".." in value or not _EMAIL.fullmatch(value):
         return _("Enter an e-mail address like name@example.nl.")
     return None
 
@@ -53,26 +54,26 @@ def phone_digits(value: str) -> str:
 
 
 def phone(value: str) -> str | None:
-    """A Dutch phone number: mobile, landline, +31/0031, municipal 14 0xx(x),
-    0800/0900/0906/0909 service numbers and 088-style company numbers."""
+    """A Dutch phone number: mobile (06), landline (01-05, 07), +31/0031 (also
+    "+31 (0)6 ..."), 084/085/087/088 numbers, 0800/0900/0906/0909 service numbers
+    (4 or 7 digits after the prefix) and the municipal 14 0xx(x)."""
     value = clean(value)
     if not value:
         return None
     digits = phone_digits(value)
-    international = None
-    if digits.startswith("+31"):
-        international = digits[3:]
-    elif digits.startswith("0031"):
-        international = digits[4:]
-    if international is not None:
-        if international.startswith("0"):  # "+31 (0)6 ..."
-            international = international[1:]
-        if re.fullmatch(r"[1-9]\d{8}", international):
-            return None
-    elif (
-        re.fullmatch(r"0[1-9]\d{8}", digits)
-        or re.fullmatch(r"0(800|900|906|909)\d{4}(\d{3})?", digits)
-        or re.fullmatch(r"140\d{2,3}", digits)
+    international = False
+    for prefix in ("+31", "0031"):
+        if digits.startswith(prefix):
+            rest = digits[len(prefix) :]
+            digits = rest if rest.startswith("0") else "0" + rest
+            international = True
+            break
+    # [0-9], not \d: \d also matches Arabic-Indic or full-width digits
+    if (
+        re.fullmatch(r"0[1-7][0-9]{8}", digits)
+        or re.fullmatch(r"08[4578][0-9]{7}", digits)
+        or re.fullmatch(r"0(800|900|906|909)[0-9]{4}([0-9]{3})?", digits)
+        or (not international and re.fullmatch(r"140[0-9]{2,3}", digits))
     ):
         return None
     return _("Enter a Dutch phone number, like 06 12345678, 053 1234567, +31 6 12345678 or 14 053.")
@@ -86,13 +87,17 @@ def url(value: str) -> str | None:
     try:
         parts = urlsplit(candidate)
         host = parts.hostname or ""
+        _port = parts.port  # raises ValueError for a port that is not a number
     except ValueError:
         host = ""
         parts = None
     if (
         parts is None
         or parts.scheme not in ("http", "https")
-        or " " in value
+        # "mailto:a@b.nl" or "user:pw@host": not a web address of an organisation
+        or "@" in parts.netloc
+        # urlsplit silently drops tabs and newlines, so check for any whitespace here
+        or any(ch.isspace() or not ch.isprintable() for ch in value)
         or not _HOST.match(host)
     ):
         return _("Enter a web address like www.example.nl.")

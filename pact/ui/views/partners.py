@@ -1,37 +1,783 @@
-"""The partner list with its live filter and the organisation editor.
+"""The partner directory (sociale kaart): a filtered, sorted, paged list beside the
+editor of one organisation and its contact persons.
 
-INTERIM SKELETON: the partner-views helper replaces this with the real view.
-The method names below are the contract with the main window.
+The main window owns the menus and shortcuts (Ctrl+N, Ctrl+F, Ctrl+S) and calls
+``new_organisation``, ``focus_filter``, ``save``, ``import_csv``, ``export_csv`` and
+``has_unsaved_changes``.
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pact.config import atomic_write
+from pact.errors import ConflictError, NotFoundError, PactError, ValidationError
+from pact.i18n import _, format_number, ngettext
+from pact.services import partner_csv
+from pact.services import partners as svc
+from pact.services.vocab import domains, sectors
 from pact.ui.context import AppContext
+from pact.ui.dialogs.import_csv import ImportCsvDialog
+from pact.ui.itemmodels.partners import COLUMNS, PartnerTableModel
+from pact.ui.ops import Op
+from pact.ui.widgets.empty_state import EmptyState
+from pact.ui.widgets.message_bar import MessageBar
+from pact.ui.widgets.organisation_editor import OrganisationEditor, blank_organisation
+
+# Column widths in pixels: the table never sizes columns to their contents (that
+# would read every loaded row on each reset).
+_WIDTHS = (240, 150, 160, 170, 110, 190, 70)
+_SETTINGS_GROUP = "partnersView"
+
+
+def _settings() -> QSettings:
+    return QSettings("pact", "pact")
 
 
 class PartnersView(QWidget):
+    # Filter keystrokes are applied on the next turn of the event loop, so a burst of
+    # typing (or a paste) costs one query. The query and repaint take ~25 ms at 5,000
+    # organisations (benchmarks/bench_partner_list.py), so no longer debounce is needed.
+    FILTER_DELAY_MS = 0
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("partnersView")
         self.ctx = ctx
-        QVBoxLayout(self).addWidget(QLabel("partners"))
+        self.model = PartnerTableModel(ctx.uow, parent=self)
+        self.import_dialog: ImportCsvDialog | None = None
+        self._suppress_selection = False
+        self._saving = False
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(self.FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self._apply_filter)
+        self._state_timer = QTimer(self)
+        self._state_timer.setSingleShot(True)
+        self._state_timer.setInterval(500)
+        self._state_timer.timeout.connect(self._save_state)
 
-    def new_organisation(self) -> None:  # Ctrl+N
-        pass
+        self._build()
+        self._load_vocabulary()
+        self.model.reloaded.connect(self._on_reloaded)
+        self.model.rowsInserted.connect(self._update_count)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)  # sorts (and so loads) the first page
+        if not self.model.has_loaded:
+            self.model.reload()
+        self._restore_state()
+        ctx.changed.connect(self._on_changed)
 
-    def focus_filter(self) -> None:  # Ctrl+F
-        pass
+    # ------------------------------------------------------------ layout
 
-    def save(self) -> None:  # Ctrl+S
-        pass
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 8, 8, 8)
+
+        bar = QHBoxLayout()
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setObjectName("partnerSearch")
+        self.search_edit.setAccessibleName(_("Search partners"))
+        self.search_edit.setPlaceholderText(_("Search name, offer or contact person…"))
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setToolTip(_("Search (Ctrl+F)"))
+        self.search_edit.setMinimumWidth(220)
+        bar.addWidget(self.search_edit, 2)
+
+        self.sector_filter = QComboBox(self)
+        self.sector_filter.setObjectName("sectorFilter")
+        self.sector_filter.setAccessibleName(_("Filter by sector"))
+        bar.addWidget(self.sector_filter, 1)
+        self.municipality_filter = QComboBox(self)
+        self.municipality_filter.setObjectName("municipalityFilter")
+        self.municipality_filter.setAccessibleName(_("Filter by municipality"))
+        bar.addWidget(self.municipality_filter, 1)
+        self.domain_filter = QComboBox(self)
+        self.domain_filter.setObjectName("domainFilter")
+        self.domain_filter.setAccessibleName(_("Filter by expertise"))
+        bar.addWidget(self.domain_filter, 1)
+        self.archived_check = QCheckBox(_("Show archived"), self)
+        self.archived_check.setObjectName("showArchivedCheck")
+        self.archived_check.setAccessibleName(_("Show archived partners"))
+        bar.addWidget(self.archived_check)
+        bar.addSpacing(12)
+        self.new_button = QPushButton(_("New partner"), self)
+        self.new_button.setObjectName("newPartnerButton")
+        self.new_button.setAccessibleName(_("New partner"))
+        self.new_button.setToolTip(_("Add a partner organisation (Ctrl+N)"))
+        bar.addWidget(self.new_button)
+        outer.addLayout(bar)
+
+        self.message = MessageBar("viewMessage", self)
+        outer.addWidget(self.message)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("partnersSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        outer.addWidget(self.splitter, 1)
+
+        # left: the list, or an empty state
+        left = QWidget(self.splitter)
+        left.setObjectName("partnerListPane")
+        left_box = QVBoxLayout(left)
+        left_box.setContentsMargins(0, 0, 0, 0)
+        self.list_stack = QStackedWidget(left)
+        self.list_stack.setObjectName("partnerListStack")
+        left_box.addWidget(self.list_stack, 1)
+
+        self.table = QTableView(self.list_stack)
+        self.table.setObjectName("partnerTable")
+        self.table.setAccessibleName(_("Partners"))
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().hide()
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(False)
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        for col, width in enumerate(_WIDTHS):
+            header.resizeSection(col, width)
+        self.list_stack.addWidget(self.table)
+
+        self.empty_directory = EmptyState(
+            "emptyDirectory",
+            _("Your partner directory is still empty"),
+            _(
+                "Add the organisations your pact works with: schools, GPs, the social "
+                "team, mediators and more. Add the first partner with “New partner” "
+                "(Ctrl+N), or import a CSV file of partners you already have."
+            ),
+            self.list_stack,
+        )
+        self.empty_new_button = self.empty_directory.add_button(
+            "emptyNewPartnerButton", _("New partner")
+        )
+        self.empty_import_button = self.empty_directory.add_button(
+            "emptyImportButton", _("Import a CSV file…")
+        )
+        self.list_stack.addWidget(self.empty_directory)
+
+        self.no_matches = EmptyState("noMatches", "", "", self.list_stack)
+        self.clear_filter_button = self.no_matches.add_button(
+            "clearFilterButton", _("Clear filter")
+        )
+        self.list_stack.addWidget(self.no_matches)
+
+        footer = QHBoxLayout()
+        footer.setContentsMargins(0, 4, 0, 0)
+        self.count_label = QLabel(left)
+        self.count_label.setObjectName("partnerCount")
+        footer.addWidget(self.count_label, 1)
+        self.import_button = QPushButton(_("Import…"), left)
+        self.import_button.setObjectName("importCsvButton")
+        self.import_button.setAccessibleName(_("Import partners from a CSV file"))
+        self.import_button.setToolTip(_("Import partners from a CSV file"))
+        footer.addWidget(self.import_button)
+        self.export_button = QPushButton(_("Export…"), left)
+        self.export_button.setObjectName("exportCsvButton")
+        self.export_button.setAccessibleName(_("Export partners to a CSV file"))
+        self.export_button.setToolTip(_("Export partners to a CSV file"))
+        footer.addWidget(self.export_button)
+        left_box.addLayout(footer)
+
+        # right: the editor, or what to do
+        self.editor_stack = QStackedWidget(self.splitter)
+        self.editor_stack.setObjectName("editorStack")
+        self.no_selection = EmptyState(
+            "noSelection",
+            _("Select a partner on the left or add a new one."),
+            "",
+            self.editor_stack,
+        )
+        self.editor_stack.addWidget(self.no_selection)
+        self.editor = OrganisationEditor(self.editor_stack)
+        self.editor_stack.addWidget(self.editor)
+
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.editor_stack)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([760, 520])
+
+        # behaviour
+        self.search_edit.textChanged.connect(self._schedule_filter)
+        for combo in (self.sector_filter, self.municipality_filter, self.domain_filter):
+            combo.currentIndexChanged.connect(self._schedule_filter)
+        self.archived_check.toggled.connect(self._schedule_filter)
+        self.new_button.clicked.connect(self.new_organisation)
+        self.empty_new_button.clicked.connect(self.new_organisation)
+        self.empty_import_button.clicked.connect(self.import_csv)
+        self.import_button.clicked.connect(self.import_csv)
+        self.export_button.clicked.connect(self.export_csv)
+        self.clear_filter_button.clicked.connect(self._on_clear_filter_button)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
+        self.table.activated.connect(lambda _i: self.editor.focus_first_field())
+        self.editor.save_requested.connect(self.save)
+        self.editor.archive_requested.connect(self.toggle_archived)
+        self.editor.revert_requested.connect(self.revert)
+        self.splitter.splitterMoved.connect(lambda *_a: self._state_timer.start())
+        header.sectionResized.connect(lambda *_a: self._state_timer.start())
+
+        # view-local keys (the main window owns Ctrl+N / Ctrl+F / Ctrl+S)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search_edit)
+        escape.setContext(Qt.ShortcutContext.WidgetShortcut)
+        escape.activated.connect(self._escape_in_search)
+        down = QShortcut(QKeySequence(Qt.Key.Key_Down), self.search_edit)
+        down.setContext(Qt.ShortcutContext.WidgetShortcut)
+        down.activated.connect(self._focus_table)
+
+        QWidget.setTabOrder(self.search_edit, self.sector_filter)
+        QWidget.setTabOrder(self.sector_filter, self.municipality_filter)
+        QWidget.setTabOrder(self.municipality_filter, self.domain_filter)
+        QWidget.setTabOrder(self.domain_filter, self.archived_check)
+        QWidget.setTabOrder(self.archived_check, self.new_button)
+        QWidget.setTabOrder(self.new_button, self.table)
+        QWidget.setTabOrder(self.table, self.import_button)
+        QWidget.setTabOrder(self.import_button, self.export_button)
+        QWidget.setTabOrder(self.export_button, self.editor.name_edit)
+
+    def _load_vocabulary(self) -> None:
+        """Fill the filter combos (and the editor's municipalities) from the database."""
+        self._fill_combo(self.sector_filter, _("All sectors"), sectors())
+        self._fill_combo(self.domain_filter, _("All areas of expertise"), domains())
+        municipalities = svc.list_municipalities(self.ctx.uow(), include_inactive=True)
+        self._fill_combo(
+            self.municipality_filter,
+            _("All municipalities"),
+            [(m.id, m.name) for m in municipalities if m.active],
+        )
+        self.editor.set_municipalities(municipalities)
+
+    @staticmethod
+    def _fill_combo(combo: QComboBox, everything: str, items: Sequence[tuple[object, str]]) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(everything, None)
+        for value, label in items:
+            combo.addItem(label, value)
+        index = combo.findData(current) if current is not None else 0
+        combo.setCurrentIndex(max(index, 0))
+        combo.blockSignals(False)
+
+    # ------------------------------------------------------------ public API
+
+    def new_organisation(self) -> None:
+        """Ctrl+N: an empty editor for a new partner."""
+        self._guard(self._start_new)
+
+    def focus_filter(self) -> None:
+        """Ctrl+F: to the search field, its text selected."""
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    def save(self) -> None:
+        """Ctrl+S: save the organisation in the editor."""
+        if self.editor_stack.currentWidget() is self.editor:
+            self._save()
 
     def import_csv(self) -> None:
-        pass
+        path, _selected = QFileDialog.getOpenFileName(
+            self,
+            _("Import partners from a CSV file"),
+            self._csv_folder(),
+            _("CSV files (*.csv *.txt);;All files (*)"),
+        )
+        if path:
+            self.import_file(Path(path))
 
     def export_csv(self) -> None:
-        pass
+        suggested = str(Path(self._csv_folder()) / _("partners.csv"))
+        path, _selected = QFileDialog.getSaveFileName(
+            self, _("Export the partner directory"), suggested, _("CSV files (*.csv)")
+        )
+        if path:
+            target = Path(path)
+            if not target.suffix:
+                target = target.with_suffix(".csv")
+            self.export_to(target)
 
     def has_unsaved_changes(self) -> bool:
-        return False
+        return self.editor_stack.currentWidget() is self.editor and self.editor.is_dirty()
+
+    # ------------------------------------------------------------ filter
+
+    def current_filter(self) -> svc.PartnerFilter:
+        return svc.PartnerFilter(
+            text=self.search_edit.text(),
+            sector=self.sector_filter.currentData(),
+            municipality_id=self.municipality_filter.currentData(),
+            domain=self.domain_filter.currentData(),
+            include_archived=self.archived_check.isChecked(),
+        )
+
+    def _schedule_filter(self, *_args: object) -> None:
+        self._filter_timer.start()
+
+    def _apply_filter(self) -> None:
+        self._filter_timer.stop()
+        self.model.set_filter(self.current_filter())
+
+    def clear_filter(self) -> None:
+        widgets = (
+            self.search_edit,
+            self.sector_filter,
+            self.municipality_filter,
+            self.domain_filter,
+            self.archived_check,
+        )
+        for w in widgets:
+            w.blockSignals(True)
+        self.search_edit.clear()
+        for combo in (self.sector_filter, self.municipality_filter, self.domain_filter):
+            combo.setCurrentIndex(0)
+        self.archived_check.setChecked(False)
+        for w in widgets:
+            w.blockSignals(False)
+        self._apply_filter()
+
+    def _on_clear_filter_button(self) -> None:
+        if self._only_archived_hidden():
+            self.archived_check.setChecked(True)
+            self._apply_filter()
+        else:
+            self.clear_filter()
+        self.search_edit.setFocus()
+
+    def _escape_in_search(self) -> None:
+        if self.search_edit.text():
+            self.search_edit.clear()
+        else:
+            self._focus_table()
+
+    def _focus_table(self) -> None:
+        if self.list_stack.currentWidget() is self.table:
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            if not self.table.currentIndex().isValid() and self.model.rowCount():
+                self.table.setCurrentIndex(self.model.index(0, 0))
+
+    @staticmethod
+    def _is_unfiltered(f: svc.PartnerFilter) -> bool:
+        return (
+            not f.text.strip()
+            and f.sector is None
+            and f.municipality_id is None
+            and f.domain is None
+        )
+
+    def _only_archived_hidden(self) -> bool:
+        f = self.model.partner_filter
+        return self._is_unfiltered(f) and not f.include_archived
+
+    # ------------------------------------------------------------ list state
+
+    def _on_reloaded(self) -> None:
+        total = self.model.total
+        if total:
+            self.list_stack.setCurrentWidget(self.table)
+        else:
+            f = self.model.partner_filter
+            unfiltered = self._is_unfiltered(f)
+            everything = (
+                svc.count_organisations(self.ctx.uow(), svc.PartnerFilter(include_archived=True))
+                if unfiltered
+                else 1
+            )
+            if everything == 0:
+                self.list_stack.setCurrentWidget(self.empty_directory)
+            else:
+                if unfiltered and not f.include_archived:
+                    self.no_matches.set_text(
+                        _("All partners are archived"),
+                        _("Tick “Show archived” to see them, or add a new partner."),
+                    )
+                    label = _("Show archived")
+                else:
+                    self.no_matches.set_text(
+                        _("No partners match this filter"),
+                        _("Check the spelling, use fewer words, or clear the filter."),
+                    )
+                    label = _("Clear filter")
+                self.clear_filter_button.setText(label)
+                self.clear_filter_button.setAccessibleName(label)
+                self.list_stack.setCurrentWidget(self.no_matches)
+        self._update_count()
+        self._select_id(self.editor.organisation_id if self._editing() else None)
+
+    def _update_count(self, *_args: object) -> None:
+        total = self.model.total
+        text = ngettext("{n} partner", "{n} partners", total).format(n=format_number(total))
+        if self.model.partner_filter.include_archived:
+            text = _("{count}, archived ones included").format(count=text)
+        self.count_label.setText(text)
+
+    def _editing(self) -> bool:
+        return self.editor_stack.currentWidget() is self.editor
+
+    def _select_id(self, organisation_id: int | None) -> None:
+        """Select the row of ``organisation_id`` without opening it (it is open)."""
+        row = self.model.row_of(organisation_id) if organisation_id is not None else None
+        selection = self.table.selectionModel()
+        self._suppress_selection = True
+        try:
+            if row is None:
+                selection.clear()
+            else:
+                index = self.model.index(row, 0)
+                selection.setCurrentIndex(
+                    index,
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
+                self.table.scrollTo(index)
+        finally:
+            self._suppress_selection = False
+
+    def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._suppress_selection or not current.isValid():
+            return
+        organisation_id = self.model.row(current.row()).id
+        if self._editing() and organisation_id == self.editor.organisation_id:
+            return
+        # let the selection change finish before asking or loading
+        QTimer.singleShot(0, lambda: self._switch_to(organisation_id))
+
+    def _switch_to(self, organisation_id: int) -> None:
+        if self._editing() and organisation_id == self.editor.organisation_id:
+            return
+        self._guard(
+            lambda: self._open(organisation_id),
+            cancelled=lambda: self._select_id(
+                self.editor.organisation_id if self._editing() else None
+            ),
+        )
+
+    def _on_changed(self, what: str) -> None:
+        if what == "municipalities":
+            self._load_vocabulary()
+            self.model.reload(keep_loaded=True)
+        elif what == "partners":
+            self.model.reload(keep_loaded=True)
+
+    # ------------------------------------------------------------ editing
+
+    def _guard(self, then: Callable[[], None], cancelled: Callable[[], None] | None = None) -> None:
+        """Run ``then`` unless unsaved changes must be dealt with first: ask to
+        save, discard or cancel."""
+        if self._saving:
+            if cancelled:
+                cancelled()
+            return
+        if not self.has_unsaved_changes():
+            then()
+            return
+        answer = self._ask_unsaved()
+        if answer == QMessageBox.StandardButton.Save:
+            self._save(after=then, failed=cancelled)
+        elif answer == QMessageBox.StandardButton.Discard:
+            self.editor.load(self.editor.original)
+            then()
+        elif cancelled:
+            cancelled()
+
+    def _ask_unsaved(self) -> QMessageBox.StandardButton:
+        box = QMessageBox(self)
+        box.setObjectName("unsavedChangesBox")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(_("Unsaved changes"))
+        name = self.editor.name_edit.text().strip() or _("the new partner")
+        box.setText(_("Save your changes to “{name}”?").format(name=name))
+        box.setInformativeText(_("If you don't save them, your changes are lost."))
+        box.setStandardButtons(
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        box.button(QMessageBox.StandardButton.Save).setObjectName("unsavedSaveButton")
+        box.button(QMessageBox.StandardButton.Discard).setObjectName("unsavedDiscardButton")
+        box.button(QMessageBox.StandardButton.Cancel).setObjectName("unsavedCancelButton")
+        box.exec()
+        clicked = box.clickedButton()
+        answer = box.standardButton(clicked) if clicked else QMessageBox.StandardButton.Cancel
+        box.deleteLater()
+        return answer
+
+    def _start_new(self) -> None:
+        self._select_id(None)
+        self.editor.load(blank_organisation())
+        self.editor_stack.setCurrentWidget(self.editor)
+        self.editor.focus_first_field()
+
+    def _open(self, organisation_id: int) -> None:
+        try:
+            data = svc.get_organisation(self.ctx.uow(), organisation_id)
+        except NotFoundError as exc:
+            self.message.show_message(str(exc), "warning")
+            self.model.reload(keep_loaded=True)
+            return
+        self.editor.load(data)
+        self.editor_stack.setCurrentWidget(self.editor)
+        self._select_id(organisation_id)
+
+    def revert(self) -> None:
+        """'Undo changes' (or 'Cancel' for a new partner)."""
+        if self.editor.is_new:
+            self.editor.load(blank_organisation())
+            self.editor_stack.setCurrentWidget(self.no_selection)
+            self._select_id(None)
+        else:
+            self.editor.load(self.editor.original)
+
+    def _reload_current(self) -> None:
+        organisation_id = self.editor.organisation_id
+        if organisation_id is not None:
+            self._open(organisation_id)
+            self.editor.message.show_message(_("Reloaded: you now see the saved version."))
+
+    def _save(
+        self,
+        after: Callable[[], None] | None = None,
+        failed: Callable[[], None] | None = None,
+    ) -> None:
+        if self._saving:
+            return
+        if not self.editor.is_new and not self.editor.is_dirty():
+            if after:
+                after()
+            return
+        data = self.editor.collect()
+        focus = self.focusWidget()
+        self._saving = True
+        self.editor.set_busy(True)
+        uow = self.ctx.uow
+
+        def saved(result: svc.OrganisationData) -> None:
+            self._saving = False
+            self.editor.set_busy(False)
+            self.editor.load(result)
+            self.editor.message.show_message(_("Saved “{name}”.").format(name=result.name), "info")
+            self.ctx.changed.emit("partners")
+            if focus is not None and self.editor.isAncestorOf(focus) and focus.isEnabled():
+                focus.setFocus(Qt.FocusReason.OtherFocusReason)
+            if after:
+                after()
+
+        def refused(exc: BaseException) -> None:
+            self._saving = False
+            self.editor.set_busy(False)
+            if isinstance(exc, ValidationError):
+                loose = self.editor.show_errors(exc.errors)
+                text = _("Not saved. Please correct what is marked in red.")
+                if loose:
+                    text = "\n".join([text, *loose])
+                self.editor.message.show_message(text, "error")
+            elif isinstance(exc, ConflictError):
+                self.editor.message.show_message(
+                    _(
+                        "Not saved: someone else changed this partner after you opened it. "
+                        "Reload to see their version (your changes here are then lost), "
+                        "or copy what you need first."
+                    ),
+                    "warning",
+                    (_("Reload"), self._reload_current),
+                )
+            elif isinstance(exc, PactError):
+                self.editor.message.show_message(
+                    _("Not saved: {reason}").format(reason=str(exc)), "error"
+                )
+            else:
+                if failed:
+                    failed()
+                raise exc
+            if failed:
+                failed()
+
+        Op(self, lambda: svc.save_organisation(uow(), data), write=True).success(saved).failure(
+            refused
+        ).run()
+
+    def toggle_archived(self) -> None:
+        """Archive the open partner, or restore it when it is archived."""
+        if self.editor.is_new or self._saving:
+            return
+        self._guard(self._toggle_archived)
+
+    def _toggle_archived(self) -> None:
+        organisation_id = self.editor.organisation_id
+        if organisation_id is None:
+            return
+        archive = not self.editor.original.archived
+        self._saving = True
+        self.editor.set_busy(True)
+        uow = self.ctx.uow
+
+        def done(result: svc.OrganisationData) -> None:
+            self._saving = False
+            self.editor.set_busy(False)
+            self.editor.load(result)
+            if archive:
+                text = _(
+                    "“{name}” is archived. It is hidden from the list unless “Show archived” "
+                    "is ticked; nothing was deleted."
+                ).format(name=result.name)
+                self.editor.message.show_message(text, "info", (_("Undo"), self.toggle_archived))
+            else:
+                self.editor.message.show_message(
+                    _("“{name}” is active again.").format(name=result.name), "info"
+                )
+            self.ctx.changed.emit("partners")
+
+        def refused(exc: BaseException) -> None:
+            self._saving = False
+            self.editor.set_busy(False)
+            if isinstance(exc, ValidationError):
+                text = "\n".join(e.message for e in exc.errors)
+                self.editor.message.show_message(text, "error")
+            elif isinstance(exc, PactError):
+                self.editor.message.show_message(str(exc), "error")
+            else:
+                raise exc
+
+        Op(self, lambda: svc.set_archived(uow(), organisation_id, archive), write=True).success(
+            done
+        ).failure(refused).run()
+
+    # ------------------------------------------------------------ CSV
+
+    def _csv_folder(self) -> str:
+        folder = str(_settings().value(f"{_SETTINGS_GROUP}/csvFolder", "") or "")
+        return folder if folder and Path(folder).is_dir() else str(Path.home())
+
+    def _remember_folder(self, path: Path) -> None:
+        _settings().setValue(f"{_SETTINGS_GROUP}/csvFolder", str(path.parent))
+
+    def import_file(self, path: Path) -> None:
+        """Read ``path`` in the background and show the import preview."""
+        self._remember_folder(path)
+        uow = self.ctx.uow
+
+        def read() -> partner_csv.ImportPreview:
+            return partner_csv.preview_import(uow(), path.read_bytes())
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, OSError):
+                reason = exc.strerror or str(exc)
+            elif isinstance(exc, PactError):
+                reason = str(exc)
+            else:
+                raise exc
+            self.message.show_message(
+                _("{file} cannot be imported: {reason}").format(file=path.name, reason=reason),
+                "error",
+            )
+
+        Op(self, read).with_progress(_("Reading {file}…").format(file=path.name)).success(
+            lambda preview: self._show_import(path, preview)
+        ).failure(failed).run()
+
+    def _show_import(self, path: Path, preview: partner_csv.ImportPreview) -> None:
+        dialog = ImportCsvDialog(self.ctx, preview, path.name, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.imported.connect(self._on_imported)
+        dialog.finished.connect(self._forget_import_dialog)
+        self.import_dialog = dialog
+        dialog.open()
+
+    def _forget_import_dialog(self, *_args: object) -> None:
+        self.import_dialog = None
+
+    def _on_imported(self, result: partner_csv.ImportResult) -> None:
+        self.message.show_message(
+            _("Imported {organisations} and {contacts}.").format(
+                organisations=ngettext(
+                    "{n} organisation", "{n} organisations", result.organisations
+                ).format(n=format_number(result.organisations)),
+                contacts=ngettext(
+                    "{n} contact person", "{n} contact persons", result.contacts
+                ).format(n=format_number(result.contacts)),
+            ),
+            "info",
+        )
+
+    def export_to(self, path: Path) -> None:
+        """Write the directory as CSV to ``path`` (atomically) in the background."""
+        self._remember_folder(path)
+        uow = self.ctx.uow
+
+        def write() -> Path:
+            atomic_write(path, partner_csv.export_csv(uow()))
+            return path
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, OSError):
+                reason = exc.strerror or str(exc)
+            elif isinstance(exc, PactError):
+                reason = str(exc)
+            else:
+                raise exc
+            self.message.show_message(
+                _("The export failed: {reason}").format(reason=reason), "error"
+            )
+
+        Op(self, write).with_progress(_("Exporting partners…")).success(
+            lambda p: self.message.show_message(
+                _("The partner directory was exported to {path}.").format(path=str(p)), "info"
+            )
+        ).failure(failed).run()
+
+    # ------------------------------------------------------------ remembered layout
+
+    def _restore_state(self) -> None:
+        settings = _settings()
+        splitter = settings.value(f"{_SETTINGS_GROUP}/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+        widths = settings.value(f"{_SETTINGS_GROUP}/columns")
+        if isinstance(widths, list) and len(widths) == len(COLUMNS):
+            header = self.table.horizontalHeader()
+            for col, width in enumerate(widths):
+                try:
+                    header.resizeSection(col, max(40, int(width)))
+                except (TypeError, ValueError):
+                    continue
+
+    def _save_state(self) -> None:
+        settings = _settings()
+        settings.setValue(f"{_SETTINGS_GROUP}/splitter", self.splitter.saveState())
+        header = self.table.horizontalHeader()
+        settings.setValue(
+            f"{_SETTINGS_GROUP}/columns",
+            [str(header.sectionSize(c)) for c in range(len(COLUMNS))],
+        )

@@ -1,0 +1,168 @@
+"""Health checks of an open database (``pact check``). Reads only; never migrates.
+
+The key is verified when the database is opened (a wrong key never gets this
+far). Then: SQLCipher's page authentication (``cipher_integrity_check``),
+SQLite's structure (``integrity_check``), dangling references
+(``foreign_key_check``) and whether the schema is the one this pact expects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from pact.db import migrate
+from pact.db.database import Database
+from pact.db.migrate import SchemaState
+from pact.i18n import _
+
+# a damaged file can produce a message per page; show the first ones
+MAX_DETAILS = 20
+
+CIPHER_INTEGRITY = "cipher_integrity"
+INTEGRITY = "integrity"
+FOREIGN_KEYS = "foreign_keys"
+SCHEMA = "schema"
+
+
+@dataclass(frozen=True)
+class Problem:
+    check: str  # one of the constants above
+    message: str  # translated, for people
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    schema_state: SchemaState | None  # None when it could not be read
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _reason(exc: Exception) -> str:
+    """Why a check could not run. On a damaged file SQLite may also answer 'out of
+    memory' (MemoryError), so every exception counts as a finding, not a crash."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    text = str(orig).strip()
+    if isinstance(exc, SQLAlchemyError) and text:
+        return text
+    return _("the file may be damaged ({kind})").format(kind=type(orig).__name__)
+
+
+def _rows(db: Database, pragma: str) -> list[tuple[Any, ...]]:
+    # a fresh connection per check: a failed check can leave its connection unusable
+    with db.engine.connect() as conn:
+        return [tuple(row) for row in conn.exec_driver_sql(pragma).fetchall()]
+
+
+def _capped(check: str, messages: list[str]) -> list[Problem]:
+    problems = [Problem(check, m) for m in messages[:MAX_DETAILS]]
+    if len(messages) > MAX_DETAILS:
+        problems.append(
+            Problem(
+                check,
+                _("… and {n} more problems of this kind.").format(n=len(messages) - MAX_DETAILS),
+            )
+        )
+    return problems
+
+
+def _cipher_integrity(db: Database) -> list[Problem]:
+    try:
+        rows = _rows(db, "PRAGMA cipher_integrity_check")
+    except Exception as exc:
+        return [
+            Problem(
+                CIPHER_INTEGRITY,
+                _("The encryption check could not run: {reason}").format(reason=_reason(exc)),
+            )
+        ]
+    return _capped(
+        CIPHER_INTEGRITY,
+        [
+            _("Encrypted page damaged or altered: {detail}").format(detail=row[0])
+            for row in rows
+            if row and row[0]
+        ],
+    )
+
+
+def _integrity(db: Database) -> list[Problem]:
+    try:
+        rows = _rows(db, "PRAGMA integrity_check")
+    except Exception as exc:
+        return [
+            Problem(
+                INTEGRITY,
+                _("The database structure check could not run: {reason}").format(
+                    reason=_reason(exc)
+                ),
+            )
+        ]
+    details = [str(row[0]) for row in rows if row and row[0] != "ok"]
+    return _capped(
+        INTEGRITY,
+        [_("Database structure damaged: {detail}").format(detail=d) for d in details],
+    )
+
+
+def _foreign_keys(db: Database) -> list[Problem]:
+    try:
+        rows = _rows(db, "PRAGMA foreign_key_check")
+    except Exception as exc:
+        return [
+            Problem(
+                FOREIGN_KEYS,
+                _("The reference check could not run: {reason}").format(reason=_reason(exc)),
+            )
+        ]
+    # rows: (table, rowid, referenced table, foreign key index)
+    return _capped(
+        FOREIGN_KEYS,
+        [
+            _("Row {rowid} of table {table} refers to a missing row of table {parent}.").format(
+                table=table, rowid=rowid, parent=parent
+            )
+            for table, rowid, parent, *_rest in rows
+        ],
+    )
+
+
+def _schema(db: Database) -> tuple[SchemaState | None, list[Problem]]:
+    try:
+        state = migrate.schema_state(db.engine)
+    except Exception as exc:
+        return None, [
+            Problem(
+                SCHEMA,
+                _("The version of the database layout could not be read: {reason}").format(
+                    reason=_reason(exc)
+                ),
+            )
+        ]
+    message = {
+        SchemaState.CURRENT: None,
+        SchemaState.EMPTY: _(
+            "The database has no pact tables: it was never set up. "
+            "Open it in pact first to set it up."
+        ),
+        SchemaState.OUTDATED: _(
+            "The database has an older layout. Open it in pact first to upgrade it."
+        ),
+        SchemaState.TOO_NEW: _(
+            "The database was made by a newer version of pact. Install the newer pact."
+        ),
+    }[state]
+    return state, [Problem(SCHEMA, message)] if message else []
+
+
+def check(db: Database) -> CheckReport:
+    """Run every check and collect what is wrong. Changes nothing."""
+    problems = [*_cipher_integrity(db), *_integrity(db), *_foreign_keys(db)]
+    state, schema_problems = _schema(db)
+    problems.extend(schema_problems)
+    return CheckReport(schema_state=state, problems=tuple(problems))

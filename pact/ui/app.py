@@ -1,0 +1,420 @@
+"""Start-up of the GUI: open or create the database, then the main window.
+
+``run_gui`` is what ``pact`` / ``pact --db PATH`` calls. The steps run as a small
+state machine in ``PactApp``; every step that touches the keyring or the
+database file runs in a background op (a keyring call may hang for seconds), and
+every dialog is opened without blocking, so tests can drive each step.
+
+    new file:  probe keyring -> CreateDatabaseDialog -> create -> RecoveryKeyDialog
+    existing:  open_auto -> (UnlockDialog -> open_with)* -> upgrade if needed
+    then:      MainWindow (rebuilt in place when the language changes)
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QCoreApplication,
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    Qt,
+    QTimer,
+    QTranslator,
+    Signal,
+)
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QProgressBar, QVBoxLayout, QWidget
+
+from pact import config, i18n
+from pact.db.database import Database, is_new_file
+from pact.db.migrate import SchemaState
+from pact.errors import DatabaseLockedError, PactError
+from pact.i18n import _
+from pact.security import credentials
+from pact.security.credentials import KeyringState
+from pact.services import access
+from pact.services.access import Created, KeyMode, NeedPassphraseError, Opened
+from pact.ui import ops
+from pact.ui.context import AppContext
+from pact.ui.dialogs.create_database import CreateDatabaseDialog
+from pact.ui.dialogs.error import ErrorDialog, describe, install_excepthook
+from pact.ui.dialogs.recovery_key import RecoveryKeyDialog
+from pact.ui.dialogs.unlock import UnlockDialog
+from pact.ui.main_window import SETTINGS_APP, SETTINGS_ORG, MainWindow
+from pact.ui.ops import Op
+
+log = logging.getLogger("pact.ui.app")
+
+_qt_translator: QTranslator | None = None
+
+
+def apply_language(language: str) -> str:
+    """Switch pact's catalogue and Qt's own translations (``qtbase_nl``) to ``language``."""
+    global _qt_translator
+    lang = i18n.set_language(language)
+    app = QCoreApplication.instance()
+    if app is not None:
+        if _qt_translator is not None:
+            app.removeTranslator(_qt_translator)
+            _qt_translator = None
+        if lang == "nl":
+            translator = QTranslator(app)
+            folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+            if translator.load("qtbase_nl", folder):
+                app.installTranslator(translator)
+                _qt_translator = translator
+            else:
+                log.warning("Qt's Dutch translations (qtbase_nl) not found in %s", folder)
+    QLocale.setDefault(
+        QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands)
+        if lang == "nl"
+        else QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+    )
+    return lang
+
+
+def setup_logging() -> None:
+    try:
+        from pact import log as pact_log
+    except ImportError:  # pragma: no cover - pact.log is part of pact
+        logging.basicConfig(level=logging.INFO)
+        return
+    pact_log.setup_logging()
+
+
+def create_reason(state: KeyringState) -> str:
+    """Why a new database gets a passphrase, in words for its maker."""
+    return {
+        KeyringState.UNAVAILABLE: _(
+            "This computer has no usable keyring (the safe where a computer keeps "
+            "passwords), so the database is protected by a passphrase."
+        ),
+        KeyringState.LOCKED: _(
+            "The keyring of this computer is locked, so pact cannot keep the key there. "
+            "Protect the database with a passphrase, or quit, unlock the keyring and "
+            "start pact again."
+        ),
+        KeyringState.NOT_RESPONDING: _(
+            "The keyring of this computer does not answer, so pact cannot keep the key "
+            "there. Protect the database with a passphrase, or quit and try again later."
+        ),
+    }.get(state, state.message())
+
+
+@dataclass
+class _Prepared:
+    db: Database
+    mode: KeyMode
+    state: SchemaState
+    restored_to_keyring: bool = False
+
+
+def _prepare(opened: Opened) -> _Prepared:
+    """Runs in the op: how far the schema is (a database query, off the UI thread)."""
+    try:
+        state = opened.db.schema_state()
+    except BaseException:
+        opened.db.close()
+        raise
+    return _Prepared(opened.db, opened.mode, state, opened.restored_to_keyring)
+
+
+class StartupWindow(QWidget):
+    """A small window that says what pact is doing before the main window exists."""
+
+    def __init__(self) -> None:
+        super().__init__(None, Qt.WindowType.Window)
+        self.setObjectName("startupWindow")
+        self.setWindowTitle("pact")
+        self.setMinimumWidth(380)
+        title = QLabel("pact", self)
+        font = title.font()
+        font.setPointSize(font.pointSize() + 10)
+        font.setBold(True)
+        title.setFont(font)
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label = QLabel("", self)
+        self.label.setObjectName("startupStatus")
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setWordWrap(True)
+        bar = QProgressBar(self)
+        bar.setRange(0, 0)
+        bar.setTextVisible(False)
+        bar.setMaximumHeight(10)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.addWidget(title)
+        layout.addWidget(self.label)
+        layout.addWidget(bar)
+
+    def show_status(self, text: str) -> None:
+        self.label.setText(text)
+        self.show()
+        self.raise_()
+
+
+class PactApp(QObject):
+    """The start-up controller and owner of the open database.
+
+    ``dialog`` is the start-up dialog on screen (if any), ``window`` the main
+    window once the database is open; ``finished`` carries the exit code.
+    """
+
+    finished = Signal(int)
+
+    def __init__(self, db_path: Path, parent: QObject | None = None):
+        super().__init__(parent)
+        self.path = Path(db_path).expanduser().resolve()
+        self.status = StartupWindow()
+        self.dialog: QDialog | None = None
+        self.window: MainWindow | None = None
+        self.ctx: AppContext | None = None
+        self.demo = False
+        self.exit_code: int | None = None
+        self._notices: list[str] = []
+
+    # ------------------------------------------------------------ start
+    def start(self) -> None:
+        if is_new_file(self.path):
+            self._begin_create()
+        else:
+            self._begin_open()
+
+    def _show_dialog(self, dialog: QDialog) -> None:
+        old = self.dialog
+        self.dialog = dialog
+        if old is not None and old is not dialog:
+            old.hide()
+            old.deleteLater()
+        self.status.hide()
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+
+    def _drop_dialog(self) -> None:
+        if self.dialog is not None:
+            self.dialog.hide()
+            self.dialog.deleteLater()
+            self.dialog = None
+
+    # ------------------------------------------------------------ existing database
+    def _begin_open(self) -> None:
+        self.status.show_status(_("Opening the database…"))
+        path = self.path
+        Op(self.status, lambda: _prepare(access.open_auto(path))).success(self._opened).failure(
+            self._open_failed
+        ).run()
+
+    def _open_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, DatabaseLockedError):
+            self._ask_secret(str(exc))
+        else:
+            self._fatal(exc)
+
+    def _ask_secret(self, reason: str) -> None:
+        dialog = UnlockDialog(self.path, reason)
+        dialog.submitted.connect(self._try_secret)
+        dialog.rejected.connect(lambda: self._finish(0))
+        self._show_dialog(dialog)
+
+    def _try_secret(self, secret: str) -> None:
+        path = self.path
+        Op(self.dialog, lambda: _prepare(access.open_with(path, secret))).success(
+            self._unlocked
+        ).failure(self._unlock_failed).run()
+
+    def _unlocked(self, prepared: _Prepared) -> None:
+        self._drop_dialog()
+        self._opened(prepared)
+
+    def _unlock_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, DatabaseLockedError) and isinstance(self.dialog, UnlockDialog):
+            # the file is untouched (the services verify the key before anything else)
+            self.dialog.show_error(str(exc))
+        else:
+            self._drop_dialog()
+            self._fatal(exc)
+
+    def _opened(self, prepared: _Prepared) -> None:
+        if prepared.restored_to_keyring:
+            self._notices.append(
+                _(
+                    "The recovery key opened the database; its key is back in this "
+                    "computer's keyring."
+                )
+            )
+        if prepared.state in (SchemaState.OUTDATED, SchemaState.EMPTY):
+            self.status.show_status(_("Upgrading the database…"))
+            db = prepared.db
+            Op(self.status, db.upgrade, write=True).with_progress(
+                _(
+                    "Upgrading the database for this version of pact. A copy of the "
+                    "old file is kept next to it."
+                )
+            ).success(lambda backup: self._upgraded(prepared, backup)).failure(
+                lambda exc: self._fatal(exc, db)
+            ).run()
+        else:
+            self._load(prepared.db, prepared.mode)
+
+    def _upgraded(self, prepared: _Prepared, backup: Path | None) -> None:
+        if backup is not None:
+            self._notices.append(
+                _("The database was upgraded; the previous version was copied to {path}.").format(
+                    path=backup
+                )
+            )
+        self._load(prepared.db, prepared.mode)
+
+    # ------------------------------------------------------------ new database
+    def _begin_create(self) -> None:
+        if credentials.env_passphrase() is not None:
+            # scripts and tests: PACT_PASSPHRASE decides, nothing to ask
+            self.status.show_status(_("Creating the database…"))
+            path = self.path
+            Op(self.status, lambda: access.create(path), write=True).success(self._created).failure(
+                self._fatal
+            ).run()
+            return
+        self.status.show_status(_("Checking the keyring of this computer…"))
+        Op(self.status, credentials.probe).success(self._probed).failure(
+            lambda _exc: self._probed(KeyringState.UNAVAILABLE)
+        ).run()
+
+    def _probed(self, state: KeyringState) -> None:
+        available = state is KeyringState.AVAILABLE
+        dialog = CreateDatabaseDialog(
+            self.path, available, "" if available else create_reason(state)
+        )
+        dialog.submitted.connect(self._create)
+        dialog.rejected.connect(lambda: self._finish(0))
+        self._show_dialog(dialog)
+
+    def _create(self, passphrase: str | None) -> None:
+        path = self.path
+        Op(self.dialog, lambda: access.create(path, passphrase), write=True).success(
+            self._created
+        ).failure(self._create_failed).run()
+
+    def _create_failed(self, exc: BaseException) -> None:
+        dialog = self.dialog
+        if not isinstance(dialog, CreateDatabaseDialog):
+            self._fatal(exc)
+        elif isinstance(exc, NeedPassphraseError):
+            dialog.use_passphrase(str(exc))
+        elif isinstance(exc, PactError):
+            dialog.show_error(str(exc))
+        else:
+            dialog.show_error(_("The database could not be created."))
+            self._report(exc)
+
+    def _created(self, created: Created) -> None:
+        self._drop_dialog()
+        if created.recovery_key:
+            dialog = RecoveryKeyDialog(created.recovery_key, created.db.path, datetime.now())
+            dialog.finished.connect(lambda _r: self._load(created.db, created.mode))
+            self._show_dialog(dialog)
+        else:
+            self._load(created.db, created.mode)
+
+    # ------------------------------------------------------------ main window
+    def _load(self, db: Database, mode: KeyMode) -> None:
+        self.status.show_status(_("Opening the database…"))
+        Op(self.status, db.is_demo).success(lambda demo: self._show_main(db, mode, demo)).failure(
+            lambda exc: self._fatal(exc, db)
+        ).run()
+
+    def _show_main(self, db: Database, mode: KeyMode, demo: bool) -> None:
+        self._drop_dialog()
+        self.ctx = AppContext(db, mode, parent=self)
+        self.demo = demo
+        self.window = self._build_window()
+        self.window.show()
+        self.status.hide()
+        if self._notices:
+            self.window.statusBar().showMessage("  ".join(self._notices), 30_000)
+            self._notices.clear()
+
+    def _build_window(self) -> MainWindow:
+        assert self.ctx is not None
+        window = MainWindow(self.ctx, self.demo)
+        window.closed.connect(self.quit)
+        window.language_requested.connect(self.rebuild)
+        return window
+
+    def rebuild(self) -> None:
+        """Re-create the main window in the language saved in the settings."""
+        old = self.window
+        if old is None:
+            return
+        area = old.current_area()
+        old.save_state()
+        ops.wait_idle()  # results still queued are delivered before the old views go
+        apply_language(config.Settings.load().language)
+        new = self._build_window()
+        new.show_area(area)
+        self.window = new
+        new.show()
+        old.close_for_rebuild()
+        old.deleteLater()
+
+    def quit(self) -> None:
+        ops.wait_idle()
+        if self.ctx is not None:
+            self.ctx.db.close()
+        self._finish(0)
+
+    # ------------------------------------------------------------ errors
+    def _report(self, exc: BaseException) -> ErrorDialog:
+        message, details = describe(exc)
+        if details is not None:
+            log.error("Start-up failed", exc_info=(type(exc), exc, exc.__traceback__))
+        dialog = ErrorDialog(message, details, self.dialog)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _fatal(self, exc: BaseException, db: Database | None = None) -> None:
+        """pact cannot go on (e.g. a database from a newer pact): say why, then quit."""
+        if db is not None:
+            db.close()
+        self._drop_dialog()
+        self.status.hide()
+        message, details = describe(exc)
+        if details is not None:
+            log.error("Start-up failed", exc_info=(type(exc), exc, exc.__traceback__))
+        dialog = ErrorDialog(message, details, None, title=_("pact cannot open the database"))
+        dialog.setObjectName("fatalDialog")
+        dialog.finished.connect(lambda _r: self._finish(1))
+        self._show_dialog(dialog)
+
+    def _finish(self, code: int) -> None:
+        if self.exit_code is not None:
+            return
+        self.exit_code = code
+        self.status.hide()
+        self._drop_dialog()
+        self.finished.emit(code)
+
+
+def run_gui(db_path: Path | None, argv: list[str]) -> int:
+    """Start the GUI on ``db_path`` (None: the default database); returns the exit code."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(argv)
+    app.setOrganizationName(SETTINGS_ORG)
+    app.setApplicationName(SETTINGS_APP)
+    app.setQuitOnLastWindowClosed(False)  # pact quits when the controller says so
+    setup_logging()
+    apply_language(config.Settings.load().language)
+    hook = install_excepthook()
+    controller = PactApp(db_path if db_path is not None else config.default_db_path())
+    controller.finished.connect(app.exit, Qt.ConnectionType.QueuedConnection)
+    QTimer.singleShot(0, controller.start)
+    code = app.exec()
+    hook.uninstall()
+    return controller.exit_code if controller.exit_code is not None else code

@@ -1,0 +1,346 @@
+"""Settings: language, how the database key is protected, the municipalities list.
+
+The language is saved on OK (pact.config.Settings); the main window then rebuilds
+itself in the new language. Switching the key protection happens at once, in a
+write op, because it re-encrypts the database file.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pact import config, i18n
+from pact.errors import PactError
+from pact.i18n import _
+from pact.security import credentials
+from pact.security.credentials import KeyringState
+from pact.services import access
+from pact.services.access import KeyMode
+from pact.ui.context import AppContext
+from pact.ui.dialogs.create_database import PassphraseForm, only_key_warning
+from pact.ui.dialogs.municipalities import MunicipalitiesDialog
+from pact.ui.dialogs.recovery_key import RecoveryKeyDialog
+from pact.ui.ops import Op
+
+ERROR_STYLE = "color: #b00020;"
+LANGUAGE_NAMES = (("nl", "Nederlands"), ("en", "English"))  # each in its own language
+
+
+def key_mode_text(mode: KeyMode) -> str:
+    if mode is KeyMode.KEYRING:
+        return _("Key in the keyring")
+    return _("Protected by passphrase")
+
+
+def keyring_refusal(state: KeyringState) -> str:
+    """Why the key cannot be moved into the keyring right now."""
+    return {
+        KeyringState.LOCKED: _(
+            "The keyring of this computer is locked. Unlock it (usually by logging in "
+            "again) and open the settings again."
+        ),
+        KeyringState.UNAVAILABLE: _(
+            "This computer has no usable keyring, so the key cannot be stored there."
+        ),
+        KeyringState.NOT_RESPONDING: _(
+            "The keyring of this computer does not answer. It may be waiting to be "
+            "unlocked; try again later."
+        ),
+    }.get(state, state.message())
+
+
+class NewPassphraseDialog(QDialog):
+    """Asks for a new passphrase twice; emits ``submitted`` with it."""
+
+    submitted = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("newPassphraseDialog")
+        self.setWindowTitle(_("Protect the database with a passphrase"))
+        self.setMinimumWidth(500)
+        intro = QLabel(
+            _(
+                "From now on pact asks for this passphrase every time it starts, and the "
+                "key is removed from this computer's keyring. The old recovery key no "
+                "longer works."
+            ),
+            self,
+        )
+        intro.setWordWrap(True)
+        warning = QLabel(only_key_warning(), self)
+        warning.setObjectName("onlyKeyWarning")
+        warning.setWordWrap(True)
+        warning.setStyleSheet(
+            "background: #fff4ce; border: 1px solid #e0b000; border-radius: 4px; padding: 8px;"
+            "color: #3d3000;"
+        )
+        self.form = PassphraseForm(self)
+        self.error_label = QLabel("", self)
+        self.error_label.setObjectName("newPassphraseError")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setVisible(False)
+        box = QDialogButtonBox(self)
+        self.ok_button = box.addButton(
+            _("Use this passphrase"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.ok_button.setObjectName("okButton")
+        self.ok_button.setAccessibleName(_("Use this passphrase"))
+        self.ok_button.setDefault(True)
+        cancel = box.addButton(_("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+        cancel.setObjectName("cancelButton")
+        cancel.setAccessibleName(_("Cancel"))
+        self.ok_button.clicked.connect(self._submit)
+        cancel.clicked.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(warning)
+        layout.addWidget(self.form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(box)
+        self.form.setFocus()
+
+    def _submit(self) -> None:
+        value = self.form.value()
+        if value is not None:
+            self.error_label.setVisible(False)
+            self.ok_button.setEnabled(False)
+            self.form.set_enabled(False)
+            self.submitted.emit(value)
+
+    def show_error(self, message: str) -> None:
+        self.ok_button.setEnabled(True)
+        self.form.set_enabled(True)
+        self.error_label.setText(message)
+        self.error_label.setVisible(True)
+
+
+class SettingsDialog(QDialog):
+    """``language_changed`` is True after OK when another language was chosen."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self.setWindowTitle(_("Settings"))
+        self.setMinimumWidth(520)
+        self.ctx = ctx
+        self.language_changed = False
+        self.keyring_state: KeyringState | None = None
+        self.child_dialog: QDialog | None = None
+
+        # -- language
+        self.language_combo = QComboBox(self)
+        self.language_combo.setObjectName("languageCombo")
+        self.language_combo.setAccessibleName(_("Language"))
+        for code, name in LANGUAGE_NAMES:
+            self.language_combo.addItem(name, code)
+        self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(i18n.language())))
+        language_label = QLabel(_("&Language:"), self)
+        language_label.setBuddy(self.language_combo)
+        general = QGroupBox(_("General"), self)
+        gl = QFormLayout(general)
+        gl.addRow(language_label, self.language_combo)
+
+        # -- key protection
+        key_box = QGroupBox(_("Protection of the database"), self)
+        key_box.setObjectName("keyBox")
+        self.mode_label = QLabel("", key_box)
+        self.mode_label.setObjectName("keyModeLabel")
+        font = self.mode_label.font()
+        font.setBold(True)
+        self.mode_label.setFont(font)
+        self.mode_help = QLabel("", key_box)
+        self.mode_help.setObjectName("keyModeHelp")
+        self.mode_help.setWordWrap(True)
+        self.switch_button = QPushButton("", key_box)
+        self.switch_button.setObjectName("switchKeyModeButton")
+        self.switch_button.setAutoDefault(False)
+        self.switch_button.clicked.connect(self.switch_key_mode)
+        self.key_status = QLabel("", key_box)
+        self.key_status.setObjectName("keyStatus")
+        self.key_status.setWordWrap(True)
+        kl = QVBoxLayout(key_box)
+        kl.addWidget(self.mode_label)
+        kl.addWidget(self.mode_help)
+        row = QHBoxLayout()
+        row.addWidget(self.switch_button)
+        row.addStretch(1)
+        kl.addLayout(row)
+        kl.addWidget(self.key_status)
+
+        # -- reference data
+        data_box = QGroupBox(_("Reference data"), self)
+        self.municipalities_button = QPushButton(_("&Municipalities…"), data_box)
+        self.municipalities_button.setObjectName("municipalitiesButton")
+        self.municipalities_button.setAccessibleName(_("Edit the list of municipalities"))
+        self.municipalities_button.setAutoDefault(False)
+        self.municipalities_button.clicked.connect(self.open_municipalities)
+        dl = QHBoxLayout(data_box)
+        dl.addWidget(QLabel(_("The municipalities partners can serve."), data_box), 1)
+        dl.addWidget(self.municipalities_button)
+
+        box = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        ok = box.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setObjectName("okButton")
+        ok.setText(_("OK"))
+        ok.setAccessibleName(_("OK"))
+        cancel = box.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setObjectName("cancelButton")
+        cancel.setText(_("Cancel"))
+        cancel.setAccessibleName(_("Cancel"))
+        box.accepted.connect(self.accept)
+        box.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(general)
+        layout.addWidget(key_box)
+        layout.addWidget(data_box)
+        layout.addStretch(1)
+        layout.addWidget(box)
+
+        self._show_mode()
+        self._probe()
+        self.language_combo.setFocus()
+
+    # -- language
+    def chosen_language(self) -> str:
+        return str(self.language_combo.currentData())
+
+    def accept(self) -> None:
+        language = self.chosen_language()
+        if language != i18n.language():
+            settings = config.Settings.load()
+            settings.language = language
+            settings.save()
+            self.language_changed = True
+        super().accept()
+
+    # -- key protection
+    def _show_mode(self) -> None:
+        mode = self.ctx.mode
+        self.mode_label.setText(key_mode_text(mode))
+        if mode is KeyMode.KEYRING:
+            self.mode_help.setText(
+                _(
+                    "The key is kept in this computer's keyring; pact opens without asking. "
+                    "Keep the recovery key in a safe place."
+                )
+            )
+            self.switch_button.setText(_("Use a &passphrase instead of the keyring…"))
+            self.switch_button.setAccessibleName(_("Use a passphrase instead of the keyring"))
+            self.switch_button.setEnabled(True)
+        else:
+            self.mode_help.setText(
+                _("pact asks for the passphrase every time it starts. It is the only key.")
+            )
+            self.switch_button.setText(_("Store the key in this computer's &keyring"))
+            self.switch_button.setAccessibleName(_("Store the key in this computer's keyring"))
+            self.switch_button.setEnabled(self.keyring_state is KeyringState.AVAILABLE)
+
+    def _probe(self) -> None:
+        if self.ctx.mode is KeyMode.KEYRING:
+            return
+        self.key_status.setText(_("Checking the keyring of this computer…"))
+        Op(self, credentials.probe).success(self._probed).failure(
+            lambda _exc: self._probed(KeyringState.UNAVAILABLE)
+        ).run()
+
+    def _probed(self, state: KeyringState) -> None:
+        self.keyring_state = state
+        self._show_mode()
+        if self.ctx.mode is KeyMode.PASSPHRASE:
+            self.key_status.setStyleSheet("")
+            self.key_status.setText(
+                _("The keyring of this computer can store the key.")
+                if state is KeyringState.AVAILABLE
+                else keyring_refusal(state)
+            )
+
+    def switch_key_mode(self) -> None:
+        if self.ctx.mode is KeyMode.KEYRING:
+            dialog = NewPassphraseDialog(self)
+            dialog.submitted.connect(lambda pp: self._to_passphrase(dialog, pp))
+            self._open_child(dialog)
+        else:
+            self._to_keyring()
+
+    def _open_child(self, dialog: QDialog) -> None:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.child_dialog = dialog
+        dialog.finished.connect(self._child_closed)
+        dialog.open()
+
+    def _child_closed(self) -> None:
+        self.child_dialog = None
+
+    def _to_passphrase(self, dialog: NewPassphraseDialog, passphrase: str) -> None:
+        db = self.ctx.db
+
+        def done(_result: None) -> None:
+            self.ctx.mode = KeyMode.PASSPHRASE
+            self.ctx.changed.emit("key_mode")
+            self.keyring_state = None
+            self._show_mode()
+            self.key_status.setStyleSheet("")
+            self.key_status.setText(_("The database is now protected by your passphrase."))
+            dialog.accept()
+            self._probe_later()
+
+        Op(dialog, lambda: access.switch_to_passphrase(db, passphrase), write=True).success(
+            done
+        ).failure(lambda exc: self._switch_failed(exc, dialog)).with_progress(
+            _("Encrypting the database with the new passphrase…")
+        ).run()
+
+    def _probe_later(self) -> None:
+        # after switching to passphrase mode, learn whether switching back is possible
+        Op(self, credentials.probe).success(self._keyring_known).failure(lambda _exc: None).run()
+
+    def _keyring_known(self, state: KeyringState) -> None:
+        self.keyring_state = state
+        self._show_mode()
+
+    def _to_keyring(self) -> None:
+        db = self.ctx.db
+        self.switch_button.setEnabled(False)
+
+        def done(recovery_key: str) -> None:
+            self.ctx.mode = KeyMode.KEYRING
+            self.ctx.changed.emit("key_mode")
+            self._show_mode()
+            self.key_status.setStyleSheet("")
+            self.key_status.setText(_("The key is now kept in this computer's keyring."))
+            self._open_child(RecoveryKeyDialog(recovery_key, db.path, parent=self))
+
+        Op(self, lambda: access.switch_to_keyring(db), write=True).success(done).failure(
+            lambda exc: self._switch_failed(exc, None)
+        ).with_progress(_("Encrypting the database with a new key…")).run()
+
+    def _switch_failed(self, exc: BaseException, dialog: NewPassphraseDialog | None) -> None:
+        self._show_mode()
+        if not isinstance(exc, PactError):
+            raise exc
+        if dialog is not None:
+            dialog.show_error(str(exc))
+        else:
+            self.key_status.setStyleSheet(ERROR_STYLE)
+            self.key_status.setText(str(exc))
+
+    # -- reference data
+    def open_municipalities(self) -> None:
+        self._open_child(MunicipalitiesDialog(self.ctx, self))

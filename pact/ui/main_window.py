@@ -1,0 +1,380 @@
+"""The main window: a navigation of the areas that work, menus, status bar.
+
+The window does not own the database: the start-up controller (pact.ui.app)
+does, and rebuilds this window when the language changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pact.i18n import N_, _
+from pact.ui.context import AppContext
+from pact.ui.dialogs.about import AboutDialog
+from pact.ui.dialogs.settings import SettingsDialog, key_mode_text
+from pact.ui.views.partners import PartnersView
+from pact.ui.views.who_can_help import WhoCanHelpView
+
+SETTINGS_ORG = "pact"
+SETTINGS_APP = "pact"
+AREAS: tuple[tuple[str, str], ...] = (
+    ("partners", N_("Partners")),
+    ("who_can_help", N_("Who can help?")),
+)
+KEY_ROLE = Qt.ItemDataRole.UserRole
+SAVE_WAIT_MS = 10_000
+SAVE_POLL_MS = 100
+
+
+def qsettings() -> QSettings:
+    """Window geometry and similar; never anything sensitive."""
+    return QSettings(SETTINGS_ORG, SETTINGS_APP)
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that elides in the middle instead of widening the window;
+    ``text()`` keeps the full text."""
+
+    def __init__(self, text: str, parent: QWidget | None = None):
+        super().__init__(text, parent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(80)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        elided = self.fontMetrics().elidedText(
+            self.text(), Qt.TextElideMode.ElideMiddle, rect.width()
+        )
+        painter.drawText(rect, int(self.alignment()), elided)
+
+
+class MainWindow(QMainWindow):
+    closed = Signal()  # the person closed the window: quit pact
+    language_requested = Signal()  # the settings chose another language: rebuild
+
+    def __init__(self, ctx: AppContext, demo: bool = False, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.ctx = ctx
+        self.demo = demo
+        self._closing_for_rebuild = False
+        self._discard_changes = False
+        self.settings_dialog: SettingsDialog | None = None
+        self.open_dialog: QDialog | None = None  # the last dialog opened (tests use it)
+        title = _("pact: {name}").format(name=ctx.db.path.name)
+        self.setWindowTitle(_("{title} (DEMO)").format(title=title) if demo else title)
+
+        # -- areas
+        self.stack = QStackedWidget(self)
+        self.stack.setObjectName("areaStack")
+        self.partners = PartnersView(ctx, self.stack)
+        self.who_can_help = WhoCanHelpView(ctx, self.stack)
+        self.navigation = QListWidget(self)
+        self.navigation.setObjectName("navigation")
+        self.navigation.setAccessibleName(_("Areas of pact"))
+        self._areas: dict[str, QWidget] = {
+            "partners": self.partners,
+            "who_can_help": self.who_can_help,
+        }
+        for n, (key, label) in enumerate(AREAS, start=1):
+            item = QListWidgetItem(_(label))
+            item.setData(KEY_ROLE, key)
+            item.setToolTip(_("{area} (Ctrl+{n})").format(area=_(label), n=n))
+            self.navigation.addItem(item)
+            self.stack.addWidget(self._areas[key])
+        self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.navigation.setCurrentRow(0)
+        font = self.navigation.font()
+        font.setPointSize(font.pointSize() + 1)
+        self.navigation.setFont(font)
+        self.navigation.setSpacing(2)
+        self.navigation.setMinimumWidth(150)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.navigation)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([190, 900])
+        self.splitter.setChildrenCollapsible(False)
+
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.demo_banner: QLabel | None = None
+        if demo:
+            banner = QLabel(_("DEMO: fictional data, not for real families"), central)
+            banner.setObjectName("demoBanner")
+            banner.setAccessibleName(_("Demo database"))
+            banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            banner.setStyleSheet(
+                "QLabel#demoBanner { background: #c62828; color: white; font-weight: bold;"
+                " padding: 6px; letter-spacing: 1px; }"
+            )
+            layout.addWidget(banner)
+            self.demo_banner = banner
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        self._build_menus()
+        self._build_status_bar()
+        ctx.changed.connect(self._context_changed)
+        self.resize(1180, 760)
+        self.restore_state()
+
+    # -- menus
+    def _action(
+        self,
+        name: str,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: str | None = None,
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu(_("&File"))
+        self.file_menu.setObjectName("fileMenu")
+        self.edit_menu = bar.addMenu(_("&Edit"))
+        self.edit_menu.setObjectName("editMenu")
+        self.help_menu = bar.addMenu(_("&Help"))
+        self.help_menu.setObjectName("helpMenu")
+
+        self.action_new = self._action(
+            "actionNewPartner",
+            _("&New partner"),
+            self.new_partner,
+            "Ctrl+N",
+            _("Add a partner organisation"),
+        )
+        self.action_import = self._action(
+            "actionImport", _("&Import partners (CSV)…"), self.import_csv
+        )
+        self.action_export = self._action(
+            "actionExport", _("E&xport partners (CSV)…"), self.export_csv
+        )
+        self.action_settings = self._action("actionSettings", _("&Settings…"), self.open_settings)
+        self.action_quit = self._action("actionQuit", _("&Quit"), self.close, "Ctrl+Q")
+        self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
+        for a in (self.action_new, None, self.action_import, self.action_export, None):
+            if a is None:
+                self.file_menu.addSeparator()
+            else:
+                self.file_menu.addAction(a)
+        self.file_menu.addAction(self.action_settings)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.action_quit)
+
+        self.action_find = self._action(
+            "actionFind", _("&Find"), self.find_partner, "Ctrl+F", _("Filter the partner list")
+        )
+        self.action_save = self._action("actionSave", _("&Save"), self.save, "Ctrl+S")
+        self.edit_menu.addAction(self.action_find)
+        self.edit_menu.addAction(self.action_save)
+
+        self.action_about = self._action("actionAbout", _("&About pact"), self.about)
+        self.help_menu.addAction(self.action_about)
+
+        # keyboard: Ctrl+1, Ctrl+2 … go to an area
+        for n, (key, label) in enumerate(AREAS, start=1):
+            self._action(f"actionArea{n}", _(label), partial(self.show_area, key), f"Ctrl+{n}")
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setObjectName("statusBar")
+        self.db_label = ElidedLabel(_("Database: {path}").format(path=self.ctx.db.path), bar)
+        self.db_label.setObjectName("statusDatabase")
+        self.db_label.setToolTip(str(self.ctx.db.path))
+        self.mode_label = QLabel("", bar)
+        self.mode_label.setObjectName("statusKeyMode")
+        bar.addPermanentWidget(self.db_label, 1)
+        bar.addPermanentWidget(self.mode_label)
+        self._show_mode()
+
+    def _show_mode(self) -> None:
+        self.mode_label.setText(key_mode_text(self.ctx.mode))
+
+    def _context_changed(self, what: str) -> None:
+        if what == "key_mode":
+            self._show_mode()
+
+    # -- areas
+    def show_area(self, key: str) -> None:
+        for row in range(self.navigation.count()):
+            if self.navigation.item(row).data(KEY_ROLE) == key:
+                self.navigation.setCurrentRow(row)
+                return
+
+    def current_area(self) -> str:
+        item = self.navigation.currentItem()
+        return str(item.data(KEY_ROLE)) if item is not None else AREAS[0][0]
+
+    def area_titles(self) -> list[str]:
+        return [self.navigation.item(r).text() for r in range(self.navigation.count())]
+
+    # -- actions (switch to the partner area first)
+    def new_partner(self) -> None:
+        self.show_area("partners")
+        self.partners.new_organisation()
+
+    def find_partner(self) -> None:
+        self.show_area("partners")
+        self.partners.focus_filter()
+
+    def save(self) -> None:
+        self.show_area("partners")
+        self.partners.save()
+
+    def import_csv(self) -> None:
+        self.show_area("partners")
+        self.partners.import_csv()
+
+    def export_csv(self) -> None:
+        self.show_area("partners")
+        self.partners.export_csv()
+
+    def _open(self, dialog: QDialog) -> QDialog:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.open_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.ctx, self)
+        self.settings_dialog = dialog
+        dialog.accepted.connect(lambda: self._settings_done(dialog))
+        dialog.finished.connect(lambda _r: setattr(self, "settings_dialog", None))
+        self._open(dialog)
+
+    def _settings_done(self, dialog: SettingsDialog) -> None:
+        if not dialog.language_changed:
+            return
+        if not self.partners.has_unsaved_changes():
+            self.language_requested.emit()
+            return
+        box = QMessageBox(self)
+        box.setObjectName("languageUnsavedBox")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(_("Change the language"))
+        box.setText(
+            _(
+                "The partner you are editing has changes that are not saved. Switching the "
+                "language now discards them."
+            )
+        )
+        now = box.addButton(_("Switch now"), QMessageBox.ButtonRole.DestructiveRole)
+        now.setObjectName("switchNowButton")
+        later = box.addButton(_("At the next start"), QMessageBox.ButtonRole.RejectRole)
+        later.setObjectName("switchLaterButton")
+        box.setDefaultButton(later)
+        box.buttonClicked.connect(lambda b: self.language_requested.emit() if b is now else None)
+        self._open(box)
+
+    def about(self) -> None:
+        self._open(AboutDialog(self.ctx.db.path, self))
+
+    # -- state kept between runs (QSettings: nothing sensitive)
+    def save_state(self) -> None:
+        s = qsettings()
+        s.setValue("mainWindow/geometry", self.saveGeometry())
+        s.setValue("mainWindow/state", self.saveState())
+        s.setValue("mainWindow/splitter", self.splitter.saveState())
+        s.setValue("mainWindow/area", self.current_area())
+
+    def restore_state(self) -> None:
+        s = qsettings()
+        for key, restore in (
+            ("mainWindow/geometry", self.restoreGeometry),
+            ("mainWindow/state", self.restoreState),
+            ("mainWindow/splitter", self.splitter.restoreState),
+        ):
+            value = s.value(key)
+            if isinstance(value, QByteArray | bytes) and value:
+                restore(QByteArray(value))
+        area = s.value("mainWindow/area")
+        if isinstance(area, str):
+            self.show_area(area)
+
+    # -- closing
+    def close_for_rebuild(self) -> None:
+        """Close without asking and without quitting (the language changed)."""
+        self._closing_for_rebuild = True
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._closing_for_rebuild:
+            event.accept()
+            return
+        if not self._discard_changes and self.partners.has_unsaved_changes():
+            event.ignore()
+            self._ask_unsaved()
+            return
+        self.save_state()
+        event.accept()
+        self.closed.emit()
+
+    def _ask_unsaved(self) -> None:
+        box = QMessageBox(self)
+        box.setObjectName("unsavedBox")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(_("Unsaved changes"))
+        box.setText(_("The partner you are editing has changes that are not saved."))
+        box.setInformativeText(_("Save them before pact closes?"))
+        save = box.addButton(_("Save"), QMessageBox.ButtonRole.AcceptRole)
+        save.setObjectName("saveButton")
+        discard = box.addButton(_("Discard changes"), QMessageBox.ButtonRole.DestructiveRole)
+        discard.setObjectName("discardButton")
+        cancel = box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
+        cancel.setObjectName("cancelButton")
+        box.setDefaultButton(save)
+        box.setEscapeButton(cancel)
+
+        def answered(button: object) -> None:
+            if button is save:
+                self.show_area("partners")
+                self.partners.save()
+                self._close_when_saved(SAVE_WAIT_MS // SAVE_POLL_MS)
+            elif button is discard:
+                self._discard_changes = True
+                QTimer.singleShot(0, self.close)
+
+        box.buttonClicked.connect(answered)
+        self._open(box)
+
+    def _close_when_saved(self, tries: int) -> None:
+        # the view saves in a background op; close once it reports nothing unsaved.
+        # If saving fails (a message next to a field), the window stays open.
+        if not self.partners.has_unsaved_changes():
+            self.close()
+        elif tries > 0:
+            QTimer.singleShot(SAVE_POLL_MS, lambda: self._close_when_saved(tries - 1))

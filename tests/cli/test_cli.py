@@ -1,0 +1,684 @@
+"""The command line, run as a person or a script runs it: ``python -m pact ...`` in a
+subprocess without a terminal on stdin, on real SQLCipher files; in-process through
+``main(argv)`` where a subprocess adds nothing but time.
+
+The keyring is keyring's 'fail' backend unless a test asks for the real Secret
+Service; secrets come from PACT_PASSPHRASE as in scripts.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import logging
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from alembic.script import ScriptDirectory
+
+from pact import __version__, cli, log
+from pact.__main__ import main
+from pact.db import migrate
+from pact.db.database import create_database, create_file, open_database
+from pact.db.engine import Passphrase, connect_raw
+from pact.i18n import _
+from pact.models.partner import SECTORS, TWENTE_MUNICIPALITIES
+from pact.services import demo, maintenance
+from pact.services import partner_csv as pc
+from pact.services import partners as p
+from pact.services.partner_csv import RowError
+from tests.db.conftest import secret_service, secret_service_entries  # noqa: F401
+
+PASSPHRASE = "cli-test-passphrase"
+TIMEOUT = 60  # seconds; a prompt that waits for a person would hit it
+FAIL_KEYRING = "keyring.backends.fail.Keyring"
+WRONG_KEY = _("This key or passphrase does not open the database.")
+
+
+# ---------------------------------------------------------------- helpers
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+    raw_stdout: bytes
+
+
+def pact(
+    *args: str | Path,
+    passphrase: str | None = PASSPHRASE,
+    env: dict[str, str] | None = None,
+) -> Run:
+    """Run the real command line in a subprocess, without a terminal on stdin."""
+    environment = dict(os.environ)  # holds the test's private XDG_* folders
+    environment["PYTHON_KEYRING_BACKEND"] = FAIL_KEYRING
+    environment.pop("PACT_PASSPHRASE", None)
+    environment.pop("PACT_RECOVERY_KEY", None)
+    if passphrase is not None:
+        environment["PACT_PASSPHRASE"] = passphrase
+    environment.update(env or {})
+    done = subprocess.run(
+        [sys.executable, "-m", "pact", *(str(a) for a in args)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        env=environment,
+        timeout=TIMEOUT,
+    )
+    result = Run(
+        done.returncode,
+        done.stdout.decode("utf-8"),  # strict: lists are UTF-8
+        done.stderr.decode("utf-8"),
+        done.stdout,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def in_process(capsys: pytest.CaptureFixture[str], *args: str | Path) -> Run:
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err, err
+    return Run(code, out, err, out.encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class FileState:
+    sha256: str
+    mtime_ns: int
+
+
+def state(path: Path) -> FileState:
+    return FileState(hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns)
+
+
+def csv_file(path: Path, rows: list[dict[str, str]], headers: tuple[str, ...] = pc.HEADERS) -> Path:
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    writer.writerow(headers)
+    for cells in rows:
+        writer.writerow([cells.get(h, "") for h in headers])
+    path.write_bytes(buf.getvalue().encode("utf-8"))
+    return path
+
+
+GOOD_ROW = {
+    "Organisatie": "Huiswerkklas De Boekenlegger",
+    "Sector": "other",
+    "Gemeenten": "Borne",
+    "Telefoon": "074 266 1020",
+    "Contactpersoon": "Rianne Bosch",
+    "E-mail contactpersoon": "r.bosch@boekenlegger.voorbeeld.nl",
+}
+BAD_ROW = {
+    "Organisatie": "Stichting Zonder Nummer",
+    "Sector": "welfare",
+    "Gemeenten": "Almelo",
+    "Telefoon": "12345",
+}
+
+
+def listing(path: Path) -> str:
+    result = pact("partners", "list", "--db", path)
+    assert result.code == 0, result.stderr
+    return result.stdout
+
+
+def make_outdated(path: Path) -> migrate.SchemaState:
+    """A database whose layout this pact would have to upgrade.
+
+    With an older revision to go back to, a migrated file is stamped with it; with
+    only one revision, the older layout is the one before it: a keyed file that was
+    never migrated (what an interrupted first start leaves)."""
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    older = script.get_revision(migrate.head_revision()).down_revision
+    if isinstance(older, str):
+        create_database(path, Passphrase(PASSPHRASE)).close()
+        conn = connect_raw(path, Passphrase(PASSPHRASE))
+        conn.execute("UPDATE alembic_version SET version_num = ?", (older,))
+        conn.close()
+        return migrate.SchemaState.OUTDATED
+    create_file(path)
+    connect_raw(path, Passphrase(PASSPHRASE)).close()
+    return migrate.SchemaState.EMPTY
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "demo.db"
+    demo.create_demo(path, PASSPHRASE).created.db.close()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of a demo database (passphrase mode)."""
+    path = tmp_path / "demo.db"
+    shutil.copyfile(demo_template, path)
+    return path
+
+
+@pytest.fixture
+def empty_db(tmp_path: Path) -> Path:
+    """A new pact database with no organisations."""
+    path = tmp_path / "empty.db"
+    create_database(path, Passphrase(PASSPHRASE)).close()
+    return path
+
+
+@pytest.fixture
+def passphrase_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("PACT_PASSPHRASE", PASSPHRASE)
+    yield
+
+
+# ---------------------------------------------------------------- version, help, usage
+
+
+def test_version_is_printed_and_exits_0() -> None:
+    result = pact("--version", passphrase=None)
+    assert result.code == 0
+    assert result.stdout.strip() == f"pact {__version__}"
+
+
+def test_help_exits_0_and_names_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    result = in_process(capsys, "--help")
+    assert result.code == 0
+    for command in ("demo", "check", "partners"):
+        assert command in result.stdout
+    result = in_process(capsys, "partners", "import", "--help")
+    assert result.code == 0
+    assert "--dry-run" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["bogus"],
+        ["--db"],
+        ["check", "--db"],
+        ["--no-such-option"],
+        ["partners"],
+        ["partners", "delete"],
+        ["partners", "import"],
+        ["partners", "list", "--unknown"],
+        ["demo"],
+    ],
+    ids=lambda a: " ".join(a) or "nothing",
+)
+def test_usage_errors_exit_64(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    result = in_process(capsys, *argv)
+    assert result.code == cli.EXIT_USAGE == 64
+    assert "usage: pact" in result.stderr
+    assert result.stdout == ""
+
+
+def test_usage_errors_exit_64_from_a_real_process(tmp_path: Path) -> None:
+    unknown = pact("frobnicate", "--db", tmp_path / "x.db")
+    assert unknown.code == 64
+    assert "frobnicate" in unknown.stderr
+    missing_value = pact("check", "--db")
+    assert missing_value.code == 64
+    assert "--db" in missing_value.stderr
+    assert not (tmp_path / "x.db").exists()
+
+
+# ---------------------------------------------------------------- demo
+
+
+def test_demo_creates_a_checked_demo_database(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "demo.db"
+    path.parent.mkdir()
+    result = pact("demo", "--db", path)
+    assert result.code == 0, result.stderr
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    # passphrase mode: pact says that the passphrase is the only key, and no recovery key
+    assert (
+        _(
+            "The database is protected by its passphrase only: without the passphrase "
+            "nobody can open it, not even pact's makers."
+        )
+        in result.stderr
+    )
+    assert result.stdout == ""
+    assert f"{len(demo._ORGANISATIONS)} partner organisations" in result.stderr
+    assert pact("check", "--db", path).stdout == "ok\n"
+    db = open_database(path, Passphrase(PASSPHRASE))
+    try:
+        assert db.is_demo()
+        assert p.count_organisations(db.uow()) == len(demo._ORGANISATIONS)
+    finally:
+        db.close()
+
+
+def test_demo_refuses_a_non_empty_file_and_leaves_it_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"my own notes, not a database\n" * 100)
+    before = state(path)
+    result = pact("demo", "--db", path)
+    assert result.code == 1
+    assert str(path) in result.stderr
+    assert state(path) == before
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["notes.db"]
+
+
+def test_demo_refuses_an_existing_pact_database(demo_db: Path) -> None:
+    before = state(demo_db)
+    listed = listing(demo_db)
+    result = pact("demo", "--db", demo_db)
+    assert result.code == 1
+    assert state(demo_db) == before
+    assert listing(demo_db) == listed
+
+
+def test_demo_without_keyring_and_passphrase_and_terminal_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "demo.db"
+    result = pact("demo", "--db", path, passphrase=None)
+    assert result.code == 2
+    assert "PACT_PASSPHRASE" in result.stderr
+    assert not path.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.keyring
+def test_demo_in_keyring_mode_shows_the_recovery_key_once(
+    tmp_path: Path,
+    secret_service: object,  # noqa: F811
+) -> None:
+    path = tmp_path / "demo.db"
+    real = {"PYTHON_KEYRING_BACKEND": "keyring.backends.SecretService.Keyring"}
+    result = pact("demo", "--db", path, passphrase=None, env=real)
+    assert result.code == 0, result.stderr
+    keys = re.findall(r"\b(?:[0-9A-Z]{5}-){10}[0-9A-Z]{5}\b", result.stdout)
+    assert len(keys) == 1
+    assert (
+        _(
+            "Recovery key of the new database. It is shown only this once: keep it "
+            "somewhere safe, away from this computer. Without it the database cannot be "
+            "opened on another computer."
+        )
+        in result.stdout
+    )
+    assert keys[0] not in result.stderr
+    assert str(path.resolve()) in secret_service_entries("pact")
+    # the keyring opens it; on another computer (no keyring) the recovery key does
+    assert pact("check", "--db", path, passphrase=None, env=real).stdout == "ok\n"
+    assert pact("check", "--db", path, passphrase=None).code == 2
+    recovered = pact("check", "--db", path, passphrase=None, env={"PACT_RECOVERY_KEY": keys[0]})
+    assert recovered.stdout == "ok\n"
+
+
+# ---------------------------------------------------------------- unlocking: exit 2
+
+
+def test_wrong_passphrase_exits_2_and_leaves_the_file_unchanged(demo_db: Path) -> None:
+    before = state(demo_db)
+    result = pact("partners", "list", "--db", demo_db, passphrase="not-the-passphrase")
+    assert result.code == 2
+    assert WRONG_KEY in result.stderr
+    assert result.stdout == ""
+    assert state(demo_db) == before
+
+
+def test_missing_passphrase_without_terminal_exits_2_without_prompting(demo_db: Path) -> None:
+    before = state(demo_db)
+    result = pact("check", "--db", demo_db, passphrase=None)  # stdin: /dev/null, timeout
+    assert result.code == 2
+    assert "PACT_PASSPHRASE" in result.stderr
+    assert "PACT_RECOVERY_KEY" in result.stderr
+    assert _("Recovery key or passphrase: ") not in result.stderr + result.stdout
+    assert state(demo_db) == before
+
+
+def test_a_malformed_recovery_key_exits_2(demo_db: Path) -> None:
+    result = pact(
+        "check", "--db", demo_db, passphrase=None, env={"PACT_RECOVERY_KEY": "ABCDE-FGHJK"}
+    )
+    assert result.code == 2
+
+
+def test_with_a_terminal_pact_asks_and_opens(
+    demo_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+    answers = iter(["wrong-passphrase-1", PASSPHRASE])
+    monkeypatch.setattr(cli, "can_prompt", lambda: True)
+
+    def ask(prompt: str) -> str:
+        asked.append(prompt)
+        return next(answers)
+
+    monkeypatch.setattr(cli, "_ask", ask)
+    result = in_process(capsys, "check", "--db", demo_db)
+    assert result.code == 0
+    assert result.stdout == "ok\n"
+    assert asked == [_("Recovery key or passphrase: ")] * 2
+    assert WRONG_KEY in result.stderr
+
+
+def test_with_a_terminal_three_wrong_answers_exit_2(
+    demo_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli, "can_prompt", lambda: True)
+    monkeypatch.setattr(cli, "_ask", lambda prompt: "still-the-wrong-one")
+    result = in_process(capsys, "partners", "list", "--db", demo_db)
+    assert result.code == 2
+    assert result.stderr.count(WRONG_KEY) >= 3
+    assert result.stdout == ""
+
+
+def test_a_missing_database_exits_1_and_creates_nothing(tmp_path: Path) -> None:
+    result = pact("partners", "list", "--db", tmp_path / "nothing.db")
+    assert result.code == 1
+    assert str(tmp_path / "nothing.db") in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------- --db anywhere, lists
+
+
+def test_db_is_accepted_before_and_after_the_subcommand(demo_db: Path) -> None:
+    forms: list[tuple[str | Path, ...]] = [
+        ("--db", demo_db, "partners", "list"),
+        ("partners", "--db", demo_db, "list"),
+        ("partners", "list", "--db", demo_db),
+    ]
+    outputs = [pact(*form) for form in forms]
+    assert all(r.code == 0 for r in outputs)
+    assert outputs[0].stdout
+    assert outputs[0].stdout == outputs[1].stdout == outputs[2].stdout
+
+
+def test_partners_list_is_tab_separated_without_header_with_codes(demo_db: Path) -> None:
+    lines = listing(demo_db).splitlines()
+    assert len(lines) == len(demo._ORGANISATIONS)
+    sectors = set()
+    for line in lines:
+        oid, name, sector, municipalities = line.split("\t")  # exactly four fields
+        assert oid.isdigit()  # no header line
+        assert name
+        assert sector in SECTORS  # the code, not the label
+        sectors.add(sector)
+        names = municipalities.split("|")
+        assert names == sorted(names)
+        assert set(names) <= set(TWENTE_MUNICIPALITIES)
+    assert sectors == set(SECTORS)
+    assert "\tMediationpraktijk Het Midden\tlegal\tBorne|Enschede|Hengelo" in "\n".join(lines)
+    everywhere = "|".join(sorted(TWENTE_MUNICIPALITIES))
+    assert f"\t{demo.TUKKER.youth_care}\tyouth_care\t{everywhere}" in "\n".join(lines)
+
+
+def test_partners_list_is_utf8_whatever_the_locale_and_hides_archived(demo_db: Path) -> None:
+    db = open_database(demo_db, Passphrase(PASSPHRASE))
+    try:
+        hengelo = next(m.id for m in p.list_municipalities(db.uow()) if m.name == "Hengelo")
+        name = "Stichting Ōmi – Één Gezin"
+        saved = p.save_organisation(
+            db.uow(), p.OrganisationData(name=name, sector="other", municipality_ids=(hengelo,))
+        )
+        archived = p.save_organisation(
+            db.uow(), p.OrganisationData(name="Opgeheven Stichting", sector="welfare")
+        )
+        p.set_archived(db.uow(), archived.id or 0, True)
+    finally:
+        db.close()
+    result = pact("partners", "list", "--db", demo_db, env={"PYTHONIOENCODING": "latin-1"})
+    assert result.code == 0
+    assert f"{saved.id}\t{name}\tother\tHengelo\n".encode() in result.raw_stdout
+    assert "Opgeheven Stichting" not in result.stdout
+    everything = pact("partners", "list", "--all", "--db", demo_db)
+    assert f"{archived.id}\tOpgeheven Stichting\twelfare\t\n" in everything.stdout
+    assert len(everything.stdout.splitlines()) == len(result.stdout.splitlines()) + 1
+
+
+# ---------------------------------------------------------------- import and export
+
+
+def test_import_with_a_bad_row_exits_1_and_changes_nothing(demo_db: Path, tmp_path: Path) -> None:
+    path = csv_file(tmp_path / "in.csv", [GOOD_ROW, BAD_ROW])
+    before, listed = state(demo_db), listing(demo_db)
+    result = pact("partners", "import", path, "--db", demo_db)
+    assert result.code == 1
+    where = pc.describe(RowError(3, "Telefoon", ""))
+    assert any(line.startswith(where) for line in result.stderr.splitlines()), result.stderr
+    assert "Huiswerkklas" not in result.stderr  # the good row is not reported as bad
+    assert state(demo_db) == before
+    assert listing(demo_db) == listed
+
+
+def test_import_with_an_unknown_header_exits_1_and_changes_nothing(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    headers = (*pc.HEADERS, "Schoenmaat")
+    path = csv_file(tmp_path / "in.csv", [GOOD_ROW], headers=headers)
+    before = state(demo_db)
+    result = pact("partners", "import", path, "--db", demo_db)
+    assert result.code == 1
+    assert "Schoenmaat" in result.stderr
+    assert state(demo_db) == before
+
+
+@pytest.mark.usefixtures("passphrase_env")
+@pytest.mark.parametrize(
+    "content", [b"", b"\x00\x01\x02 not text \xff\xfe"], ids=["empty", "binary"]
+)
+def test_import_of_a_file_that_is_no_csv_exits_1(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes
+) -> None:
+    source = tmp_path / "in.csv"
+    source.write_bytes(content)
+    before = state(demo_db)
+    result = in_process(capsys, "partners", "import", source, "--db", demo_db)
+    assert result.code == 1
+    assert result.stderr.strip()
+    assert state(demo_db) == before
+
+
+def test_import_dry_run_shows_the_preview_and_changes_nothing(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    duplicate = {"Organisatie": demo.TUKKER.school, "Sector": "school", "Gemeenten": "Hengelo"}
+    path = csv_file(tmp_path / "in.csv", [GOOD_ROW, duplicate])
+    before, listed = state(demo_db), listing(demo_db)
+    result = pact("partners", "import", path, "--dry-run", "--db", demo_db)
+    assert result.code == 0, result.stderr
+    assert result.stdout == "Huiswerkklas De Boekenlegger\tother\tBorne\t1\n"
+    assert demo.TUKKER.school in result.stderr  # the duplicate that would be skipped
+    assert state(demo_db) == before
+    assert listing(demo_db) == listed
+
+
+def test_import_adds_the_good_rows_and_reports_duplicates(demo_db: Path, tmp_path: Path) -> None:
+    duplicate = {"Organisatie": demo.TUKKER.school, "Sector": "school", "Gemeenten": "Hengelo"}
+    path = csv_file(tmp_path / "in.csv", [GOOD_ROW, duplicate])
+    result = pact("partners", "import", path, "--db", demo_db)
+    assert result.code == 0, result.stderr
+    assert demo.TUKKER.school in result.stderr
+    lines = listing(demo_db).splitlines()
+    assert len(lines) == len(demo._ORGANISATIONS) + 1
+    assert any(line.endswith("\tHuiswerkklas De Boekenlegger\tother\tBorne") for line in lines)
+    assert sum(demo.TUKKER.school in line for line in lines) == 1
+
+
+def test_export_then_import_round_trips(demo_db: Path, empty_db: Path, tmp_path: Path) -> None:
+    first = tmp_path / "first.csv"
+    assert pact("partners", "export", first, "--db", demo_db).code == 0
+    assert first.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, for Excel
+    assert stat.S_IMODE(first.stat().st_mode) == 0o600
+    imported = pact("partners", "import", first, "--db", empty_db)
+    assert imported.code == 0, imported.stderr
+    second = tmp_path / "second.csv"
+    assert pact("--db", empty_db, "partners", "export", second).code == 0
+    assert second.read_bytes() == first.read_bytes()
+    assert listing(empty_db).replace("\n", "") != ""
+    assert [line.split("\t")[1:] for line in listing(empty_db).splitlines()] == [
+        line.split("\t")[1:] for line in listing(demo_db).splitlines()
+    ]
+
+
+def test_export_comma_is_plain_csv_and_imports_too(
+    demo_db: Path, empty_db: Path, tmp_path: Path
+) -> None:
+    plain = tmp_path / "plain.csv"
+    assert pact("partners", "export", plain, "--comma", "--db", demo_db).code == 0
+    data = plain.read_bytes()
+    assert not data.startswith(b"\xef\xbb\xbf")
+    assert data.splitlines()[0].decode("utf-8") == ",".join(pc.HEADERS)
+    assert pact("partners", "import", plain, "--db", empty_db).code == 0
+    assert [line.split("\t")[1:] for line in listing(empty_db).splitlines()] == [
+        line.split("\t")[1:] for line in listing(demo_db).splitlines()
+    ]
+
+
+def test_export_replaces_a_file_atomically_and_fails_cleanly(demo_db: Path, tmp_path: Path) -> None:
+    target = tmp_path / "out" / "partners.csv"
+    missing_folder = pact("partners", "export", target, "--db", demo_db)
+    assert missing_folder.code == 1
+    assert not target.parent.exists()
+    target.parent.mkdir()
+    target.write_bytes(b"old contents")
+    assert pact("partners", "export", target, "--db", demo_db).code == 0
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf" + ";".join(pc.HEADERS).encode())
+    assert [x.name for x in target.parent.iterdir()] == ["partners.csv"]  # no temp files
+
+
+# ---------------------------------------------------------------- check and schema versions
+
+
+def test_check_prints_ok_on_a_fresh_demo_database(demo_db: Path) -> None:
+    before = state(demo_db)
+    result = pact("check", "--db", demo_db)
+    assert (result.code, result.stdout, result.stderr) == (0, "ok\n", "")
+    assert state(demo_db) == before
+
+
+def test_check_on_an_outdated_schema_exits_1_and_does_not_migrate(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    expected_state = make_outdated(path)
+    before = state(path)
+    result = pact("check", "--db", path)
+    assert result.code == 1
+    assert result.stdout == ""
+    message = (
+        _("The database has an older layout. Open it in pact first to upgrade it.")
+        if expected_state is migrate.SchemaState.OUTDATED
+        else _(
+            "The database has no pact tables: it was never set up. "
+            "Open it in pact first to set it up."
+        )
+    )
+    assert message in result.stderr
+    assert state(path) == before  # read-only: never migrates
+
+
+@pytest.mark.parametrize("action", ["list", "export"])
+def test_reading_commands_refuse_an_outdated_schema(tmp_path: Path, action: str) -> None:
+    path = tmp_path / "old.db"
+    make_outdated(path)
+    before = state(path)
+    target = tmp_path / "out.csv"
+    result = pact("partners", action, *([target] if action == "export" else []), "--db", path)
+    assert result.code == 1
+    assert "pact --db PATH" in result.stderr  # tells how to upgrade
+    assert result.stdout == ""
+    assert state(path) == before
+    assert not target.exists()
+
+
+def test_import_upgrades_an_outdated_schema_first(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    make_outdated(path)
+    source = csv_file(tmp_path / "in.csv", [GOOD_ROW])
+    result = pact("partners", "import", source, "--db", path)
+    assert result.code == 0, result.stderr
+    assert pact("check", "--db", path).stdout == "ok\n"
+    assert "Huiswerkklas De Boekenlegger" in listing(path)
+
+
+def test_a_database_of_a_newer_pact_is_refused(demo_db: Path) -> None:
+    conn = connect_raw(demo_db, Passphrase(PASSPHRASE))
+    conn.execute("UPDATE alembic_version SET version_num = 'from-the-future'")
+    conn.close()
+    before = state(demo_db)
+    for command in (["check"], ["partners", "list"]):
+        result = pact(*command, "--db", demo_db)
+        assert result.code == 1
+        assert (
+            _(
+                "This database was made by a newer version of pact. "
+                "Install the newer pact to open it; nothing was changed."
+            )
+            in result.stderr
+        )
+    assert state(demo_db) == before
+
+
+@pytest.mark.usefixtures("passphrase_env")
+def test_check_reports_damage_and_exits_1(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = bytearray(demo_db.read_bytes())
+    data[4096 * 5 + 100] ^= 0xFF  # one byte in the sixth page
+    demo_db.write_bytes(bytes(data))
+    result = in_process(capsys, "check", "--db", demo_db)
+    assert result.code == 1
+    assert "ok" not in result.stdout
+    assert "page 6" in result.stderr
+
+
+# ---------------------------------------------------------------- unexpected errors, log
+
+
+@pytest.mark.usefixtures("passphrase_env")
+def test_an_unexpected_error_is_a_message_and_a_log_entry_without_data(
+    demo_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(db: object) -> None:
+        raise RuntimeError("Wesley Tukker, 06 12345678")
+
+    monkeypatch.setattr(maintenance, "check", broken)
+    result = in_process(capsys, "check", "--db", demo_db)
+    assert result.code == 1
+    assert "Wesley" not in result.stderr
+    logfile = log.current_log_file()
+    assert logfile is not None
+    assert str(logfile) in result.stderr
+    text = logfile.read_text(encoding="utf-8")
+    assert "Traceback" in text
+    assert "RuntimeError" in text
+    assert "broken" in text  # where it happened
+    assert "Wesley" not in text and "12345678" not in text
+    assert PASSPHRASE not in text
+    assert stat.S_IMODE(logfile.stat().st_mode) == 0o600
+
+
+def test_the_log_withholds_messages_even_after_another_handler_formatted_them() -> None:
+    path = log.setup_logging()
+    assert path is not None
+    logger = logging.getLogger("pact.test")
+    plain = logging.StreamHandler(io.StringIO())  # formats first and caches the traceback
+    logging.getLogger("pact").handlers.insert(0, plain)
+    try:
+        try:
+            raise ValueError("invalid literal: 'Elia Brinkhuis'") from KeyError("06 98765432")
+        except ValueError:
+            logger.exception("saving failed")
+    finally:
+        logging.getLogger("pact").removeHandler(plain)
+    assert "Elia Brinkhuis" in plain.stream.getvalue()
+    text = path.read_text(encoding="utf-8")
+    assert "saving failed" in text
+    assert "builtins.KeyError (message withheld)" in text
+    assert "builtins.ValueError (message withheld)" in text
+    assert "direct cause" in text
+    assert "Elia" not in text and "98765432" not in text

@@ -1,0 +1,90 @@
+"""Fixtures for the partner screens: an AppContext on the real test database,
+partners made through the services, and the views under test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from pact.db.database import Database
+from pact.services import partners as svc
+from pact.services.access import KeyMode
+from pact.ui.context import AppContext
+from pact.ui.ops import wait_idle
+from pact.ui.views.partners import PartnersView
+from pact.ui.views.who_can_help import WhoCanHelpView
+
+MakePartner = Callable[..., svc.OrganisationData]
+
+
+@pytest.fixture
+def ctx(db: Database, qapp: object) -> Iterator[AppContext]:
+    context = AppContext(db, KeyMode.KEYRING)
+    yield context
+    wait_idle()
+
+
+@pytest.fixture
+def municipalities(db: Database) -> dict[str, int]:
+    return {m.name: m.id for m in svc.list_municipalities(db.uow())}
+
+
+@pytest.fixture
+def make_partner(db: Database, municipalities: dict[str, int]) -> MakePartner:
+    def make(
+        name: str,
+        sector: str = "welfare",
+        places: Sequence[str] = ("Hengelo",),
+        domains: Sequence[str] = (),
+        contacts: Sequence[svc.ContactData] = (),
+        archived: bool = False,
+        **fields: object,
+    ) -> svc.OrganisationData:
+        saved = svc.save_organisation(
+            db.uow(),
+            svc.OrganisationData(
+                name=name,
+                sector=sector,
+                municipality_ids=tuple(municipalities[p] for p in places),
+                domains=tuple(domains),
+                contacts=tuple(contacts),
+                **fields,  # type: ignore[arg-type]
+            ),
+        )
+        if archived:
+            saved = svc.set_archived(db.uow(), saved.id or 0, True)
+        return saved
+
+    return make
+
+
+@pytest.fixture
+def partners_view(ctx: AppContext, qtbot: QtBot) -> Callable[[], PartnersView]:
+    """Build the view after the test has put its data in place."""
+
+    def build() -> PartnersView:
+        view = PartnersView(ctx)
+        qtbot.addWidget(view)
+        view.resize(1300, 800)
+        view.show()
+        view.activateWindow()
+        qtbot.waitUntil(view.isActiveWindow)
+        return view
+
+    return build
+
+
+@pytest.fixture
+def who_view(ctx: AppContext, qtbot: QtBot) -> Callable[[], WhoCanHelpView]:
+    def build() -> WhoCanHelpView:
+        view = WhoCanHelpView(ctx)
+        qtbot.addWidget(view)
+        view.resize(1100, 700)
+        view.show()
+        view.activateWindow()
+        qtbot.waitUntil(view.isActiveWindow)
+        return view
+
+    return build

@@ -1,0 +1,342 @@
+"""The main window shell: areas, menus, DEMO banner, status bar, remembered geometry,
+closing with unsaved changes, the global excepthook, and run_gui end to end."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from pact.db.database import open_database
+from pact.db.engine import Passphrase
+from pact.errors import NotFoundError
+from pact.i18n import _
+from pact.models import AppSetting
+from pact.services import access
+from pact.ui import ops
+from pact.ui.app import PactApp, run_gui
+from pact.ui.dialogs.about import AboutDialog
+from pact.ui.dialogs.error import GENERIC_MESSAGE, ErrorDialog, ExceptHook, scrub
+from pact.ui.main_window import MainWindow
+from pact.ui.views.partners import PartnersView
+from pact.ui.views.who_can_help import WhoCanHelpView
+
+PASSPHRASE = "lente in Twente 2024"
+WAIT = 15_000
+
+
+@pytest.fixture
+def qsettings_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "qsettings"
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(folder))
+    return folder
+
+
+@pytest.fixture
+def open_app(
+    qtbot: QtBot, qsettings_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[[Path], PactApp]]:
+    """Open an existing passphrase database (PACT_PASSPHRASE skips the dialog)."""
+    monkeypatch.setenv("PACT_PASSPHRASE", PASSPHRASE)
+    started: list[PactApp] = []
+
+    def start(path: Path) -> PactApp:
+        app = PactApp(path)
+        started.append(app)
+        app.start()
+        qtbot.waitUntil(lambda: app.window is not None and app.window.isVisible(), timeout=WAIT)
+        return app
+
+    yield start
+    for app in started:
+        if app.window is not None and app.exit_code is None:
+            app.window._discard_changes = True
+            app.window.close()
+        ops.wait_idle()
+        if app.ctx is not None:
+            app.ctx.db.close()
+        app.status.close()
+
+
+def make_db(path: Path, demo: bool = False) -> Path:
+    created = access.create(path, PASSPHRASE)
+    if demo:
+        with created.db.uow() as uow:
+            uow.session.add(AppSetting(key="demo", value="1"))
+            uow.commit()
+    created.db.close()
+    return path
+
+
+def window_of(app: PactApp) -> MainWindow:
+    assert app.window is not None
+    return app.window
+
+
+def button(parent: QWidget, name: str) -> QPushButton:
+    found = parent.findChild(QPushButton, name)
+    assert found is not None, name
+    return found
+
+
+# ---------------------------------------------------------------- main window
+
+
+def test_demo_banner_on_a_demo_database(
+    tmp_path: Path, open_app: Callable[[Path], PactApp]
+) -> None:
+    window = window_of(open_app(make_db(tmp_path / "demo.db", demo=True)))
+    banner = window.findChild(QLabel, "demoBanner")
+    assert banner is not None
+    assert banner.isVisible()
+    assert banner.text() == _("DEMO: fictional data, not for real families")
+    assert banner.y() < window.splitter.y()  # at the top, above the areas
+    assert _("DEMO") in window.windowTitle()
+
+
+def test_no_demo_banner_on_a_real_database(
+    tmp_path: Path, open_app: Callable[[Path], PactApp]
+) -> None:
+    window = window_of(open_app(make_db(tmp_path / "echt.db")))
+    banner = window.findChild(QLabel, "demoBanner")
+    assert banner is None or not banner.isVisible()
+    assert _("DEMO") not in window.windowTitle()
+
+
+def test_navigation_shows_exactly_the_two_working_areas(
+    qtbot: QtBot, tmp_path: Path, open_app: Callable[[Path], PactApp]
+) -> None:
+    window = window_of(open_app(make_db(tmp_path / "pact.db")))
+    assert window.area_titles() == [_("Partners"), _("Who can help?")]
+    assert isinstance(window.stack.currentWidget(), PartnersView)
+
+    nav = window.navigation
+    nav.setFocus()
+    qtbot.keyClick(nav, Qt.Key.Key_Down)
+    assert isinstance(window.stack.currentWidget(), WhoCanHelpView)
+    assert window.current_area() == "who_can_help"
+
+    # an action of the partner area switches back to it
+    window.action_find.trigger()
+    assert isinstance(window.stack.currentWidget(), PartnersView)
+    window.show_area("who_can_help")
+    window.action_new.trigger()
+    assert window.current_area() == "partners"
+
+
+def test_menus_shortcuts_and_status_bar(
+    tmp_path: Path, open_app: Callable[[Path], PactApp]
+) -> None:
+    path = make_db(tmp_path / "pact.db")
+    window = window_of(open_app(path))
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles == [_("&File"), _("&Edit"), _("&Help")]
+    shortcuts = {
+        a.objectName(): a.shortcut().toString() for a in window.actions() if a.objectName()
+    }
+    assert shortcuts["actionNewPartner"] == "Ctrl+N"
+    assert shortcuts["actionFind"] == "Ctrl+F"
+    assert shortcuts["actionSave"] == "Ctrl+S"
+    assert shortcuts["actionQuit"] == "Ctrl+Q"
+    file_items = [a.text() for a in window.file_menu.actions() if not a.isSeparator()]
+    assert file_items == [
+        _("&New partner"),
+        _("&Import partners (CSV)…"),
+        _("E&xport partners (CSV)…"),
+        _("&Settings…"),
+        _("&Quit"),
+    ]
+    status = window.findChild(QLabel, "statusDatabase")
+    mode = window.findChild(QLabel, "statusKeyMode")
+    assert status is not None and mode is not None
+    assert status.text() == _("Database: {path}").format(path=path.resolve())
+    assert mode.text() == _("Protected by passphrase")
+    # every interactive widget has a name for tests and screen readers
+    assert window.navigation.accessibleName()
+
+
+def test_about_dialog(qtbot: QtBot, tmp_path: Path, open_app: Callable[[Path], PactApp]) -> None:
+    window = window_of(open_app(make_db(tmp_path / "pact.db")))
+    window.action_about.trigger()
+    dialog = window.open_dialog
+    assert isinstance(dialog, AboutDialog)
+    assert dialog.isVisible()
+    path = dialog.findChild(QLabel, "aboutDatabase")
+    assert path is not None and path.text() == str(window.ctx.db.path)
+    qtbot.mouseClick(button(dialog, "closeButton"), Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+
+
+def test_window_geometry_and_area_are_remembered(
+    qtbot: QtBot, tmp_path: Path, open_app: Callable[[Path], PactApp]
+) -> None:
+    path = make_db(tmp_path / "pact.db")
+    app = open_app(path)
+    window = window_of(app)
+    wanted = (window.minimumSizeHint().width() + 37, window.minimumSizeHint().height() + 301)
+    window.resize(*wanted)
+    assert (window.width(), window.height()) == wanted
+    window.splitter.setSizes([260, wanted[0] - 260])
+    window.show_area("who_can_help")
+    window.close()
+    assert app.exit_code == 0
+
+    again = window_of(open_app(path))
+    # restoreGeometry keeps a window on its screen; the offscreen screen is only
+    # 800 px wide, so the width cannot be compared here
+    assert again.height() == wanted[1]
+    assert again.current_area() == "who_can_help"
+    # the splitter state is saved; its width cannot be compared on this small screen
+    # either (the partner view's minimum width squeezes the navigation)
+    assert QSettings("pact", "pact").value("mainWindow/splitter")
+
+
+def test_closing_with_unsaved_changes_asks(
+    qtbot: QtBot,
+    tmp_path: Path,
+    open_app: Callable[[Path], PactApp],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = make_db(tmp_path / "pact.db")
+    app = open_app(path)
+    window = window_of(app)
+    monkeypatch.setattr(window.partners, "has_unsaved_changes", lambda: True)
+
+    window.close()
+    box = window.open_dialog
+    assert isinstance(box, QMessageBox) and box.isVisible()
+    assert box.text() == _("The partner you are editing has changes that are not saved.")
+    qtbot.mouseClick(button(box, "cancelButton"), Qt.MouseButton.LeftButton)
+    assert window.isVisible()
+    assert app.exit_code is None
+
+    window.close()
+    box = window.open_dialog
+    assert isinstance(box, QMessageBox)
+    qtbot.mouseClick(button(box, "discardButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: app.exit_code == 0, timeout=WAIT)
+    assert not window.isVisible()
+    # the database was closed: the file can be opened again at once
+    open_database(path, Passphrase(PASSPHRASE)).close()
+
+
+# ---------------------------------------------------------------- errors
+
+
+@pytest.fixture
+def hook(monkeypatch: pytest.MonkeyPatch) -> Iterator[ExceptHook]:
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    installed = ExceptHook()
+    installed.install()
+    yield installed
+    if installed.dialog is not None:
+        installed.dialog.close()
+    installed.uninstall()
+
+
+def _raise(exc: BaseException) -> None:
+    raise exc
+
+
+@pytest.mark.qt_no_exception_capture
+def test_uncaught_exception_shows_the_error_dialog_with_details(
+    qtbot: QtBot, hook: ExceptHook
+) -> None:
+    QTimer.singleShot(0, lambda: _raise(RuntimeError("kapot in een slot")))
+    qtbot.waitUntil(lambda: hook.dialog is not None and hook.dialog.isVisible(), timeout=WAIT)
+    dialog = hook.dialog
+    assert isinstance(dialog, ErrorDialog)
+    assert dialog.message_label.text() == _(GENERIC_MESSAGE)
+    assert not dialog.details.isVisible()  # never only a traceback
+    qtbot.mouseClick(button(dialog, "detailsButton"), Qt.MouseButton.LeftButton)
+    assert dialog.details.isVisible()
+    assert dialog.details.isReadOnly()
+    report = dialog.details.toPlainText()
+    assert "RuntimeError: kapot in een slot" in report
+    assert "Traceback" in report
+    qtbot.mouseClick(button(dialog, "copyReportButton"), Qt.MouseButton.LeftButton)
+    clipboard = QApplication.clipboard()
+    assert clipboard is not None and clipboard.text() == report
+    qtbot.mouseClick(button(dialog, "closeButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: hook.dialog is None, timeout=WAIT)
+
+
+@pytest.mark.qt_no_exception_capture
+def test_expected_error_shows_its_message_only(qtbot: QtBot, hook: ExceptHook) -> None:
+    QTimer.singleShot(0, lambda: _raise(NotFoundError(_("This municipality no longer exists."))))
+    qtbot.waitUntil(lambda: hook.dialog is not None and hook.dialog.isVisible(), timeout=WAIT)
+    dialog = hook.dialog
+    assert dialog is not None
+    assert dialog.message_label.text() == _("This municipality no longer exists.")
+    assert not button(dialog, "detailsButton").isVisible()
+
+
+@pytest.mark.qt_no_exception_capture
+def test_exception_in_another_thread_reaches_the_dialog(qtbot: QtBot, hook: ExceptHook) -> None:
+    worker = threading.Thread(target=lambda: _raise(ValueError("mislukt in een thread")))
+    worker.start()
+    worker.join()
+    qtbot.waitUntil(lambda: hook.dialog is not None and hook.dialog.isVisible(), timeout=WAIT)
+    assert hook.dialog is not None
+    assert "ValueError: mislukt in een thread" in hook.dialog.details.toPlainText()
+
+
+def test_reports_never_contain_key_material() -> None:
+    hex_key = bytes(range(32)).hex()
+    report = scrub(
+        f"""OperationalError: PRAGMA key = "x'{hex_key}'" failed\n"""
+        "PRAGMA rekey = 'mijn ''geheime'' zin'\n"
+        f"stored {hex_key}"
+    )
+    assert hex_key not in report
+    assert "geheime" not in report
+    assert "OperationalError" in report
+
+
+# ---------------------------------------------------------------- run_gui
+
+
+def test_run_gui_opens_the_window_and_returns_the_exit_code(
+    qtbot: QtBot, tmp_path: Path, qsettings_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The contract with the entry point: run_gui(db_path, argv) -> int."""
+    monkeypatch.setenv("PACT_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    qapp = QApplication.instance()
+    assert isinstance(qapp, QApplication)
+    seen: list[str] = []
+
+    def close_when_shown(tries: int = 200) -> None:
+        windows = [w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow)]
+        visible = [w for w in windows if w.isVisible()]
+        if visible:
+            seen.append(visible[0].windowTitle())
+            visible[0].close()
+        elif tries:
+            QTimer.singleShot(50, lambda: close_when_shown(tries - 1))
+        else:
+            qapp.exit(99)
+
+    QTimer.singleShot(0, close_when_shown)
+    path = tmp_path / "run.db"
+    try:
+        code = run_gui(path, ["pact"])
+    finally:
+        qapp.setQuitOnLastWindowClosed(True)
+    assert code == 0
+    assert seen == [_("pact: {name}").format(name="run.db")]
+    assert path.stat().st_size > 0

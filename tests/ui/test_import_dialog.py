@@ -1,0 +1,155 @@
+"""CSV import from the partner screen: preview with row errors, then import the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from pact.db.database import Database
+from pact.i18n import _
+from pact.services import partners as svc
+from pact.services.partner_csv import HEADERS
+from pact.ui.dialogs.import_csv import ImportCsvDialog
+from pact.ui.views.partners import PartnersView
+
+from .conftest import MakePartner
+
+Build = Callable[[], PartnersView]
+
+
+def csv_file(path: Path, rows: list[dict[str, str]], encoding: str = "utf-8-sig") -> Path:
+    lines = [";".join(HEADERS)]
+    for row in rows:
+        unknown = set(row) - set(HEADERS)
+        assert not unknown, unknown
+        lines.append(";".join(row.get(h, "") for h in HEADERS))
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    return path
+
+
+def shown_names(view: PartnersView) -> list[str]:
+    model = view.table.model()
+    return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+
+def open_preview(qtbot: QtBot, view: PartnersView, path: Path) -> ImportCsvDialog:
+    view.import_file(path)
+    qtbot.waitUntil(lambda: view.import_dialog is not None and view.import_dialog.isVisible())
+    dialog = view.import_dialog
+    assert dialog is not None
+    return dialog
+
+
+def test_a_bad_row_is_listed_and_the_rest_imported(
+    db: Database, make_partner: MakePartner, partners_view: Build, qtbot: QtBot, tmp_path: Path
+) -> None:
+    make_partner("Huisartsenpraktijk Borne", "gp", places=("Borne",))
+    path = csv_file(
+        tmp_path / "partners.csv",
+        [
+            {
+                "Organisatie": "Basisschool De Esch",
+                "Sector": "School",
+                "Gemeenten": "Hengelo",
+                "Expertise": "Kind & school|Opvoeding",
+                "Contactpersoon": "Elia Jansen",
+                "Functie": "leerkracht",
+            },
+            {
+                "Organisatie": "Basisschool De Esch",
+                "Sector": "School",
+                "Gemeenten": "Hengelo",
+                "Expertise": "Kind & school|Opvoeding",
+                "Contactpersoon": "Ruud Bosch",
+                "Functie": "intern begeleider",
+            },
+            {  # line 4: a bad e-mail address
+                "Organisatie": "Welzijn Almelo",
+                "Sector": "Welzijn",
+                "Gemeenten": "Almelo",
+                "E-mail": "info@@welzijn",
+            },
+            {  # already in the directory
+                "Organisatie": "Huisartsenpraktijk Borne",
+                "Sector": "Huisarts",
+                "Gemeenten": "Borne",
+            },
+        ],
+    )
+    view = partners_view()
+    dialog = open_preview(qtbot, view, path)
+
+    assert dialog.summary.text() == _(
+        "{organisations} and {contacts} can be imported from {file}."
+    ).format(organisations="1 organisation", contacts="2 contact persons", file="partners.csv")
+    assert "UTF-8" in dialog.details.text() and ";" in dialog.details.text()
+    table = dialog.errors_table
+    assert table.isVisible()
+    assert table.rowCount() == 1
+    assert [table.item(0, c).text() for c in range(2)] == ["4", "E-mail"]
+    assert table.item(0, 2).text() == _("Enter an e-mail address like name@example.nl.")
+    assert dialog.duplicates_list.isVisible()
+    assert dialog.duplicates_list.count() == 1
+    assert "Huisartsenpraktijk Borne" in dialog.duplicates_list.item(0).text()
+    assert dialog.import_button.isEnabled()
+    assert dialog.note.text() == _("Rows with errors are skipped; you can import them later.")
+    # nothing is written before the person confirms
+    assert svc.count_organisations(db.uow()) == 1
+
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.import_result is not None)
+    assert dialog.summary.text().startswith(
+        _("Imported {organisations} and {contacts}.").format(
+            organisations="1 organisation", contacts="2 contact persons"
+        )
+    )
+    assert not dialog.import_button.isVisible()
+    assert dialog.cancel_button.text() == _("Close")
+    qtbot.waitUntil(
+        lambda: shown_names(view) == ["Basisschool De Esch", "Huisartsenpraktijk Borne"]
+    )
+    assert view.message.text.text() == _("Imported {organisations} and {contacts}.").format(
+        organisations="1 organisation", contacts="2 contact persons"
+    )
+
+    rows = svc.list_organisations(db.uow(), svc.PartnerFilter(text="esch"))
+    esch = svc.get_organisation(db.uow(), rows[0].id)
+    assert sorted(c.name for c in esch.contacts) == ["Elia Jansen", "Ruud Bosch"]
+    assert esch.domains == ("parenting", "child_school")
+    assert svc.list_organisations(db.uow(), svc.PartnerFilter(text="almelo")) == []
+
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.import_dialog is None)
+
+
+def test_nothing_valid_means_no_import_button(
+    db: Database, partners_view: Build, qtbot: QtBot, tmp_path: Path
+) -> None:
+    path = csv_file(
+        tmp_path / "excel.csv",
+        [{"Organisatie": "Café Ons Huis", "Sector": "Onbekend", "Gemeenten": "Hengelo"}],
+        encoding="cp1252",
+    )
+    view = partners_view()
+    dialog = open_preview(qtbot, view, path)
+    assert dialog.summary.text() == _("Nothing in {file} can be imported.").format(file="excel.csv")
+    assert "Windows-1252" in dialog.details.text()
+    assert dialog.errors_table.item(0, 1).text() == "Sector"
+    assert not dialog.import_button.isEnabled()
+    assert dialog.cancel_button.text() == _("Close")
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    assert svc.count_organisations(db.uow()) == 0
+
+
+def test_an_unreadable_file_says_why(partners_view: Build, qtbot: QtBot, tmp_path: Path) -> None:
+    view = partners_view()
+    missing = tmp_path / "gone.csv"
+    view.import_file(missing)
+    qtbot.waitUntil(lambda: view.message.isVisible())
+    assert view.message.text.text().startswith(
+        _("{file} cannot be imported: {reason}").format(file="gone.csv", reason="")
+    )
+    assert view.import_dialog is None

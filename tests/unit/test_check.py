@@ -1,0 +1,99 @@
+"""The health checks behind `pact check`, on real SQLCipher files."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from pact.db.database import Database, create_file, open_database
+from pact.db.engine import connect_raw
+from pact.db.migrate import SchemaState
+from pact.i18n import _
+from pact.services import demo, maintenance
+from tests.conftest import TEST_KEY
+
+
+def checks(report: maintenance.CheckReport) -> set[str]:
+    return {problem.check for problem in report.problems}
+
+
+def test_a_fresh_database_is_ok(db: Database) -> None:
+    report = maintenance.check(db)
+    assert report.ok
+    assert report.problems == ()
+    assert report.schema_state is SchemaState.CURRENT
+
+
+def test_a_demo_database_is_ok_and_checking_changes_nothing(db: Database, db_path: Path) -> None:
+    demo.fill_demo(db.uow())
+    db.close()
+    before = hashlib.sha256(db_path.read_bytes()).hexdigest(), db_path.stat().st_mtime_ns
+    again = open_database(db_path, TEST_KEY)
+    try:
+        assert maintenance.check(again).ok
+    finally:
+        again.close()
+    assert (hashlib.sha256(db_path.read_bytes()).hexdigest(), db_path.stat().st_mtime_ns) == before
+
+
+def test_a_foreign_key_violation_is_reported(db: Database, db_path: Path) -> None:
+    conn = connect_raw(db_path, TEST_KEY)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute(
+        "INSERT INTO contact (organisation_id, name, function, email, phone, representative, "
+        "active, notes, version) VALUES (999, 'Nobody', '', '', '', 0, 1, '', 1)"
+    )
+    rowid = conn.execute("SELECT max(rowid) FROM contact").fetchone()[0]
+    conn.close()
+    report = maintenance.check(db)
+    assert not report.ok
+    assert checks(report) == {maintenance.FOREIGN_KEYS}
+    assert [p.message for p in report.problems] == [
+        _("Row {rowid} of table {table} refers to a missing row of table {parent}.").format(
+            rowid=rowid, table="contact", parent="organisation"
+        )
+    ]
+
+
+def test_many_violations_are_capped(db: Database, db_path: Path) -> None:
+    conn = connect_raw(db_path, TEST_KEY)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    for i in range(maintenance.MAX_DETAILS + 5):
+        conn.execute(
+            "INSERT INTO organisation_domain (organisation_id, domain) VALUES (?, 'legal')",
+            (1000 + i,),
+        )
+    conn.close()
+    report = maintenance.check(db)
+    assert len(report.problems) == maintenance.MAX_DETAILS + 1
+    assert report.problems[-1].message == _("… and {n} more problems of this kind.").format(n=5)
+
+
+def test_a_damaged_page_is_reported_not_raised(db: Database, db_path: Path) -> None:
+    demo.fill_demo(db.uow())
+    db.close()
+    data = bytearray(db_path.read_bytes())
+    assert len(data) > 6 * 4096
+    data[5 * 4096 + 100] ^= 0xFF
+    db_path.write_bytes(bytes(data))
+    damaged = open_database(db_path, TEST_KEY)  # page 1 is intact: the key still opens it
+    try:
+        report = maintenance.check(damaged)
+    finally:
+        damaged.close()
+    assert not report.ok
+    assert maintenance.CIPHER_INTEGRITY in checks(report)
+    assert any("page 6" in p.message for p in report.problems)
+
+
+def test_a_database_that_was_never_migrated_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "keyed.db"
+    create_file(path)
+    connect_raw(path, TEST_KEY).close()  # keyed and written, but no pact tables
+    db = open_database(path, TEST_KEY)
+    try:
+        report = maintenance.check(db)
+    finally:
+        db.close()
+    assert report.schema_state is SchemaState.EMPTY
+    assert checks(report) == {maintenance.SCHEMA}
