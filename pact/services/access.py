@@ -186,6 +186,8 @@ def switch_to_passphrase(db: Database, passphrase: str) -> None:
     _rekey(db, Passphrase(passphrase))
     db.rebind(Passphrase(passphrase))
     credentials.delete_key(db.path)
+    # a pending entry left by an interrupted switch_to_keyring holds a key too
+    credentials.delete_key(db.path, pending=True)
 
 
 def switch_to_keyring(db: Database, timeout: float = credentials.DEFAULT_TIMEOUT) -> str:

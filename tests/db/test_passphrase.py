@@ -122,7 +122,7 @@ def test_tricky_passphrases_work_and_are_not_sql(db_path: Path, passphrase: str)
 
 
 @settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), min_size=1))
 def test_any_passphrase_round_trips(tmp_path: Path, passphrase: str) -> None:

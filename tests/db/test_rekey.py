@@ -117,12 +117,16 @@ def test_switch_to_keyring(secret_service: KeyringBackend, db_path: Path) -> Non
 def test_switch_back_and_forth(secret_service: KeyringBackend, db_path: Path) -> None:
     created = access.create(db_path)
     digest = _fill(created.db, 50)
+    assert created.recovery_key is not None
+    # as left by a switch to keyring mode killed just before its last step
+    credentials.store_key(db_path, recovery.decode(created.recovery_key), pending=True)
     access.switch_to_passphrase(created.db, NEW_PASSPHRASE)
-    assert credentials.read_key(db_path).state is KeyringState.NOT_FOUND  # entry removed
+    # no copy of the old key stays in the keyring (it still opens older backups)
+    assert credentials.read_key(db_path).state is KeyringState.NOT_FOUND
+    assert credentials.read_key(db_path, pending=True).state is KeyringState.NOT_FOUND
     recovery_key = access.switch_to_keyring(created.db)
     created.db.close()
     assert recovery_key != created.recovery_key  # a new key, so the old sheet is void
-    assert created.recovery_key is not None
     assert not _opens(db_path, RawKey(recovery.decode(created.recovery_key)))
     assert not _opens(db_path, Passphrase(NEW_PASSPHRASE))
     _check_intact(db_path, RawKey(recovery.decode(recovery_key)), digest)
@@ -265,7 +269,9 @@ def test_killed_while_switching_to_keyring(secret_service: KeyringBackend, tmp_p
             opened.db.close()
             assert opened.mode is KeyMode.KEYRING
             assert credentials.read_key(path).key == opens_new[0]
-            assert credentials.read_key(path, pending=True).state is KeyringState.NOT_FOUND
+            # (killed between writing the main entry and removing the pending one, the
+            # pending entry is a copy of the same key until the next switch)
+            assert credentials.read_key(path, pending=True).key in (None, opens_new[0])
     assert outcomes["new"] >= 1 and outcomes["old"] >= 1, outcomes
 
 

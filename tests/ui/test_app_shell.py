@@ -11,24 +11,37 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
     QApplication,
+    QComboBox,
     QLabel,
+    QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
 
-from pact.db.database import open_database
+from pact.db.database import Database, open_database
 from pact.db.engine import Passphrase
 from pact.errors import NotFoundError
 from pact.i18n import _
 from pact.models import AppSetting
+from pact.security import recovery
 from pact.services import access
+from pact.services.access import KeyMode
 from pact.ui import ops
 from pact.ui.app import PactApp, run_gui
+from pact.ui.context import AppContext
 from pact.ui.dialogs.about import AboutDialog
+from pact.ui.dialogs.create_database import CreateDatabaseDialog
 from pact.ui.dialogs.error import GENERIC_MESSAGE, ErrorDialog, ExceptHook, scrub
+from pact.ui.dialogs.municipalities import MunicipalitiesDialog
+from pact.ui.dialogs.recovery_key import RecoveryKeyDialog
+from pact.ui.dialogs.settings import NewPassphraseDialog, SettingsDialog
+from pact.ui.dialogs.unlock import UnlockDialog
 from pact.ui.main_window import MainWindow
 from pact.ui.views.partners import PartnersView
 from pact.ui.views.who_can_help import WhoCanHelpView
@@ -340,3 +353,45 @@ def test_run_gui_opens_the_window_and_returns_the_exit_code(
     assert code == 0
     assert seen == [_("pact: {name}").format(name="run.db")]
     assert path.stat().st_size > 0
+
+
+# ---------------------------------------------------------------- names (tests, screen readers)
+
+
+def test_every_interactive_widget_of_the_shell_dialogs_is_named(
+    qtbot: QtBot, tmp_path: Path, db: Database
+) -> None:
+    ctx = AppContext(db, KeyMode.KEYRING)
+    dialogs: list[QWidget] = [
+        CreateDatabaseDialog(tmp_path / "a.db", keyring_available=True),
+        CreateDatabaseDialog(tmp_path / "b.db", keyring_available=False),
+        UnlockDialog(tmp_path / "c.db", "reason"),
+        RecoveryKeyDialog(recovery.encode(bytes(32)), tmp_path / "d.db"),
+        SettingsDialog(ctx),
+        NewPassphraseDialog(),
+        MunicipalitiesDialog(ctx),
+        ErrorDialog("message", "details"),
+        AboutDialog(tmp_path / "e.db"),
+    ]
+    interactive = (QAbstractButton, QLineEdit, QComboBox, QAbstractItemView, QPlainTextEdit)
+    checked = 0
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        for widget in dialog.findChildren(QWidget):
+            if isinstance(widget, interactive) and not inside_combo(widget):
+                where = f"{type(dialog).__name__}: {type(widget).__name__} {widget.objectName()!r}"
+                assert widget.objectName(), where
+                assert widget.accessibleName(), where
+                checked += 1
+    ops.wait_idle()
+    assert checked > 30
+
+
+def inside_combo(widget: QWidget) -> bool:
+    """A combo box's own popup list is Qt's, not ours."""
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QComboBox) or parent.inherits("QComboBoxPrivateContainer"):
+            return True
+        parent = parent.parentWidget()
+    return False

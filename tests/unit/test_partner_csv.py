@@ -200,6 +200,28 @@ def test_export_does_not_change_with_the_ui_language(db, sample):
     assert pc.export_csv(db.uow()) == dutch
 
 
+def test_export_sorts_ignoring_case_and_accents(db):
+    for name in ("Zorg Oost", "Émaus", "aap & co"):
+        p.save_organisation(db.uow(), OrganisationData(name=name, sector="other"))
+    p.save_organisation(
+        db.uow(),
+        OrganisationData(
+            name="Buurtteam",
+            sector="social_team",
+            contacts=tuple(ContactData(name=n) for n in ("Frank", "Émile", "anna")),
+        ),
+    )
+    rows = read_export(pc.export_csv(db.uow()))[1:]
+    assert [(r[0], r[12]) for r in rows] == [
+        ("aap & co", ""),
+        ("Buurtteam", "anna"),
+        ("Buurtteam", "Émile"),
+        ("Buurtteam", "Frank"),
+        ("Émaus", ""),
+        ("Zorg Oost", ""),
+    ]
+
+
 def test_export_of_an_empty_directory_is_the_header_line(db):
     assert pc.export_csv(db.uow()) == b"\xef\xbb\xbf" + HEADER_LINE.encode() + b"\r\n"
 
@@ -256,6 +278,8 @@ ACCENTED = [
         Organisatie="Café Ëlsbeth",
         Sector="Welzijn",
         Gemeenten="Hof van Twente",
+        # € ’ – exist in Windows-1252 but not in Latin-1
+        Aanbod="Koffie voor €1 – ’s ochtends",
         Contactpersoon="Renée Brüggemann",
         Functie="coördinator",
     ),
@@ -263,6 +287,7 @@ ACCENTED = [
         Organisatie="Café Ëlsbeth",
         Sector="Welzijn",
         Gemeenten="hof van twente",
+        Aanbod="Koffie voor €1 – ’s ochtends",
         Contactpersoon="Zoë de Wit",
     ),
 ]
@@ -284,6 +309,7 @@ def test_import_reads_both_encodings_and_both_delimiters(db, encoding, reported,
     (org,) = p.list_organisations(db.uow())
     assert org.name == "Café Ëlsbeth" and org.municipalities == ("Hof van Twente",)
     full = p.get_organisation(db.uow(), org.id)
+    assert full.offer == "Koffie voor €1 – ’s ochtends"
     assert [(c.name, c.function) for c in full.contacts] == [
         ("Renée Brüggemann", "coördinator"),
         ("Zoë de Wit", ""),

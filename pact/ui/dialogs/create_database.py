@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +38,18 @@ def _error_label(parent: QWidget, object_name: str) -> QLabel:
     label.setStyleSheet(ERROR_STYLE)
     label.setVisible(False)
     return label
+
+
+def fit_height(widget: QWidget, shrink: bool = False) -> None:
+    """Give a dialog with word-wrapped labels the height its layout needs at its width
+    (Qt sizes top-level windows without height-for-width, so texts could be clipped)."""
+    layout = widget.layout()
+    if layout is None:
+        return
+    layout.activate()
+    need = widget.heightForWidth(widget.width())
+    if need > 0 and (need > widget.height() or shrink):
+        widget.resize(widget.width(), need)
 
 
 def _wrapped(text: str, parent: QWidget, object_name: str = "") -> QLabel:
@@ -98,12 +109,14 @@ class PassphraseForm(QWidget):
         self.passphrase_error.setText(problem or "")
         self.passphrase_error.setVisible(bool(problem))
         if problem:
+            fit_height(self.window())
             self.passphrase_edit.setFocus()
             self.passphrase_edit.selectAll()
             return None
         if self.repeat_edit.text() != text:
             self.repeat_error.setText(_("The two passphrases are not the same."))
             self.repeat_error.setVisible(True)
+            fit_height(self.window())
             self.repeat_edit.setFocus()
             self.repeat_edit.selectAll()
             return None
@@ -140,6 +153,12 @@ class CreateDatabaseDialog(QDialog):
         self.setWindowTitle(_("Welcome to pact: create a new database"))
         self.setMinimumWidth(560)
 
+        heading = QLabel(_("A new pact database"), self)
+        heading.setObjectName("createHeading")
+        font = heading.font()
+        font.setPointSize(font.pointSize() + 4)
+        font.setBold(True)
+        heading.setFont(font)
         intro = _wrapped(
             _(
                 "pact keeps all its data in one encrypted file on this computer. Without "
@@ -155,8 +174,12 @@ class CreateDatabaseDialog(QDialog):
         font.setBold(True)
         path_label.setFont(font)
 
-        self.pages = QStackedWidget(self)
+        # two pages; only the current one is shown (hidden widgets take no room,
+        # which a QStackedWidget's height-for-width would not allow)
+        self.pages = QWidget(self)
         self.pages.setObjectName("createPages")
+        pages_layout = QVBoxLayout(self.pages)
+        pages_layout.setContentsMargins(0, 0, 0, 0)
 
         # -- keyring page
         self.keyring_page = QWidget(self.pages)
@@ -192,8 +215,7 @@ class CreateDatabaseDialog(QDialog):
         row.addWidget(self.use_passphrase_button)
         row.addStretch(1)
         kp.addLayout(row)
-        kp.addStretch(1)
-        self.pages.addWidget(self.keyring_page)
+        pages_layout.addWidget(self.keyring_page)
 
         # -- passphrase page
         self.passphrase_page = QWidget(self.pages)
@@ -221,9 +243,9 @@ class CreateDatabaseDialog(QDialog):
         pp.addWidget(warning)
         self.form = PassphraseForm(self.passphrase_page)
         pp.addWidget(self.form)
-        pp.addStretch(1)
-        self.pages.addWidget(self.passphrase_page)
+        pages_layout.addWidget(self.passphrase_page)
 
+        self._page: QWidget = self.keyring_page
         self.error_label = _error_label(self, "createError")
         self.busy = QProgressBar(self)
         self.busy.setObjectName("createBusy")
@@ -244,33 +266,48 @@ class CreateDatabaseDialog(QDialog):
         self.quit_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.busy, 1)
+        buttons.addStretch(1)
         buttons.addWidget(self.create_button)
         buttons.addWidget(self.quit_button)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(heading)
         layout.addWidget(intro)
         layout.addWidget(path_label)
         layout.addSpacing(8)
-        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.pages)
+        layout.addStretch(1)
+        layout.addSpacing(8)
         layout.addWidget(self.error_label)
         layout.addLayout(buttons)
 
         if keyring_available:
-            self.pages.setCurrentWidget(self.keyring_page)
+            self._show_page(self.keyring_page)
             self.create_button.setFocus()
         else:
             self.use_passphrase(reason)
 
     def uses_passphrase(self) -> bool:
-        return self.pages.currentWidget() is self.passphrase_page
+        return self._page is self.passphrase_page
 
     def use_passphrase(self, reason: str) -> None:
         """Show the passphrase form (no keyring, the keyring refused, or chosen)."""
-        self.pages.setCurrentWidget(self.passphrase_page)
         self.reason_label.setText(reason)
         self.reason_label.setVisible(bool(reason))
+        self._show_page(self.passphrase_page)
         self.set_busy(False)
         self.form.setFocus()
+
+    def _show_page(self, page: QWidget) -> None:
+        self._page = page
+        self.keyring_page.setVisible(page is self.keyring_page)
+        self.passphrase_page.setVisible(page is self.passphrase_page)
+        if self.isVisible():
+            fit_height(self, shrink=True)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        fit_height(self, shrink=True)
 
     def _submit(self) -> None:
         if self.busy.isVisible():
@@ -296,6 +333,7 @@ class CreateDatabaseDialog(QDialog):
         self.set_busy(False)
         self.error_label.setText(message)
         self.error_label.setVisible(True)
+        fit_height(self)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self.busy.isVisible():

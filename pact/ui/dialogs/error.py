@@ -237,6 +237,15 @@ class ExceptHook:
     def _show(
         self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
     ) -> None:
+        try:
+            self._show_dialog(exc_type, exc, tb)
+        except Exception:  # the dialog itself failed: at least the log and stderr have it
+            log.exception("The error dialog failed")
+            sys.__excepthook__(exc_type, exc, tb)
+
+    def _show_dialog(
+        self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+    ) -> None:
         if isinstance(exc, PactError):
             message, details = str(exc), None
         else:

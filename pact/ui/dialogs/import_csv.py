@@ -4,6 +4,7 @@ which duplicates are skipped. Importing happens only after the person confirms."
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -101,6 +102,8 @@ class ImportCsvDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        # rows follow the wrapped message once the columns have their real width
+        header.sectionResized.connect(lambda *_a: self.errors_table.resizeRowsToContents())
         layout.addWidget(self.errors_table, 2)
 
         self.duplicates_label = QLabel(self)
@@ -137,6 +140,10 @@ class ImportCsvDialog(QDialog):
         layout.addLayout(buttons)
 
         self._show_preview(source)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.errors_table.resizeRowsToContents()
 
     # ------------------------------------------------------------ preview
 
@@ -181,11 +188,13 @@ class ImportCsvDialog(QDialog):
         self.errors_table.setRowCount(len(pv.errors))
         for i, e in enumerate(pv.errors):
             line = QTableWidgetItem(str(e.line))
-            line.setData(Qt.ItemDataRole.TextAlignmentRole, int(Qt.AlignmentFlag.AlignRight))
+            line.setData(
+                Qt.ItemDataRole.TextAlignmentRole,
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+            )
             self.errors_table.setItem(i, 0, line)
             self.errors_table.setItem(i, 1, QTableWidgetItem(e.column or _("(whole row)")))
             self.errors_table.setItem(i, 2, QTableWidgetItem(e.message))
-        self.errors_table.resizeRowsToContents()
         self.errors_label.setVisible(bool(pv.errors))
         self.errors_table.setVisible(bool(pv.errors))
 

@@ -22,6 +22,7 @@ from pact.i18n import _, ngettext
 from pact.services import partners
 from pact.services.partners import MunicipalityData
 from pact.ui.context import AppContext
+from pact.ui.dialogs.create_database import fit_height
 from pact.ui.ops import Op
 
 ERROR_STYLE = "color: #b00020;"
@@ -212,6 +213,7 @@ class MunicipalitiesDialog(QDialog):
     def show_error(self, message: str) -> None:
         self.error_label.setText(message)
         self.error_label.setVisible(True)
+        fit_height(self)
         self.name_edit.setFocus()
         self.name_edit.selectAll()
 

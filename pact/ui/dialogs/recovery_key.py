@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from pact.config import atomic_write
 from pact.errors import PactError
 from pact.i18n import _
+from pact.ui.dialogs.create_database import fit_height
 from pact.ui.ops import Op
 
 log = logging.getLogger("pact.ui.recovery_key")
@@ -207,6 +208,7 @@ class RecoveryKeyDialog(QDialog):
         self.sheet_status.setText(
             _("Saved as {path}. Print it, then delete the file.").format(path=path)
         )
+        fit_height(self)
 
     def _not_saved(self, exc: BaseException) -> None:
         self.sheet_button.setEnabled(True)
@@ -221,3 +223,4 @@ class RecoveryKeyDialog(QDialog):
             log.error("Emergency sheet failed", exc_info=(type(exc), exc, exc.__traceback__))
             message = _("The sheet could not be made. The details are in the log file.")
         self.sheet_status.setText(message)
+        fit_height(self)

@@ -29,7 +29,7 @@ from pact.security.credentials import KeyringState
 from pact.services import access
 from pact.services.access import KeyMode
 from pact.ui.context import AppContext
-from pact.ui.dialogs.create_database import PassphraseForm, only_key_warning
+from pact.ui.dialogs.create_database import PassphraseForm, fit_height, only_key_warning
 from pact.ui.dialogs.municipalities import MunicipalitiesDialog
 from pact.ui.dialogs.recovery_key import RecoveryKeyDialog
 from pact.ui.ops import Op
@@ -126,6 +126,7 @@ class NewPassphraseDialog(QDialog):
         self.form.set_enabled(True)
         self.error_label.setText(message)
         self.error_label.setVisible(True)
+        fit_height(self)
 
 
 class SettingsDialog(QDialog):
@@ -340,6 +341,7 @@ class SettingsDialog(QDialog):
         else:
             self.key_status.setStyleSheet(ERROR_STYLE)
             self.key_status.setText(str(exc))
+            fit_height(self)
 
     # -- reference data
     def open_municipalities(self) -> None:

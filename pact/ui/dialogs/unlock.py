@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from pact.i18n import _
+from pact.ui.dialogs.create_database import fit_height
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -106,7 +107,7 @@ class UnlockDialog(QDialog):
         self.quit_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.busy, 1)
-        buttons.addStretch(0)
+        buttons.addStretch(1)
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.quit_button)
 
@@ -144,11 +145,16 @@ class UnlockDialog(QDialog):
         self.set_busy(False)
         self.error_label.setText(message)
         self.error_label.setVisible(True)
+        fit_height(self)
         self.secret_edit.selectAll()
         self.secret_edit.setFocus()
 
     def error_text(self) -> str:
         return self.error_label.text() if self.error_label.isVisible() else ""
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        fit_height(self)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Escape means Quit, but not while a key is being tried

@@ -41,6 +41,19 @@ assert set(COLUMN_KEYS) == set(svc.SORT_COLUMNS)
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ARCHIVED_ROLE = Qt.ItemDataRole.UserRole + 2
+_ROLES = frozenset(
+    int(r)
+    for r in (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.AccessibleTextRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        ID_ROLE,
+        ARCHIVED_ROLE,
+    )
+)
 
 
 class PartnerTableModel(QAbstractTableModel):
@@ -95,13 +108,17 @@ class PartnerTableModel(QAbstractTableModel):
             self._filter = f
             self.reload()
 
-    def reload(self, keep_loaded: bool = False) -> None:
+    def reload(self, keep_loaded: bool = False, recount: bool = True) -> None:
         """Query again. With ``keep_loaded`` as many rows as are loaded now are fetched
-        again (a refresh after a change keeps the scroll position meaningful)."""
+        again (a refresh after a change keeps the scroll position meaningful). A new
+        sort order keeps the same rows, so it need not count them again."""
         limit = self.page_size
         if keep_loaded and len(self._rows) > limit:
             limit = -(-len(self._rows) // self.page_size) * self.page_size
-        total = svc.count_organisations(self._uow(), self._filter)
+        if recount or not self._loaded:
+            total = svc.count_organisations(self._uow(), self._filter)
+        else:
+            total = self._total
         rows = (
             svc.list_organisations(
                 self._uow(), self._filter, self._sort, self._descending, 0, limit
@@ -147,7 +164,7 @@ class PartnerTableModel(QAbstractTableModel):
         if (key, descending) == (self._sort, self._descending) and self._loaded:
             return
         self._sort, self._descending = key, descending
-        self.reload()
+        self.reload(recount=False)
 
     # ------------------------------------------------------------ access
 
@@ -190,7 +207,8 @@ class PartnerTableModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
+        # the view asks ~8 roles per visible cell on every repaint: answer the rest fast
+        if role not in _ROLES or not index.isValid() or index.row() >= len(self._rows):
             return None
         r = self._rows[index.row()]
         col = index.column()

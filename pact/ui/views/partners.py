@@ -220,8 +220,9 @@ class PartnersView(QWidget):
             self.editor_stack,
         )
         self.editor_stack.addWidget(self.no_selection)
-        self.editor = OrganisationEditor(self.editor_stack)
-        self.editor_stack.addWidget(self.editor)
+        # the editor is built when first needed: opening the list stays fast
+        self._editor: OrganisationEditor | None = None
+        self._municipalities: list[svc.MunicipalityData] = []
 
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.editor_stack)
@@ -242,9 +243,6 @@ class PartnersView(QWidget):
         self.clear_filter_button.clicked.connect(self._on_clear_filter_button)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
         self.table.activated.connect(lambda _i: self.editor.focus_first_field())
-        self.editor.save_requested.connect(self.save)
-        self.editor.archive_requested.connect(self.toggle_archived)
-        self.editor.revert_requested.connect(self.revert)
         self.splitter.splitterMoved.connect(lambda *_a: self._state_timer.start())
         header.sectionResized.connect(lambda *_a: self._state_timer.start())
 
@@ -264,7 +262,20 @@ class PartnersView(QWidget):
         QWidget.setTabOrder(self.new_button, self.table)
         QWidget.setTabOrder(self.table, self.import_button)
         QWidget.setTabOrder(self.import_button, self.export_button)
-        QWidget.setTabOrder(self.export_button, self.editor.name_edit)
+
+    @property
+    def editor(self) -> OrganisationEditor:
+        """The organisation editor (built on first use)."""
+        if self._editor is None:
+            editor = OrganisationEditor(self.editor_stack)
+            self.editor_stack.addWidget(editor)
+            editor.set_municipalities(self._municipalities)
+            editor.save_requested.connect(self.save)
+            editor.archive_requested.connect(self.toggle_archived)
+            editor.revert_requested.connect(self.revert)
+            QWidget.setTabOrder(self.export_button, editor.name_edit)
+            self._editor = editor
+        return self._editor
 
     def _load_vocabulary(self) -> None:
         """Fill the filter combos (and the editor's municipalities) from the database."""
@@ -276,7 +287,9 @@ class PartnersView(QWidget):
             _("All municipalities"),
             [(m.id, m.name) for m in municipalities if m.active],
         )
-        self.editor.set_municipalities(municipalities)
+        self._municipalities = municipalities
+        if self._editor is not None:
+            self._editor.set_municipalities(municipalities)
 
     @staticmethod
     def _fill_combo(combo: QComboBox, everything: str, items: Sequence[tuple[object, str]]) -> None:
@@ -303,7 +316,7 @@ class PartnersView(QWidget):
 
     def save(self) -> None:
         """Ctrl+S: save the organisation in the editor."""
-        if self.editor_stack.currentWidget() is self.editor:
+        if self._editing():
             self._save()
 
     def import_csv(self) -> None:
@@ -327,8 +340,13 @@ class PartnersView(QWidget):
                 target = target.with_suffix(".csv")
             self.export_to(target)
 
+    def show_organisation(self, organisation_id: int) -> None:
+        """Open one partner in the editor (e.g. from "Who can help?"), asking first
+        when the open one has unsaved changes."""
+        self._guard(lambda: self._open(organisation_id))
+
     def has_unsaved_changes(self) -> bool:
-        return self.editor_stack.currentWidget() is self.editor and self.editor.is_dirty()
+        return self._editing() and self.editor.is_dirty()
 
     # ------------------------------------------------------------ filter
 
@@ -442,7 +460,7 @@ class PartnersView(QWidget):
         self.count_label.setText(text)
 
     def _editing(self) -> bool:
-        return self.editor_stack.currentWidget() is self.editor
+        return self._editor is not None and self.editor_stack.currentWidget() is self._editor
 
     def _select_id(self, organisation_id: int | None) -> None:
         """Select the row of ``organisation_id`` without opening it (it is open)."""

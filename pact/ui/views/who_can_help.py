@@ -77,6 +77,7 @@ class WhoCanHelpView(QWidget):
         self.municipality_combo.setObjectName("whoMunicipalityCombo")
         self.municipality_combo.setAccessibleName(_("Municipality"))
         self.municipality_combo.setMinimumWidth(240)
+        self.municipality_combo.setMaximumWidth(420)
         caption = QLabel(_("Municipality"), self)
         caption.setBuddy(self.municipality_combo)
         form.addRow(caption, self.municipality_combo)
@@ -89,7 +90,7 @@ class WhoCanHelpView(QWidget):
         self.domain_checks: dict[str, QCheckBox] = {}
         per_row = 4
         for i, (code, label) in enumerate(domains()):
-            check = QCheckBox(label, boxes)
+            check = QCheckBox(label.replace("&", "&&"), boxes)  # "&" is no shortcut key
             check.setObjectName(f"whoDomain_{code}")
             check.setAccessibleName(_("Expertise: {domain}").format(domain=label))
             check.toggled.connect(self._schedule)
@@ -131,7 +132,7 @@ class WhoCanHelpView(QWidget):
         header = self.results.header()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((300, 260, 110, 130)):
+        for col, width in enumerate((380, 250, 130, 130)):
             header.resizeSection(col, width)
         self.results.itemActivated.connect(self._on_activated)
         self.stack.addWidget(self.results)

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 class EmptyState(QWidget):
@@ -27,7 +34,13 @@ class EmptyState(QWidget):
         self.body.setWordWrap(True)
         self.body.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.body.setVisible(bool(body))
-        outer.addWidget(self.body)
+        self.body.setMaximumWidth(560)
+        self.body.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        centred = QHBoxLayout()
+        centred.addStretch(1)
+        centred.addWidget(self.body, 4)
+        centred.addStretch(1)
+        outer.addLayout(centred)
         self._buttons = QHBoxLayout()
         self._buttons.addStretch(1)
         self._buttons.addStretch(1)

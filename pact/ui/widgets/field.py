@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 ERROR_COLOUR = "#b3261e"
@@ -28,7 +29,9 @@ class FieldRow(QWidget):
         self.error_label.setObjectName(name + "Error")
         self.error_label.setWordWrap(True)
         self.error_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_label.setStyleSheet(f"color: {ERROR_COLOUR};")
+        palette = self.error_label.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(ERROR_COLOUR))
+        self.error_label.setPalette(palette)
         self.error_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.error_label.hide()
         layout.addWidget(self.error_label)
