@@ -76,9 +76,12 @@ test: system-packages $(TEST_STAMP)
 	    exit 1; \
 	fi
 
-translations: $(TEST_STAMP)
+# The template (pact.pot) from every _(), N_() and ngettext() in pact/, then the Dutch
+# catalogue brought in line with it (created when missing); fill in its empty msgstr's.
+translations: $(APP_STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -c TRANSLATORS: --add-location=file \
-	    --sort-by-file --project pact --copyright-holder "pact" \
+	    --sort-by-file --project pact --copyright-holder pact \
+	    --version "$$($(BIN)/python -c 'import pact; print(pact.__version__)')" \
 	    -o resources/locale/pact.pot pact
 	$(BIN)/pybabel -q update -i resources/locale/pact.pot -D pact -l nl -d resources/locale \
 	    --init-missing --no-fuzzy-matching --ignore-obsolete

@@ -1,23 +1,24 @@
 """Benchmark: the partner list at scale (5,000 organisations, 20,000 contact persons).
 
-Measures, on the offscreen Qt platform:
+Measures, on the offscreen Qt platform, each time until the table has been repainted:
 
-* opening: constructing the PartnersView until the first page is painted. The first
-  round runs in a fresh process ("cold": Python and Qt code paths, SQLAlchemy's
-  statement cache and Babel's locale data are loaded for the first time, which the
-  real app mostly does at start-up); the other rounds are "warm";
-* typing: for each keystroke of a word typed into the filter, the time until the
-  table is repainted;
-* sorting and paging: clicking each column header, and scrolling to the end of the
-  loaded rows (``fetchMore``), each until the table is repainted.
+* opening: constructing the PartnersView and showing it, until the first page is painted;
+* typing: each keystroke of a word typed into the filter, then as many backspaces;
+* sorting: a click on each column header (twice: ascending, descending);
+* paging: scrolling to the end of the loaded rows until the next page (``fetchMore``).
+
+Every measure is reported for the first round ("cold": the first use in a fresh process
+of each code path and SQL statement; PySide6 creates its enum types, SQLAlchemy compiles
+statements, Babel loads locale data) and for the later rounds ("warm").
 
 Usage::
 
     .venv/bin/python benchmarks/bench_partner_list.py [DB] [--rounds N] [--word WORD]
 
 With ``DB`` the database is built there when it does not exist and reused when it does
-(building takes about half a minute); without it a temporary one is built and removed.
-The target is that every figure stays under 100 ms.
+(building takes 10-20 s); without it a temporary one is built and removed. The target
+is every repaint under 100 ms; the exit status is 1 when a warm maximum misses it.
+See benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -217,23 +218,33 @@ def summary(name: str, samples: list[float]) -> str:
     p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
     verdict = "ok" if ordered[-1] < TARGET_MS else "SLOW"
     return (
-        f"{name:<34} n={len(samples):<4} median {statistics.median(samples):6.1f} ms"
+        f"{name:<48} n={len(samples):<4} median {statistics.median(samples):6.1f} ms"
         f"   p95 {p95:6.1f} ms   max {ordered[-1]:6.1f} ms   {verdict}"
     )
+
+
+def _quiet(kind: QtMsgType, context: object, message: str) -> None:
+    # the offscreen platform warns about every top-level window; keep the report readable
+    if "propagateSizeHints" not in message:
+        sys.stderr.write(message + "\n")
 
 
 def measure(db: Database, rounds: int, word: str) -> list[tuple[str, list[float]]]:
     from pact.ui.context import AppContext
     from pact.ui.views.partners import PartnersView
 
+    qInstallMessageHandler(_quiet)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     ctx = AppContext(db, KeyMode.KEYRING)
-    opening: list[float] = []
-    typing: list[float] = []
-    sorting: list[float] = []
-    paging: list[float] = []
+    # one list of samples per measure and round; round 0 is the cold one
+    opening: list[list[float]] = []
+    typing: list[list[float]] = []
+    sorting: list[list[float]] = []
+    paging: list[list[float]] = []
     for _round in range(rounds):
+        for samples in (opening, typing, sorting, paging):
+            samples.append([])
         counter = PaintCounter()
         started = time.perf_counter()
         view = PartnersView(ctx)
@@ -242,7 +253,7 @@ def measure(db: Database, rounds: int, word: str) -> list[tuple[str, list[float]
         table.viewport().installEventFilter(counter)
         view.show()
         until_painted(app, counter, 0)
-        opening.append((time.perf_counter() - started) * 1000)
+        opening[-1].append((time.perf_counter() - started) * 1000)
         assert view.model.rowCount() > 0
 
         search = view.search_edit
@@ -252,13 +263,13 @@ def measure(db: Database, rounds: int, word: str) -> list[tuple[str, list[float]
             t0 = time.perf_counter()
             QTest.keyClick(search, ch)
             until_painted(app, counter, before)
-            typing.append((time.perf_counter() - t0) * 1000)
+            typing[-1].append((time.perf_counter() - t0) * 1000)
         for _ch in word:
             before = counter.count
             t0 = time.perf_counter()
             QTest.keyClick(search, Qt.Key.Key_Backspace)
             until_painted(app, counter, before)
-            typing.append((time.perf_counter() - t0) * 1000)
+            typing[-1].append((time.perf_counter() - t0) * 1000)
 
         header = table.horizontalHeader()
         for col in range(view.model.columnCount()):
@@ -273,7 +284,7 @@ def measure(db: Database, rounds: int, word: str) -> list[tuple[str, list[float]
                     QPoint(x, header.height() // 2),
                 )
                 until_painted(app, counter, before)
-                sorting.append((time.perf_counter() - t0) * 1000)
+                sorting[-1].append((time.perf_counter() - t0) * 1000)
 
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         app.processEvents()
@@ -286,17 +297,22 @@ def measure(db: Database, rounds: int, word: str) -> list[tuple[str, list[float]
             deadline = time.perf_counter() + 5
             while view.model.rowCount() == loaded and time.perf_counter() < deadline:
                 app.processEvents()
-            paging.append((time.perf_counter() - t0) * 1000)
+            paging[-1].append((time.perf_counter() - t0) * 1000)
         view.close()
         view.deleteLater()
         app.processEvents()
-    return [
-        ("open list, first paint (cold)", opening[:1]),
-        ("open list, first paint (warm)", opening[1:] or opening),
-        (f"filter keystroke ('{word}' + backspaces)", typing),
+    measures = (
+        ("open list, first paint", opening),
+        (f"filter keystroke ('{word}', backspaces)", typing),
         ("sort by a column header", sorting),
         ("scroll to end, next page", paging),
-    ]
+    )
+    results = [(f"{name} - cold", rounds_[0]) for name, rounds_ in measures]
+    if rounds > 1:
+        results += [
+            (f"{name} - warm", [x for r in rounds_[1:] for x in r]) for name, rounds_ in measures
+        ]
+    return results
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -325,10 +341,14 @@ def main(argv: list[str] | None = None) -> int:
         db.close()
         print()
         slow = False
+        print("cold: the first round in a fresh process (first use of each code path and")
+        print("SQL statement); warm: the later rounds\n")
         for name, samples in results:
             print(summary(name, samples))
-            slow = slow or max(samples) >= TARGET_MS
+            slow = slow or (name.endswith("warm") and max(samples) >= TARGET_MS)
         print(f"\ntarget: every repaint under {TARGET_MS:.0f} ms")
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"machine: {os.cpu_count()} CPUs, load average {load} (other work inflates maxima)")
         return 1 if slow else 0
     finally:
         if tmp is not None:

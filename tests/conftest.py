@@ -13,9 +13,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Unless a test asks for the real Secret Service, the keyring is the 'fail' backend.
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
 
-from pact import i18n  # noqa: E402
-from pact.db.database import Database, create_database  # noqa: E402
-from pact.db.engine import RawKey  # noqa: E402
+from pact import i18n
+from pact.db.database import Database, create_database
+from pact.db.engine import RawKey
 
 TEST_KEY = RawKey(bytes(range(32)))
 

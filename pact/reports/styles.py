@@ -142,7 +142,7 @@ def footer_painter(text: str) -> PageCallback:
         canvas.line(TEXT_LEFT, FOOTER_HEIGHT, TEXT_RIGHT, FOOTER_HEIGHT)
         canvas.setFont(FONT, 8)
         canvas.setFillColor(MUTED)
-        canvas.drawRightString(TEXT_RIGHT, FOOTER_HEIGHT - 4 * mm, version)
+        canvas.drawRightString(TEXT_RIGHT, FOOTER_HEIGHT - 2 * mm - 8, version)  # 1st baseline
         if text:
             para = Paragraph(escape(text), styles().footer)
             text_width = TEXT_RIGHT - TEXT_LEFT - canvas.stringWidth(version, FONT, 8) - 6 * mm

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from pact import config
 from pact.db.database import Database, create_database, open_database
@@ -37,11 +37,8 @@ EXPECTED_PRAGMAS = {
 }
 
 
-def _pragmas(conn: object) -> dict[str, object]:
-    return {
-        name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()  # type: ignore[attr-defined]
-        for name in EXPECTED_PRAGMAS
-    }
+def _pragmas(conn: Connection) -> dict[str, object]:
+    return {name: conn.exec_driver_sql(f"PRAGMA {name}").scalar() for name in EXPECTED_PRAGMAS}
 
 
 def test_pragmas_on_every_pooled_connection(db: Database) -> None:
@@ -55,13 +52,19 @@ def test_pragmas_on_every_pooled_connection(db: Database) -> None:
         assert _pragmas(third) == EXPECTED_PRAGMAS
 
 
-def test_pragmas_on_a_passphrase_engine(db_path: Path) -> None:
+def test_pragmas_on_a_passphrase_engine_and_a_raw_connection(db_path: Path) -> None:
     database = create_database(db_path, Passphrase("a long passphrase"))
     try:
         with database.engine.connect() as conn:
             assert _pragmas(conn) == EXPECTED_PRAGMAS
     finally:
         database.close()
+    raw = connect_raw(db_path, Passphrase("a long passphrase"))
+    try:
+        got = {name: raw.execute(f"PRAGMA {name}").fetchone()[0] for name in EXPECTED_PRAGMAS}
+    finally:
+        raw.close()
+    assert got == EXPECTED_PRAGMAS
 
 
 def test_foreign_keys_are_enforced(db: Database) -> None:

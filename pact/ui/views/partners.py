@@ -57,8 +57,8 @@ def _settings() -> QSettings:
 
 class PartnersView(QWidget):
     # Filter keystrokes are applied on the next turn of the event loop, so a burst of
-    # typing (or a paste) costs one query. The query and repaint take ~25 ms at 5,000
-    # organisations (benchmarks/bench_partner_list.py), so no longer debounce is needed.
+    # typing (or a paste) costs one query. Query and repaint take a median 30-45 ms at
+    # 5,000 organisations (benchmarks/bench_partner_list.py), so no longer debounce.
     FILTER_DELAY_MS = 0
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
