@@ -27,6 +27,7 @@ from PySide6.QtCore import (
     QTranslator,
     Signal,
 )
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from pact import config, i18n
@@ -151,6 +152,13 @@ class StartupWindow(QWidget):
         layout.addWidget(self.label)
         layout.addWidget(bar)
 
+    closed = Signal()  # the person closed the window before pact was ready
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        super().closeEvent(event)
+        if event.isAccepted() and event.spontaneous():
+            self.closed.emit()
+
     def show_status(self, text: str) -> None:
         self.label.setText(text)
         self.show()
@@ -170,6 +178,7 @@ class PactApp(QObject):
         super().__init__(parent)
         self.path = Path(db_path).expanduser().resolve()
         self.status = StartupWindow()
+        self.status.closed.connect(lambda: self._finish(0))
         self.dialog: QDialog | None = None
         self.window: MainWindow | None = None
         self.ctx: AppContext | None = None
@@ -227,11 +236,22 @@ class PactApp(QObject):
             self._unlocked
         ).failure(self._unlock_failed).run()
 
+    def _quit_meanwhile(self, db: Database) -> bool:
+        """The person quit while an op was running: close what it opened."""
+        if self.exit_code is None:
+            return False
+        db.close()
+        return True
+
     def _unlocked(self, prepared: _Prepared) -> None:
+        if self._quit_meanwhile(prepared.db):
+            return
         self._drop_dialog()
         self._opened(prepared)
 
     def _unlock_failed(self, exc: BaseException) -> None:
+        if self.exit_code is not None:
+            return
         if isinstance(exc, DatabaseLockedError) and isinstance(self.dialog, UnlockDialog):
             # the file is untouched (the services verify the key before anything else)
             self.dialog.show_error(str(exc))
@@ -240,6 +260,8 @@ class PactApp(QObject):
             self._fatal(exc)
 
     def _opened(self, prepared: _Prepared) -> None:
+        if self._quit_meanwhile(prepared.db):
+            return
         if prepared.restored_to_keyring:
             self._notices.append(
                 _(
@@ -301,6 +323,8 @@ class PactApp(QObject):
         ).failure(self._create_failed).run()
 
     def _create_failed(self, exc: BaseException) -> None:
+        if self.exit_code is not None:
+            return
         dialog = self.dialog
         if not isinstance(dialog, CreateDatabaseDialog):
             self._fatal(exc)
@@ -313,6 +337,8 @@ class PactApp(QObject):
             self._report(exc)
 
     def _created(self, created: Created) -> None:
+        if self._quit_meanwhile(created.db):
+            return
         self._drop_dialog()
         if created.recovery_key:
             dialog = RecoveryKeyDialog(created.recovery_key, created.db.path, datetime.now())
@@ -329,6 +355,8 @@ class PactApp(QObject):
         ).run()
 
     def _show_main(self, db: Database, mode: KeyMode, demo: bool) -> None:
+        if self._quit_meanwhile(db):
+            return
         self._drop_dialog()
         self.ctx = AppContext(db, mode, parent=self)
         self.demo = demo
@@ -396,6 +424,7 @@ class PactApp(QObject):
         if self.exit_code is not None:
             return
         self.exit_code = code
+        ops.wait_idle()  # no thread may still be writing when the process ends
         self.status.hide()
         self._drop_dialog()
         self.finished.emit(code)

@@ -392,3 +392,19 @@ def test_recovery_key_dialog_shows_the_key_and_closes_only_after_confirming(
     assert close.isEnabled()
     click(qtbot, close)
     assert not dialog.isVisible()
+
+
+def test_quit_while_the_key_is_being_tried_opens_no_window(
+    qtbot: QtBot, tmp_path: Path, start_app: Callable[[Path], PactApp]
+) -> None:
+    path = tmp_path / "pact.db"
+    make_passphrase_db(path)
+    app = start_app(path)
+    dialog = wait_dialog(qtbot, app, UnlockDialog)
+    qtbot.keyClicks(child(dialog, "secretEdit"), PASSPHRASE)
+    click(qtbot, child(dialog, "openButton"))
+    click(qtbot, child(dialog, "quitButton"))  # before the answer is back
+    assert app.exit_code == 0
+    qtbot.wait(300)  # the op's answer arrives now
+    assert app.window is None
+    assert app.ctx is None

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from pact.errors import PactError, ValidationError
 from pact.i18n import _, ngettext
@@ -115,6 +116,8 @@ class MunicipalitiesDialog(QDialog):
         ).run()
 
     def _fill(self, items: list[MunicipalityData]) -> None:
+        if not isValid(self):  # closed before the answer came
+            return
         keep = self._select_after_load if self._select_after_load is not None else self.current_id()
         self._select_after_load = None
         self.list.blockSignals(True)
@@ -197,18 +200,22 @@ class MunicipalitiesDialog(QDialog):
         ).success(self._saved).failure(self._failed).run()
 
     def _saved(self, m: MunicipalityData) -> None:
-        self._select_after_load = m.id
         self.ctx.changed.emit("municipalities")
+        if not isValid(self):  # closed before the answer came
+            return
+        self._select_after_load = m.id
         self.reload()
 
     def _failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, PactError):
+            raise exc  # the global excepthook shows it
+        if not isValid(self):  # closed before the answer came
+            return
         if isinstance(exc, ValidationError):
             self.show_error(exc.for_field("name") or str(exc))
-        elif isinstance(exc, PactError):
+        else:
             self.show_error(str(exc))
             self.reload()
-        else:
-            raise exc
 
     def show_error(self, message: str) -> None:
         self.error_label.setText(message)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from pact.config import atomic_write
 from pact.errors import PactError
@@ -202,6 +203,8 @@ class RecoveryKeyDialog(QDialog):
         Op(self, work).success(self._saved).failure(self._not_saved).run()
 
     def _saved(self, path: Path) -> None:
+        if not isValid(self):
+            return
         self.saved_path = path
         self.sheet_button.setEnabled(True)
         self.sheet_status.setStyleSheet("")
@@ -211,6 +214,8 @@ class RecoveryKeyDialog(QDialog):
         fit_height(self)
 
     def _not_saved(self, exc: BaseException) -> None:
+        if not isValid(self):
+            return
         self.sheet_button.setEnabled(True)
         self.sheet_status.setStyleSheet("color: #b00020;")
         if isinstance(exc, OSError):

@@ -8,6 +8,7 @@ write op, because it re-encrypts the database file.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from pact import config, i18n
 from pact.errors import PactError
@@ -87,6 +89,7 @@ class NewPassphraseDialog(QDialog):
             "background: #fff4ce; border: 1px solid #e0b000; border-radius: 4px; padding: 8px;"
             "color: #3d3000;"
         )
+        self.busy = False
         self.form = PassphraseForm(self)
         self.error_label = QLabel("", self)
         self.error_label.setObjectName("newPassphraseError")
@@ -115,15 +118,29 @@ class NewPassphraseDialog(QDialog):
 
     def _submit(self) -> None:
         value = self.form.value()
-        if value is not None:
+        if value is not None and not self.busy:
             self.error_label.setVisible(False)
-            self.ok_button.setEnabled(False)
-            self.form.set_enabled(False)
+            self.set_busy(True)
             self.submitted.emit(value)
 
+    def set_busy(self, busy: bool) -> None:
+        """While the file is re-encrypted the dialog cannot be closed."""
+        self.busy = busy
+        self.ok_button.setEnabled(not busy)
+        self.form.set_enabled(not busy)
+
+    def reject(self) -> None:
+        if not self.busy:
+            super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.busy:
+            event.ignore()
+        else:
+            super().closeEvent(event)
+
     def show_error(self, message: str) -> None:
-        self.ok_button.setEnabled(True)
-        self.form.set_enabled(True)
+        self.set_busy(False)
         self.error_label.setText(message)
         self.error_label.setVisible(True)
         fit_height(self)
@@ -139,6 +156,7 @@ class SettingsDialog(QDialog):
         self.setMinimumWidth(520)
         self.ctx = ctx
         self.language_changed = False
+        self.switching = False  # re-encrypting: the dialog stays open until it is done
         self.keyring_state: KeyringState | None = None
         self.child_dialog: QDialog | None = None
 
@@ -222,7 +240,19 @@ class SettingsDialog(QDialog):
     def chosen_language(self) -> str:
         return str(self.language_combo.currentData())
 
+    def reject(self) -> None:
+        if not self.switching:
+            super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.switching:
+            event.ignore()
+        else:
+            super().closeEvent(event)
+
     def accept(self) -> None:
+        if self.switching:
+            return
         language = self.chosen_language()
         if language != i18n.language():
             settings = config.Settings.load()
@@ -244,14 +274,16 @@ class SettingsDialog(QDialog):
             )
             self.switch_button.setText(_("Use a &passphrase instead of the keyring…"))
             self.switch_button.setAccessibleName(_("Use a passphrase instead of the keyring"))
-            self.switch_button.setEnabled(True)
+            self.switch_button.setEnabled(not self.switching)
         else:
             self.mode_help.setText(
                 _("pact asks for the passphrase every time it starts. It is the only key.")
             )
             self.switch_button.setText(_("Store the key in this computer's &keyring"))
             self.switch_button.setAccessibleName(_("Store the key in this computer's keyring"))
-            self.switch_button.setEnabled(self.keyring_state is KeyringState.AVAILABLE)
+            self.switch_button.setEnabled(
+                self.keyring_state is KeyringState.AVAILABLE and not self.switching
+            )
 
     def _probe(self) -> None:
         if self.ctx.mode is KeyMode.KEYRING:
@@ -262,6 +294,8 @@ class SettingsDialog(QDialog):
         ).run()
 
     def _probed(self, state: KeyringState) -> None:
+        if not isValid(self):  # closed before the keyring answered
+            return
         self.keyring_state = state
         self._show_mode()
         if self.ctx.mode is KeyMode.PASSPHRASE:
@@ -293,6 +327,8 @@ class SettingsDialog(QDialog):
         db = self.ctx.db
 
         def done(_result: None) -> None:
+            self.switching = False
+            dialog.set_busy(False)
             self.ctx.mode = KeyMode.PASSPHRASE
             self.ctx.changed.emit("key_mode")
             self.keyring_state = None
@@ -302,6 +338,7 @@ class SettingsDialog(QDialog):
             dialog.accept()
             self._probe_later()
 
+        self.switching = True
         Op(dialog, lambda: access.switch_to_passphrase(db, passphrase), write=True).success(
             done
         ).failure(lambda exc: self._switch_failed(exc, dialog)).with_progress(
@@ -313,14 +350,18 @@ class SettingsDialog(QDialog):
         Op(self, credentials.probe).success(self._keyring_known).failure(lambda _exc: None).run()
 
     def _keyring_known(self, state: KeyringState) -> None:
+        if not isValid(self):
+            return
         self.keyring_state = state
         self._show_mode()
 
     def _to_keyring(self) -> None:
         db = self.ctx.db
+        self.switching = True
         self.switch_button.setEnabled(False)
 
         def done(recovery_key: str) -> None:
+            self.switching = False
             self.ctx.mode = KeyMode.KEYRING
             self.ctx.changed.emit("key_mode")
             self._show_mode()
@@ -333,6 +374,7 @@ class SettingsDialog(QDialog):
         ).with_progress(_("Encrypting the database with a new key…")).run()
 
     def _switch_failed(self, exc: BaseException, dialog: NewPassphraseDialog | None) -> None:
+        self.switching = False
         self._show_mode()
         if not isinstance(exc, PactError):
             raise exc

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 
 class CheckList(QListWidget):
     """Every item is visible at once (no scrolling): the height follows from the
-    number of items and ``columns``. ``changed`` fires when the user ticks one."""
+    number of items and how many of at most ``columns`` columns fit the width.
+    ``changed`` fires when the user ticks one."""
 
     changed = Signal()
 
@@ -114,10 +115,18 @@ class CheckList(QListWidget):
         indicator = self.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth)
         return self._label_width + indicator + 16
 
+    def _columns_for(self, viewport_width: int) -> int:
+        if viewport_width <= 0:
+            return self.columns
+        return max(1, min(self.columns, (viewport_width - 2) // self._cell_width()))
+
     def _relayout(self, viewport_width: int) -> None:
-        rows = max(1, -(-self.count() // self.columns))
-        self.setFixedHeight(rows * self._row_height() + 2 * self.frameWidth() + 4)
-        cell = max(self._cell_width(), (viewport_width - 2) // self.columns)
+        columns = self._columns_for(viewport_width)
+        rows = max(1, -(-self.count() // columns))
+        height = rows * self._row_height() + 2 * self.frameWidth() + 4
+        if height != self.height() or self.minimumHeight() != height:
+            self.setFixedHeight(height)
+        cell = max(self._cell_width(), (viewport_width - 2) // columns)
         self.setGridSize(QSize(cell, self._row_height()))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -125,7 +134,9 @@ class CheckList(QListWidget):
         self._relayout(self.viewport().width())
 
     def sizeHint(self) -> QSize:
-        return QSize(self.minimumSizeHint().width(), self.height())
+        width = self.columns * self._cell_width() + 2 * self.frameWidth() + 4
+        return QSize(width, self.height())
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(self.columns * self._cell_width() + 2 * self.frameWidth() + 4, self.height())
+        # narrower than all columns: the items flow into fewer, taller columns
+        return QSize(self._cell_width() + 2 * self.frameWidth() + 4, self.height())

@@ -136,6 +136,10 @@ class OrganisationEditor(QWidget):
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # the form follows the width (check lists flow into fewer columns); a fixed
+        # vertical scroll bar keeps that width from changing as the form grows
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         body = QWidget()
         body.setObjectName("editorBody")
         self.scroll_area.setWidget(body)
@@ -278,6 +282,12 @@ class OrganisationEditor(QWidget):
         self.remove_contact_button = QPushButton(_("Remove"), box)
         self.remove_contact_button.setObjectName("removeContactButton")
         self.remove_contact_button.setAccessibleName(_("Remove contact person"))
+        self.remove_contact_button.setToolTip(
+            _(
+                "Removes this contact person when you save. To keep them on record, "
+                "untick “Active” instead."
+            )
+        )
         side.addWidget(self.remove_contact_button)
         side.addStretch(1)
         top.addLayout(side)
