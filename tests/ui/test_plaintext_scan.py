@@ -1,0 +1,164 @@
+"""After a real GUI session that creates partners, none of their names, e-mail
+addresses or phone numbers may be readable in any file pact wrote: the database,
+its WAL, or anything in pact's data, config, cache, state (log) and temp folders.
+
+The session runs in a separate process with its own XDG folders, driven through
+the widgets, and the files are scanned twice: while pact is still running (the
+WAL holds the fresh pages) and after it has quit.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from pact.db.database import open_database
+from pact.db.engine import Passphrase
+from pact.services import partners
+
+PASSPHRASE = "plaintext-scan passphrase"
+SECRETS = {
+    "organisation name": "Vechtscheidingsloket Zuidkamp",
+    "organisation e-mail": "geheim.adres@zuidkamp-loket.nl",
+    "organisation phone": "053 7654321",
+    "contact name": "Hendrikje Wolterink",
+    "contact e-mail": "h.wolterink@zuidkamp-loket.nl",
+    "contact phone": "06 98765432",
+}
+
+DRIVER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+    from pact import config
+    from pact.ui import ops
+    from pact.ui.app import PactApp, apply_language, setup_logging
+
+    secrets = dict(arg.split("=", 1) for arg in sys.argv[2:])
+    handshake = Path(sys.argv[1])
+    app = QApplication(sys.argv[:1])
+    app.setOrganizationName("pact"); app.setApplicationName("pact")
+    app.setQuitOnLastWindowClosed(False)
+    setup_logging()
+    apply_language(config.Settings.load().language)
+    ctl = PactApp(config.default_db_path())
+    ctl.start()
+
+    def wait(cond, what, limit=60.0):
+        end = time.monotonic() + limit
+        while not cond():
+            if time.monotonic() > end:
+                sys.exit("timed out waiting for " + what)
+            app.processEvents(); time.sleep(0.02)
+
+    wait(lambda: ctl.window is not None and ctl.window.isVisible(), "the main window")
+    window = ctl.window
+    window.new_partner()
+    from pact.ui.views.partners import PartnersView
+    view = window.findChild(PartnersView)
+    ed = view.editor
+    QTest.keyClicks(ed.name_edit, secrets["organisation name"])
+    ed.sector_combo.setCurrentIndex(ed.sector_combo.findData("welfare"))
+    QTest.keyClicks(ed.phone_edit, secrets["organisation phone"])
+    QTest.keyClicks(ed.email_edit, secrets["organisation e-mail"])
+    QTest.mouseClick(ed.add_contact_button, Qt.MouseButton.LeftButton)
+    QTest.keyClicks(ed.contact_name, secrets["contact name"])
+    QTest.keyClicks(ed.contact_email, secrets["contact e-mail"])
+    QTest.keyClicks(ed.contact_phone, secrets["contact phone"])
+    window.save()
+    wait(lambda: not view.has_unsaved_changes(), "the save")
+    ops.wait_idle()
+    # search for it too, as a worker would
+    window.find_partner()
+    QTest.keyClicks(view.search_edit, secrets["contact name"].split()[0])
+    wait(lambda: view.table.model().rowCount() == 1, "the filtered list")
+    (handshake / "saved").write_text("1")
+    wait(lambda: (handshake / "scanned").exists(), "the first scan", 120.0)
+    window.close()
+    wait(lambda: ctl.exit_code is not None, "pact to quit")
+    sys.exit(ctl.exit_code)
+    """
+)
+
+
+def _variants(text: str) -> list[bytes]:
+    forms = {text, text.lower(), text.upper(), text.replace(" ", "")}
+    out: list[bytes] = []
+    for form in forms:
+        out += [form.encode("utf-8"), form.encode("utf-16-le"), form.encode("utf-16-be")]
+    return out
+
+
+def _scan(folders: list[Path]) -> list[str]:
+    found = []
+    files = [p for folder in folders for p in folder.rglob("*") if p.is_file()]
+    assert files, "the session wrote no files at all"
+    for path in files:
+        data = path.read_bytes()
+        for label, secret in SECRETS.items():
+            if any(v in data for v in _variants(secret)):
+                found.append(f"{label} in {path}")
+    return found
+
+
+@pytest.mark.slow
+def test_no_partner_detail_in_plaintext_anywhere(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    dirs = {
+        "XDG_DATA_HOME": home / "data",
+        "XDG_CONFIG_HOME": home / "config",
+        "XDG_CACHE_HOME": home / "cache",
+        "XDG_STATE_HOME": home / "state",
+        "TMPDIR": home / "tmp",
+    }
+    for d in dirs.values():
+        d.mkdir(parents=True)
+    handshake = tmp_path / "handshake"
+    handshake.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "PACT_"))}
+    env.update({k: str(v) for k, v in dirs.items()})
+    env.update(HOME=str(home), QT_QPA_PLATFORM="offscreen", PACT_PASSPHRASE=PASSPHRASE)
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    args = [sys.executable, "-c", DRIVER, str(handshake)]
+    args += [f"{k}={v}" for k, v in SECRETS.items()]
+    proc = subprocess.Popen(
+        args, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not (handshake / "saved").exists():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                out, err = proc.communicate(timeout=10)
+                pytest.fail(f"GUI session ended early ({proc.returncode}): {err.decode()[-2000:]}")
+            time.sleep(0.1)
+        db_file = dirs["XDG_DATA_HOME"] / "pact" / "pact.db"
+        wal = db_file.with_name("pact.db-wal")
+        assert db_file.exists() and wal.exists() and wal.stat().st_size > 0
+        running = _scan(list(dirs.values()))
+        (handshake / "scanned").write_text("1")
+        _out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err.decode()[-2000:]
+    assert running == []
+    assert _scan(list(dirs.values())) == []
+
+    # the partner really was saved (so the scan looked at files that hold it)
+    db = open_database(db_file, Passphrase(PASSPHRASE))
+    try:
+        rows = partners.list_organisations(db.uow(), partners.PartnerFilter(text="Zuidkamp"))
+        assert [r.name for r in rows] == [SECRETS["organisation name"]]
+        detail = partners.get_organisation(db.uow(), rows[0].id)
+        assert detail.contacts[0].email == SECRETS["contact e-mail"]
+    finally:
+        db.close()
