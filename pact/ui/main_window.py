@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self.stack.setObjectName("areaStack")
         self.partners = PartnersView(ctx, self.stack)
         self.who_can_help = WhoCanHelpView(ctx, self.stack)
+        self.who_can_help.open_partner.connect(self.open_partner)
         self.navigation = QListWidget(self)
         self.navigation.setObjectName("navigation")
         self.navigation.setAccessibleName(_("Areas of pact"))
@@ -243,6 +244,11 @@ class MainWindow(QMainWindow):
         return [self.navigation.item(r).text() for r in range(self.navigation.count())]
 
     # -- actions (switch to the partner area first)
+    def open_partner(self, organisation_id: int) -> None:
+        """Show one organisation in the partner editor (from "Who can help?")."""
+        self.show_area("partners")
+        self.partners.show_organisation(organisation_id)
+
     def new_partner(self) -> None:
         self.show_area("partners")
         self.partners.new_organisation()

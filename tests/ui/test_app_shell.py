@@ -149,6 +149,36 @@ def test_navigation_shows_exactly_the_two_working_areas(
     assert window.current_area() == "partners"
 
 
+def test_activating_a_helper_opens_it_in_the_partner_editor(
+    qtbot: QtBot, tmp_path: Path, open_app: Callable[[Path], PactApp]
+) -> None:
+    from pact.services import partners as svc
+
+    path = make_db(tmp_path / "help.db")
+    db = open_database(path, Passphrase(PASSPHRASE))
+    try:
+        svc.save_organisation(
+            db.uow(),
+            svc.OrganisationData(
+                name="Budgetmaatje Borne", sector="financial", domains=("financial",)
+            ),
+        )
+    finally:
+        db.close()
+    window = window_of(open_app(path))
+    window.show_area("who_can_help")
+    view = window.who_can_help
+    view.domain_checks["financial"].setChecked(True)
+    qtbot.waitUntil(lambda: view.ranked_names() == ["Budgetmaatje Borne"], timeout=WAIT)
+    item = view.results.topLevelItem(0)
+    view.results.itemActivated.emit(item, 0)
+    qtbot.waitUntil(lambda: window.current_area() == "partners", timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: window.partners.editor.name_edit.text() == "Budgetmaatje Borne", timeout=WAIT
+    )
+    assert window.partners.editor_stack.currentWidget() is window.partners.editor
+
+
 def test_menus_shortcuts_and_status_bar(
     tmp_path: Path, open_app: Callable[[Path], PactApp]
 ) -> None:

@@ -137,7 +137,7 @@ def test_no_partner_detail_in_plaintext_anywhere(tmp_path: Path) -> None:
         deadline = time.monotonic() + 120
         while not (handshake / "saved").exists():
             if proc.poll() is not None or time.monotonic() > deadline:
-                out, err = proc.communicate(timeout=10)
+                _out, err = proc.communicate(timeout=10)
                 pytest.fail(f"GUI session ended early ({proc.returncode}): {err.decode()[-2000:]}")
             time.sleep(0.1)
         db_file = dirs["XDG_DATA_HOME"] / "pact" / "pact.db"
