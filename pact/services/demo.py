@@ -486,7 +486,7 @@ def create_demo(path: Path, passphrase: str | None = None) -> DemoCreated:
     if not is_new_file(path):
         raise PactError(
             _(
-                "There already is a file at {path}. pact demo only creates a new database; "
+                "There is already a file at {path}. pact demo only creates a new database; "
                 "nothing was changed."
             ).format(path=path)
         )

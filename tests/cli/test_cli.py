@@ -30,7 +30,7 @@ from pact.__main__ import main
 from pact.db import migrate
 from pact.db.database import create_database, create_file, open_database
 from pact.db.engine import Passphrase, connect_raw
-from pact.i18n import _
+from pact.i18n import N_, _
 from pact.models.partner import SECTORS, TWENTE_MUNICIPALITIES
 from pact.services import demo, maintenance
 from pact.services import partner_csv as pc
@@ -41,7 +41,7 @@ from tests.db.conftest import secret_service, secret_service_entries  # noqa: F4
 PASSPHRASE = "cli-test-passphrase"
 TIMEOUT = 60  # seconds; a prompt that waits for a person would hit it
 FAIL_KEYRING = "keyring.backends.fail.Keyring"
-WRONG_KEY = _("This key or passphrase does not open the database.")
+WRONG_KEY = N_("This key or passphrase does not open the database.")  # _() when used
 
 
 # ---------------------------------------------------------------- helpers
@@ -251,7 +251,15 @@ def test_demo_creates_a_checked_demo_database(tmp_path: Path) -> None:
         in result.stderr
     )
     assert result.stdout == ""
-    assert f"{len(demo._ORGANISATIONS)} partner organisations" in result.stderr
+    created = _(
+        "Demo database created at {path}: {organisations} partner organisations with "
+        "{contacts} contact persons."
+    ).format(
+        path=path,
+        organisations=len(demo._ORGANISATIONS),
+        contacts=sum(len(o.contacts) for o in demo._ORGANISATIONS),
+    )
+    assert created in result.stderr
     assert pact("check", "--db", path).stdout == "ok\n"
     db = open_database(path, Passphrase(PASSPHRASE))
     try:
@@ -325,7 +333,7 @@ def test_wrong_passphrase_exits_2_and_leaves_the_file_unchanged(demo_db: Path) -
     before = state(demo_db)
     result = pact("partners", "list", "--db", demo_db, passphrase="not-the-passphrase")
     assert result.code == 2
-    assert WRONG_KEY in result.stderr
+    assert _(WRONG_KEY) in result.stderr
     assert result.stdout == ""
     assert state(demo_db) == before
 
@@ -363,7 +371,7 @@ def test_with_a_terminal_pact_asks_and_opens(
     assert result.code == 0
     assert result.stdout == "ok\n"
     assert asked == [_("Recovery key or passphrase: ")] * 2
-    assert WRONG_KEY in result.stderr
+    assert _(WRONG_KEY) in result.stderr
 
 
 def test_with_a_terminal_three_wrong_answers_exit_2(
@@ -373,7 +381,7 @@ def test_with_a_terminal_three_wrong_answers_exit_2(
     monkeypatch.setattr(cli, "_ask", lambda prompt: "still-the-wrong-one")
     result = in_process(capsys, "partners", "list", "--db", demo_db)
     assert result.code == 2
-    assert result.stderr.count(WRONG_KEY) >= 3
+    assert result.stderr.count(_(WRONG_KEY)) >= 3
     assert result.stdout == ""
 
 

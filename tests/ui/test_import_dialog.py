@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from pact.db.database import Database
-from pact.i18n import _
+from pact.i18n import _, ngettext
 from pact.services import partners as svc
 from pact.services.partner_csv import HEADERS
 from pact.ui.dialogs.import_csv import ImportCsvDialog
@@ -18,6 +18,14 @@ from pact.ui.views.partners import PartnersView
 from .conftest import MakePartner
 
 Build = Callable[[], PartnersView]
+
+
+def _counts() -> dict[str, str]:
+    """The counts of the import in the sample file, as the dialog words them."""
+    return {
+        "organisations": ngettext("{n} organisation", "{n} organisations", 1).format(n=1),
+        "contacts": ngettext("{n} contact person", "{n} contact persons", 2).format(n=2),
+    }
 
 
 def csv_file(path: Path, rows: list[dict[str, str]], encoding: str = "utf-8-sig") -> Path:
@@ -84,7 +92,7 @@ def test_a_bad_row_is_listed_and_the_rest_imported(
 
     assert dialog.summary.text() == _(
         "{organisations} and {contacts} can be imported from {file}."
-    ).format(organisations="1 organisation", contacts="2 contact persons", file="partners.csv")
+    ).format(**_counts(), file="partners.csv")
     assert "UTF-8" in dialog.details.text() and ";" in dialog.details.text()
     table = dialog.errors_table
     assert table.isVisible()
@@ -102,9 +110,7 @@ def test_a_bad_row_is_listed_and_the_rest_imported(
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.import_result is not None)
     assert dialog.summary.text().startswith(
-        _("Imported {organisations} and {contacts}.").format(
-            organisations="1 organisation", contacts="2 contact persons"
-        )
+        _("Imported {organisations} and {contacts}.").format(**_counts())
     )
     assert not dialog.import_button.isVisible()
     assert dialog.cancel_button.text() == _("Close")
@@ -112,7 +118,7 @@ def test_a_bad_row_is_listed_and_the_rest_imported(
         lambda: shown_names(view) == ["Basisschool De Esch", "Huisartsenpraktijk Borne"]
     )
     assert view.message.text.text() == _("Imported {organisations} and {contacts}.").format(
-        organisations="1 organisation", contacts="2 contact persons"
+        **_counts()
     )
 
     rows = svc.list_organisations(db.uow(), svc.PartnerFilter(text="esch"))

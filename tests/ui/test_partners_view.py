@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from pact.db.database import Database
-from pact.i18n import _
+from pact.i18n import _, ngettext
 from pact.services import partners as svc
 from pact.ui.itemmodels.partners import ID_ROLE
 from pact.ui.views.partners import PartnersView
@@ -98,7 +98,7 @@ def test_typing_in_the_filter_narrows_the_rows(
 
     qtbot.keyClicks(view.search_edit, "es")
     qtbot.waitUntil(lambda: shown_names(view) == ["Basisschool De Esch"])
-    assert view.count_label.text() == "1 partner"
+    assert view.count_label.text() == ngettext("{n} partner", "{n} partners", 1).format(n=1)
 
     # a contact person's name finds the organisation too
     view.search_edit.clear()
@@ -163,7 +163,7 @@ def test_the_list_is_fetched_in_pages(
     model = view.model
     assert model.total == 450
     assert model.rowCount() == 200
-    assert view.count_label.text() == "450 partners"
+    assert view.count_label.text() == ngettext("{n} partner", "{n} partners", 450).format(n=450)
 
     view.table.scrollToBottom()
     qtbot.waitUntil(lambda: model.rowCount() == 400)
@@ -338,7 +338,10 @@ def test_a_conflict_offers_to_reload(
     view.save()
     bar = view.editor.message
     qtbot.waitUntil(lambda: bar.isVisible() and bar.action.isVisible())
-    assert "someone else changed this partner" in bar.text.text()
+    assert bar.text.text() == _(
+        "Not saved: someone else changed this partner after you opened it. Reload to see "
+        "their version (your changes here are then lost), or copy what you need first."
+    )
     assert bar.action.text() == _("Reload")
     assert svc.get_organisation(db.uow(), alpha.id or 0).name == "Alpha"
 

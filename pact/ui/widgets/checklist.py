@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -65,6 +65,10 @@ class CheckList(QListWidget):
                 )
                 width = max(width, self.fontMetrics().horizontalAdvance(label))
             self._label_width = width
+            # full-height rows: the check box is centred in its row, not clipped at the top
+            hint = QSize(self._cell_width(), self._row_height())
+            for i in range(self.count()):
+                self.item(i).setSizeHint(hint)
         finally:
             self._updating = False
         self._relayout(self.viewport().width())
@@ -132,6 +136,16 @@ class CheckList(QListWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._relayout(self.viewport().width())
+        self.verticalScrollBar().setValue(0)
+
+    def scrollTo(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible,
+    ) -> None:
+        # every item is always visible: never scroll (Qt would shift the rows by a
+        # few pixels to "show" the current item, clipping the first row)
+        self.verticalScrollBar().setValue(0)
 
     def sizeHint(self) -> QSize:
         width = self.columns * self._cell_width() + 2 * self.frameWidth() + 4

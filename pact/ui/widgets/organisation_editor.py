@@ -410,7 +410,8 @@ class OrganisationEditor(QWidget):
             self.email_edit.setText(data.email)
             self.website_edit.setText(data.website)
             self.member_check.setChecked(data.member_since is not None)
-            self.member_date.setDate(QDate(data.member_since or date.today()))
+            since = data.member_since or date.today()
+            self.member_date.setDate(QDate(since.year, since.month, since.day))
             self.notes_edit.setPlainText(data.notes)
             self._contacts = list(data.contacts)
             self._contact_errors = {}

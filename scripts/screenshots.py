@@ -1,0 +1,90 @@
+"""Take the README's screenshots in a real window under Xvfb.
+
+    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python scripts/screenshots.py docs/screenshots
+
+Creates a throwaway demo database (passphrase mode), opens pact on it with the
+xcb platform, and saves PNGs of the main window, the partner editor and
+"Who can help?". Look at them before committing.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots").resolve()
+out.mkdir(parents=True, exist_ok=True)
+work = Path(tempfile.mkdtemp(prefix="pact-shots-"))
+for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+    (work / var).mkdir()
+    os.environ[var] = str(work / var)
+os.environ["PACT_PASSPHRASE"] = "screenshots only, not secret"
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
+db_path = work / "demo.db"
+subprocess.run(
+    [sys.executable, "-m", "pact", "demo", "--db", str(db_path)],
+    check=True,
+    stdin=subprocess.DEVNULL,
+    stdout=subprocess.DEVNULL,
+)
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from pact import config  # noqa: E402
+from pact.ui.app import PactApp, apply_language  # noqa: E402
+
+app = QApplication(sys.argv[:1])
+app.setOrganizationName("pact")
+app.setApplicationName("pact")
+app.setQuitOnLastWindowClosed(False)
+apply_language(config.Settings.load().language)
+ctl = PactApp(db_path)
+ctl.start()
+
+
+def settle(seconds: float = 0.6) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.02)
+
+
+deadline = time.monotonic() + 60
+while ctl.window is None or not ctl.window.isVisible():
+    if time.monotonic() > deadline:
+        sys.exit("the main window did not appear")
+    app.processEvents()
+    time.sleep(0.05)
+window = ctl.window
+window.resize(1360, 860)
+settle()
+view = window.partners
+model = view.table.model()
+for row in range(model.rowCount()):
+    if model.index(row, 0).data() == "Basisschool De Wilgenhoek":
+        view.table.selectRow(row)
+        break
+settle(1.0)
+window.grab().save(str(out / "main-window.png"))
+bar = view.editor.scroll_area.verticalScrollBar()
+bar.setValue(bar.maximum())
+settle()
+view.editor.grab().save(str(out / "partner-editor.png"))
+
+window.show_area("who_can_help")
+who = window.who_can_help
+index = who.municipality_combo.findText("Hengelo")
+who.municipality_combo.setCurrentIndex(index)
+for code in ("relational", "child_school"):
+    who.domain_checks[code].setChecked(True)
+settle(1.0)
+window.grab().save(str(out / "who-can-help.png"))
+window._discard_changes = True
+window.close()
+settle(0.5)
+print("\n".join(str(p) for p in sorted(out.glob("*.png"))))
