@@ -109,7 +109,8 @@ def build_parser() -> Parser:
         description=_(
             "Check that the key opens the database, that the encrypted pages and the "
             "database structure are intact, that every reference points to an existing "
-            "record and that the layout is the current one. Prints ok, or what is wrong. Changes nothing."
+            "record and that the layout is the current one. Prints ok, or what is wrong. "
+            "Changes nothing."
         ),
     )
     partners = commands.add_parser(
