@@ -28,7 +28,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QVBoxLayout, QWidget
 
 from pact import config, i18n
 from pact.db.database import Database, is_new_file
@@ -47,6 +47,7 @@ from pact.ui.dialogs.recovery_key import RecoveryKeyDialog
 from pact.ui.dialogs.unlock import UnlockDialog
 from pact.ui.main_window import SETTINGS_APP, SETTINGS_ORG, MainWindow
 from pact.ui.ops import Op
+from pact.ui.widgets.busy import busy_bar
 
 log = logging.getLogger("pact.ui.app")
 
@@ -142,10 +143,7 @@ class StartupWindow(QWidget):
         self.label.setObjectName("startupStatus")
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.label.setWordWrap(True)
-        bar = QProgressBar(self)
-        bar.setRange(0, 0)
-        bar.setTextVisible(False)
-        bar.setMaximumHeight(10)
+        bar = busy_bar(self, "startupBusy", visible=True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
         layout.addWidget(title)

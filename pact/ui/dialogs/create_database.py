@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from pact.i18n import _
 from pact.services import access
+from pact.ui.widgets.busy import busy_bar
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -247,12 +247,7 @@ class CreateDatabaseDialog(QDialog):
 
         self._page: QWidget = self.keyring_page
         self.error_label = _error_label(self, "createError")
-        self.busy = QProgressBar(self)
-        self.busy.setObjectName("createBusy")
-        self.busy.setRange(0, 0)
-        self.busy.setTextVisible(False)
-        self.busy.setMaximumHeight(8)
-        self.busy.setVisible(False)
+        self.busy = busy_bar(self, "createBusy")
 
         self.create_button = QPushButton(_("&Create database"), self)
         self.create_button.setObjectName("createButton")

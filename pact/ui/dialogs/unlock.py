@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QStyle,
     QVBoxLayout,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from pact.i18n import _
 from pact.ui.dialogs.create_database import fit_height
+from pact.ui.widgets.busy import busy_bar
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -88,12 +88,7 @@ class UnlockDialog(QDialog):
         form.addRow("", hint)
         form.addRow("", self.error_label)
 
-        self.busy = QProgressBar(self)
-        self.busy.setObjectName("unlockBusy")
-        self.busy.setRange(0, 0)
-        self.busy.setTextVisible(False)
-        self.busy.setMaximumHeight(8)
-        self.busy.setVisible(False)
+        self.busy = busy_bar(self, "unlockBusy")
 
         self.open_button = QPushButton(_("&Open"), self)
         self.open_button.setObjectName("openButton")
