@@ -9,6 +9,7 @@ SQLite's structure (``integrity_check``), dangling references
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -16,10 +17,14 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from pact.db import migrate
 from pact.db.database import Database
 from pact.db.migrate import SchemaState
-from pact.i18n import _
+from pact.i18n import _, ngettext
 
 # a damaged file can produce a message per page; show the first ones
 MAX_DETAILS = 20
+
+# SQLite's smallest page size: every database file is a whole number of pages
+MIN_PAGE_SIZE = 512
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 CIPHER_INTEGRITY = "cipher_integrity"
 INTEGRITY = "integrity"
@@ -65,10 +70,35 @@ def _capped(check: str, messages: list[str]) -> list[Problem]:
         problems.append(
             Problem(
                 check,
-                _("… and {n} more problems of this kind.").format(n=len(messages) - MAX_DETAILS),
+                ngettext(
+                    "… and {n} more problem of this kind.",
+                    "… and {n} more problems of this kind.",
+                    len(messages) - MAX_DETAILS,
+                ).format(n=len(messages) - MAX_DETAILS),
             )
         )
     return problems
+
+
+def file_problem(path: Path) -> str | None:
+    """Why the existing file ``path`` cannot be a pact database whatever the key, or
+    None when it may be one. Reads at most the first 16 bytes.
+
+    A pact database is encrypted from its first byte (so it never starts with
+    SQLite's plain header) and is a whole number of pages long. An encrypted file
+    that fits neither rule cannot be told apart from random bytes without the key:
+    that is for the key check to say.
+    """
+    not_pact = _("{path} is not a pact database or is damaged.").format(path=path)
+    size = path.stat().st_size
+    if size < MIN_PAGE_SIZE or size % MIN_PAGE_SIZE:
+        return not_pact
+    with path.open("rb") as fh:
+        if fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER:
+            return _(
+                "{path} is not a pact database: it is an SQLite database without encryption."
+            ).format(path=path)
+    return None
 
 
 def _cipher_integrity(db: Database) -> list[Problem]:

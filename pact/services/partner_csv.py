@@ -43,7 +43,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from pact.db.uow import UnitOfWork
 from pact.errors import FieldError, PactError, ValidationError
-from pact.i18n import _
+from pact.i18n import _, ngettext
 from pact.models import Municipality, Organisation
 from pact.models.partner import DOMAINS, SECTORS
 from pact.services import partners as p
@@ -76,6 +76,7 @@ _COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 HEADERS: tuple[str, ...] = tuple(header for _key, header in _COLUMNS)
+HEADER_LINE = 1  # the column headers are always the file's first line
 _HEADER = dict(_COLUMNS)  # key -> header
 _REQUIRED = ("name", "sector")
 
@@ -173,16 +174,34 @@ class RowError:
 
 @dataclass(frozen=True)
 class ImportPreview:
+    """What a file would import. ``errors`` holds every problem, those of the header
+    line (``HEADER_LINE``) first. A problem in the header keeps the whole file out:
+    ``organisations`` is then empty, but the rows are still checked (with the columns
+    that were recognised), so every row's errors are known at once.
+    ``unknown_columns``, ``missing_columns`` and ``repeated_columns`` name the header's
+    problems, as written in the file (missing ones as ``HEADERS`` spells them)."""
+
     organisations: tuple[OrganisationData, ...]
     errors: tuple[RowError, ...]
     duplicates: tuple[str, ...]
     rows: int
     encoding: str
     delimiter: str
+    unknown_columns: tuple[str, ...] = ()
+    missing_columns: tuple[str, ...] = ()
+    repeated_columns: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def header_errors(self) -> tuple[RowError, ...]:
+        return tuple(e for e in self.errors if e.line == HEADER_LINE)
+
+    @property
+    def row_errors(self) -> tuple[RowError, ...]:
+        return tuple(e for e in self.errors if e.line != HEADER_LINE)
 
 
 @dataclass(frozen=True)
@@ -692,32 +711,68 @@ class _Importer:
         return result
 
 
-def _header_columns(header: list[str]) -> tuple[dict[str, int], list[RowError]]:
+@dataclass(frozen=True)
+class _Header:
+    columns: dict[str, int]  # key -> index of the (first) column with that header
+    unknown: tuple[str, ...]
+    missing: tuple[str, ...]  # required columns that are not there (their headers)
+    repeated: tuple[str, ...]
+
+    @property
+    def bad(self) -> bool:
+        return bool(self.unknown or self.missing or self.repeated)
+
+    def errors(self) -> list[RowError]:
+        errors: list[RowError] = []
+        if self.unknown:
+            errors.append(
+                RowError(
+                    HEADER_LINE,
+                    None,
+                    ngettext(
+                        "Unknown column {columns}. Rename or remove it. The columns pact "
+                        "knows are: {headers}.",
+                        "Unknown columns {columns}. Rename or remove them. The columns pact "
+                        "knows are: {headers}.",
+                        len(self.unknown),
+                    ).format(
+                        columns=", ".join(f"“{c}”" for c in self.unknown),
+                        headers=", ".join(HEADERS),
+                    ),
+                )
+            )
+        for text in self.repeated:
+            errors.append(
+                RowError(
+                    HEADER_LINE, text, _("The column “{header}” appears twice.").format(header=text)
+                )
+            )
+        for text in self.missing:
+            errors.append(
+                RowError(
+                    HEADER_LINE, text, _("The column “{header}” is missing.").format(header=text)
+                )
+            )
+        return errors
+
+
+def _read_header(header: list[str]) -> _Header:
     columns: dict[str, int] = {}
-    errors: list[RowError] = []
+    unknown: list[str] = []
+    repeated: list[str] = []
     for index, raw in enumerate(header):
         text = unescape_cell(raw).strip()
         if not text:
             continue  # an unnamed (normally empty) column; cells in it are reported per row
         key = _HEADER_LOOKUP.get(_key(text))
         if key is None:
-            errors.append(RowError(1, text, _("Unknown column “{header}”.").format(header=text)))
+            unknown.append(text)
         elif key in columns:
-            errors.append(
-                RowError(1, text, _("The column “{header}” appears twice.").format(header=text))
-            )
+            repeated.append(text)
         else:
             columns[key] = index
-    for key in _REQUIRED:
-        if key not in columns:
-            errors.append(
-                RowError(
-                    1,
-                    _HEADER[key],
-                    _("The column “{header}” is missing.").format(header=_HEADER[key]),
-                )
-            )
-    return columns, errors
+    missing = tuple(_HEADER[key] for key in _REQUIRED if key not in columns)
+    return _Header(columns, tuple(unknown), missing, tuple(repeated))
 
 
 def preview_import(uow: UnitOfWork, data: bytes) -> ImportPreview:
@@ -727,8 +782,8 @@ def preview_import(uow: UnitOfWork, data: bytes) -> ImportPreview:
     text, encoding = _decode(data)
     delimiter = _choose_delimiter(text)
     records = _records(text, delimiter)
-    _line, header = next(records)
-    columns, header_errors = _header_columns(header)
+    _line, header_cells = next(records)
+    header = _read_header(header_cells)
     with uow:
         s = uow.session
         municipalities: dict[str, int] = {}
@@ -736,38 +791,44 @@ def preview_import(uow: UnitOfWork, data: bytes) -> ImportPreview:
             select(Municipality.id, Municipality.name).order_by(Municipality.id)
         ):
             municipalities.setdefault(v.fold(name), mid)
-        importer = _Importer(_RowParser(columns, municipalities), header)
+        # with a bad header the rows are still read with the columns that were
+        # recognised, so that every row's errors are reported in one go
+        importer = _Importer(_RowParser(header.columns, municipalities), header_cells)
         for line, cells in records:
-            if not header_errors:
-                importer.add(line, cells)
-            elif any(c.strip() for c in cells):
-                importer.rows += 1  # with a bad header no row is read: count them only
-        if header_errors:
-            return ImportPreview((), tuple(header_errors), (), importer.rows, encoding, delimiter)
+            importer.add(line, cells)
         valid = importer.valid_groups()
         organisations: list[OrganisationData] = []
-        existing = _existing_name_keys(s, {v.fold(org.name) for _group, org in valid})
-        for group, org in valid:
-            dup = p.duplicate_error(s, org) if v.fold(org.name) in existing else None
-            if dup is not None:
-                importer.duplicates.append(
-                    _("Line {line}: {reason} It was not imported.").format(
-                        line=group.line, reason=dup.message
+        if not header.bad:
+            existing = _existing_name_keys(s, {v.fold(org.name) for _group, org in valid})
+            for group, org in valid:
+                dup = p.duplicate_error(s, org) if v.fold(org.name) in existing else None
+                if dup is not None:
+                    importer.duplicates.append(
+                        _("Line {line}: {reason} It was not imported.").format(
+                            line=group.line, reason=dup.message
+                        )
                     )
-                )
-            else:
-                organisations.append(org)
-    order = {header: i for i, header in enumerate(HEADERS)}
-    errors = sorted(
-        importer.errors, key=lambda e: (e.line, order.get(e.column or "", -1), e.message)
+                else:
+                    organisations.append(org)
+    order = {h: i for i, h in enumerate(HEADERS)}
+    row_errors = importer.errors
+    if header.missing:
+        # every row would repeat that the missing column is empty: say it once
+        row_errors = [e for e in row_errors if e.column not in header.missing]
+    errors = header.errors() + sorted(
+        row_errors, key=lambda e: (e.line, order.get(e.column or "", -1), e.message)
     )
     return ImportPreview(
-        organisations=tuple(organisations),
+        # a bad header keeps the whole file out: nothing is imported
+        organisations=() if header.bad else tuple(organisations),
         errors=tuple(errors),
-        duplicates=tuple(importer.duplicates),
+        duplicates=() if header.bad else tuple(importer.duplicates),
         rows=importer.rows,
         encoding=encoding,
         delimiter=delimiter,
+        unknown_columns=header.unknown,
+        missing_columns=header.missing,
+        repeated_columns=header.repeated,
     )
 
 
@@ -836,6 +897,7 @@ def apply_import(uow: UnitOfWork, preview: ImportPreview, skip_bad: bool = False
 
 __all__ = [
     "HEADERS",
+    "HEADER_LINE",
     "CsvFormatError",
     "ImportPreview",
     "ImportResult",

@@ -184,6 +184,9 @@ class MainWindow(QMainWindow):
         self.action_export = self._action(
             "actionExport", _("E&xport partners (CSV)…"), self.export_csv
         )
+        # nothing to export in an empty directory
+        self.action_export.setEnabled(self.partners.has_partners)
+        self.partners.has_partners_changed.connect(self.action_export.setEnabled)
         self.action_settings = self._action("actionSettings", _("&Settings…"), self.open_settings)
         self.action_quit = self._action("actionQuit", _("&Quit"), self.close, "Ctrl+Q")
         self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
@@ -361,7 +364,7 @@ class MainWindow(QMainWindow):
         save = box.addButton(_("Save"), QMessageBox.ButtonRole.AcceptRole)
         save.setObjectName("saveButton")
         save.setAccessibleName(save.text())
-        discard = box.addButton(_("Discard changes"), QMessageBox.ButtonRole.DestructiveRole)
+        discard = box.addButton(_("Don't save"), QMessageBox.ButtonRole.DestructiveRole)
         discard.setObjectName("discardButton")
         discard.setAccessibleName(discard.text())
         cancel = box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)

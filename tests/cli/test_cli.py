@@ -8,8 +8,13 @@ Service; secrets come from PACT_PASSPHRASE as in scripts.
 
 from __future__ import annotations
 
+import argparse
+import ast
 import csv
+import errno
+import gettext
 import hashlib
+import inspect
 import io
 import logging
 import os
@@ -25,12 +30,12 @@ from pathlib import Path
 import pytest
 from alembic.script import ScriptDirectory
 
-from pact import __version__, cli, log
-from pact.__main__ import main
+from pact import __version__, argparse_texts, cli, i18n, log
+from pact.__main__ import has_no_display, main
 from pact.db import migrate
 from pact.db.database import create_database, create_file, open_database
 from pact.db.engine import Passphrase, connect_raw
-from pact.i18n import N_, _
+from pact.i18n import N_, _, ngettext
 from pact.models.partner import SECTORS, TWENTE_MUNICIPALITIES
 from pact.services import demo, maintenance
 from pact.services import partner_csv as pc
@@ -55,24 +60,30 @@ class Run:
     raw_stdout: bytes
 
 
+def environment(passphrase: str | None, env: dict[str, str] | None) -> dict[str, str]:
+    environ = dict(os.environ)  # holds the test's private XDG_* folders
+    environ["PYTHON_KEYRING_BACKEND"] = FAIL_KEYRING
+    environ.pop("PACT_PASSPHRASE", None)
+    environ.pop("PACT_RECOVERY_KEY", None)
+    if passphrase is not None:
+        environ["PACT_PASSPHRASE"] = passphrase
+    environ.update(env or {})
+    return environ
+
+
 def pact(
     *args: str | Path,
     passphrase: str | None = PASSPHRASE,
     env: dict[str, str] | None = None,
+    cwd: Path | None = None,
 ) -> Run:
     """Run the real command line in a subprocess, without a terminal on stdin."""
-    environment = dict(os.environ)  # holds the test's private XDG_* folders
-    environment["PYTHON_KEYRING_BACKEND"] = FAIL_KEYRING
-    environment.pop("PACT_PASSPHRASE", None)
-    environment.pop("PACT_RECOVERY_KEY", None)
-    if passphrase is not None:
-        environment["PACT_PASSPHRASE"] = passphrase
-    environment.update(env or {})
     done = subprocess.run(
         [sys.executable, "-m", "pact", *(str(a) for a in args)],
         stdin=subprocess.DEVNULL,
         capture_output=True,
-        env=environment,
+        env=environment(passphrase, env),
+        cwd=cwd,
         timeout=TIMEOUT,
     )
     result = Run(
@@ -219,7 +230,7 @@ def test_help_exits_0_and_names_the_commands(capsys: pytest.CaptureFixture[str])
 def test_usage_errors_exit_64(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
     result = in_process(capsys, *argv)
     assert result.code == cli.EXIT_USAGE == 64
-    assert "usage: pact" in result.stderr
+    assert _("usage: ") + "pact" in result.stderr
     assert result.stdout == ""
 
 
@@ -251,13 +262,14 @@ def test_demo_creates_a_checked_demo_database(tmp_path: Path) -> None:
         in result.stderr
     )
     assert result.stdout == ""
-    created = _(
-        "Demo database created at {path}: {organisations} partner organisations with "
-        "{contacts} contact persons."
-    ).format(
+    organisations = len(demo._ORGANISATIONS)
+    contacts = sum(len(o.contacts) for o in demo._ORGANISATIONS)
+    created = _("Demo database created at {path}: {organisations} with {contacts}.").format(
         path=path,
-        organisations=len(demo._ORGANISATIONS),
-        contacts=sum(len(o.contacts) for o in demo._ORGANISATIONS),
+        organisations=ngettext("{n} partner", "{n} partners", organisations).format(
+            n=organisations
+        ),
+        contacts=ngettext("{n} contact person", "{n} contact persons", contacts).format(n=contacts),
     )
     assert created in result.stderr
     assert pact("check", "--db", path).stdout == "ok\n"
@@ -690,3 +702,459 @@ def test_the_log_withholds_messages_even_after_another_handler_formatted_them() 
     assert "builtins.ValueError (message withheld)" in text
     assert "direct cause" in text
     assert "Elia" not in text and "98765432" not in text
+
+
+# ---------------------------------------------------------------- argparse in pact's language
+
+
+class Marked(gettext.NullTranslations):
+    """A catalogue that marks every text it translates: «text»."""
+
+    def gettext(self, message: str) -> str:
+        return f"«{message}»"
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return f"«{msgid1 if n == 1 else msgid2}»"
+
+
+@pytest.fixture
+def marked(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every text pact translates comes out marked; argparse's own texts too, if and
+    only if they go through pact's catalogue."""
+    monkeypatch.setattr(i18n, "load_translations", lambda language: Marked())
+    yield
+    monkeypatch.undo()
+    i18n.set_language("nl")
+    argparse_texts.install()
+
+
+@pytest.mark.usefixtures("marked")
+@pytest.mark.parametrize(
+    ("argv", "texts"),
+    [
+        (
+            ["bogus"],
+            [
+                "«usage: »pact",
+                "«argument %(argument_name)s: %(message)s»",
+                "«invalid choice: 'bogus'",
+            ],
+        ),
+        (
+            ["partners", "import"],
+            ["«usage: »pact partners import", "«the following arguments are required: %s»"],
+        ),
+        (["check", "--db"], ["«expected one argument»"]),
+        (["partners", "list", "extra"], ["«unrecognized arguments: %s»"]),
+        (["partners", "import", "in.csv", "--d"], ["«ambiguous option: %(option)s could match"]),
+    ],
+    ids=["bogus", "missing FILE", "missing PATH", "extra", "ambiguous"],
+)
+def test_argparse_errors_come_from_pacts_catalogue(
+    capsys: pytest.CaptureFixture[str], argv: list[str], texts: list[str]
+) -> None:
+    result = in_process(capsys, *argv)
+    assert result.code == cli.EXIT_USAGE
+    assert "usage: pact" not in result.stderr  # no English left outside the marks
+    for text in texts:
+        # argparse fills in %-placeholders after translating: compare the fixed part
+        assert text.split("%")[0] in result.stderr, result.stderr
+
+
+@pytest.mark.usefixtures("marked")
+def test_argparse_help_comes_from_pacts_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
+    result = in_process(capsys, "--help")
+    assert result.code == 0
+    for text in (
+        "«usage: »pact",
+        "«positional arguments»",
+        "«options»",
+        "«show this help message and exit»",
+        "«show program's version number and exit»",
+    ):
+        assert text in result.stdout, result.stdout
+    for english in ("positional arguments:", "options:", "usage: pact"):
+        assert english not in result.stdout
+    # the command-line keywords stay as they are
+    for keyword in ("demo", "check", "partners", "--db", "--version", "-h, --help"):
+        assert keyword in result.stdout
+
+
+def _argparse_msgids() -> tuple[set[str], set[tuple[str, str]]]:
+    """The msgids of the argparse that runs these tests (literal ones only)."""
+    tree = ast.parse(inspect.getsource(argparse))
+    single: set[str] = set()
+    plural: set[tuple[str, str]] = set()
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+            continue
+        texts = [a.value for a in node.args if isinstance(a, ast.Constant)]
+        if node.func.id == "_" and texts and isinstance(texts[0], str):
+            single.add(texts[0])
+        elif node.func.id == "ngettext" and len(texts) >= 2:
+            plural.add((texts[0], texts[1]))
+    return single, plural
+
+
+# argparse messages about mistakes in a parser's definition (pact's code, never the user)
+# and about features pact does not use (FileType, ArgumentDefaultsHelpFormatter)
+NOT_FOR_USERS = {
+    ".__call__() not defined",
+    "conflicting subparser: %s",
+    "conflicting subparser alias: %s",
+    'argument "-" with mode %r',
+    "can't open '%(filename)s': %(error)s",
+    "cannot merge actions - two groups are named %r",
+    "'required' is an invalid argument for positionals",
+    "invalid option string %(option)r: must start with a character %(prefix_chars)r",
+    "dest= is required for options like %r",
+    "invalid conflict_resolution value: %r",
+    "mutually exclusive arguments must be optional",
+    "cannot have multiple subparser arguments",
+    "%r is not callable",
+    " (default: %(default)s)",
+}
+
+
+def test_every_argparse_text_a_user_can_see_is_in_pacts_catalogue() -> None:
+    """argparse_texts marks argparse's msgids for Babel; this Python's argparse must not
+    use one that is not marked (their spelling changes between Python versions)."""
+    single, plural = _argparse_msgids()
+    assert "usage: " in single  # the source was read
+    assert single - NOT_FOR_USERS <= set(argparse_texts.MESSAGES)
+    assert plural - {("conflicting option string: %s", "conflicting option strings: %s")} <= set(
+        argparse_texts.PLURAL_MESSAGES
+    )
+    argparse_texts.install()
+    assert vars(argparse)["_"] is i18n._
+    assert vars(argparse)["ngettext"] is i18n.ngettext
+
+
+def test_usage_errors_are_in_the_users_language_from_a_real_process() -> None:
+    result = pact("bogus")
+    assert result.code == 64
+    assert result.stderr.startswith(_("usage: ") + "pact")
+    invalid = _("invalid choice: %(value)r (choose from %(choices)s)")
+    assert invalid.split("%")[0] + "'bogus'" in result.stderr
+
+
+# ---------------------------------------------------------------- import into a new database
+
+
+def test_import_creates_a_missing_database_for_the_round_trip(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    first = tmp_path / "first.csv"
+    assert pact("partners", "export", first, "--db", demo_db).code == 0
+    new = tmp_path / "new" / "pact.db"
+    result = pact("partners", "import", first, "--db", new)
+    assert result.code == 0, result.stderr
+    assert result.stdout == ""  # passphrase mode: no recovery key
+    assert _("A new database was created at {path}.").format(path=new) in result.stderr
+    assert (
+        _(
+            "The database is protected by its passphrase only: without the passphrase "
+            "nobody can open it, not even pact's makers."
+        )
+        in result.stderr
+    )
+    assert stat.S_IMODE(new.stat().st_mode) == 0o600
+    assert pact("check", "--db", new).stdout == "ok\n"
+    second = tmp_path / "second.csv"
+    assert pact("partners", "export", second, "--db", new).code == 0
+    assert second.read_bytes() == first.read_bytes()
+    db = open_database(new, Passphrase(PASSPHRASE))
+    try:
+        assert not db.is_demo()
+    finally:
+        db.close()
+
+
+def test_a_failed_import_into_a_new_database_leaves_nothing(tmp_path: Path) -> None:
+    source = csv_file(tmp_path / "in.csv", [GOOD_ROW, BAD_ROW])
+    for new in (tmp_path / "new.db", tmp_path / "new" / "folders" / "new.db"):
+        result = pact("partners", "import", source, "--db", new)
+        assert result.code == 1
+        assert pc.describe(RowError(3, "Telefoon", "")) in result.stderr
+        # no file, no -wal or -shm, no folder made for it
+        assert sorted(x.name for x in tmp_path.iterdir()) == ["in.csv"]
+        assert _("A new database was created at {path}.").format(path=new) not in result.stderr
+
+
+def test_import_into_a_new_database_without_keyring_or_passphrase_exits_2(
+    tmp_path: Path,
+) -> None:
+    source = csv_file(tmp_path / "in.csv", [GOOD_ROW])
+    result = pact("partners", "import", source, "--db", tmp_path / "new.db", passphrase=None)
+    assert result.code == 2
+    assert "PACT_PASSPHRASE" in result.stderr
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["in.csv"]
+
+
+def test_a_dry_run_on_a_missing_database_previews_and_creates_nothing(
+    tmp_path: Path, private_dirs: Path
+) -> None:
+    source = csv_file(tmp_path / "in.csv", [GOOD_ROW])
+    new = tmp_path / "new.db"
+    result = pact("partners", "import", source, "--dry-run", "--db", new)
+    assert result.code == 0, result.stderr
+    assert result.stdout == "Huiswerkklas De Boekenlegger\tother\tBorne\t1\n"
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["in.csv"]
+    assert list((private_dirs / "tmp").iterdir()) == []  # the preview database is gone
+
+
+@pytest.mark.keyring
+def test_import_into_a_new_database_in_keyring_mode(
+    tmp_path: Path,
+    secret_service: object,  # noqa: F811
+) -> None:
+    real = {"PYTHON_KEYRING_BACKEND": "keyring.backends.SecretService.Keyring"}
+    bad = csv_file(tmp_path / "bad.csv", [GOOD_ROW, BAD_ROW])
+    new = tmp_path / "new.db"
+    failed = pact("partners", "import", bad, "--db", new, passphrase=None, env=real)
+    assert failed.code == 1
+    assert failed.stdout == ""  # no recovery key for a database that is gone
+    assert not new.exists()
+    assert str(new.resolve()) not in secret_service_entries("pact")
+    good = csv_file(tmp_path / "good.csv", [GOOD_ROW])
+    result = pact("partners", "import", good, "--db", new, passphrase=None, env=real)
+    assert result.code == 0, result.stderr
+    keys = re.findall(r"\b(?:[0-9A-Z]{5}-){10}[0-9A-Z]{5}\b", result.stdout)
+    assert len(keys) == 1
+    assert str(new.resolve()) in secret_service_entries("pact")
+    recovered = pact(
+        "partners", "list", "--db", new, passphrase=None, env={"PACT_RECOVERY_KEY": keys[0]}
+    )
+    assert "Huiswerkklas De Boekenlegger" in recovered.stdout
+
+
+# ---------------------------------------------------------------- files that are no database
+
+
+def test_check_on_a_folder_says_so_and_exits_1(tmp_path: Path) -> None:
+    result = pact("check", "--db", tmp_path)
+    assert result.code == 1
+    assert result.stderr.strip() == _("{path} is a folder, not a pact database.").format(
+        path=tmp_path
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"my own notes\n", N_("{path} is not a pact database or is damaged.")),
+        (
+            b"SQLite format 3\x00" + bytes(4080),
+            N_("{path} is not a pact database: it is an SQLite database without encryption."),
+        ),
+    ],
+    ids=["text", "sqlite"],
+)
+def test_check_on_a_file_that_cannot_be_a_pact_database_exits_1(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "notes.db"
+    path.write_bytes(content)
+    result = pact("check", "--db", path)
+    assert result.code == 1
+    assert result.stdout == ""
+    assert result.stderr.strip() == _(message).format(path=path)
+    assert path.read_bytes() == content
+
+
+def test_check_on_random_bytes_names_both_possibilities_and_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "random.db"
+    path.write_bytes(hashlib.shake_256(b"pact").digest(8192))
+    result = pact("check", "--db", path)
+    assert result.code == 2
+    expected = _("{reason} If the key is right, {path} is not a pact database or is damaged.")
+    assert expected.format(reason=_(WRONG_KEY), path=path) in result.stderr
+
+
+# ---------------------------------------------------------------- closed output, export target
+
+
+@pytest.mark.parametrize(
+    "args", [["partners", "list"], ["partners", "export", "-"], ["--help"]], ids=" ".join
+)
+def test_a_closed_stdout_ends_quietly(demo_db: Path, args: list[str]) -> None:
+    """As `pact partners list | head -1`: the reader is gone before pact writes."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pact", *args, "--db", str(demo_db)]
+        if args != ["--help"]
+        else [sys.executable, "-m", "pact", "--help"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=environment(PASSPHRASE, None),
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    try:
+        stderr = process.stderr.read().decode("utf-8")
+        code = process.wait(timeout=TIMEOUT)
+    finally:
+        process.kill()
+    assert (code, stderr) == (0, "")
+
+
+def test_export_to_a_missing_folder_names_the_folder(demo_db: Path, tmp_path: Path) -> None:
+    target = tmp_path / "nowhere" / "x.csv"
+    result = pact("partners", "export", target, "--db", demo_db)
+    assert result.code == 1
+    assert result.stderr.strip() == _("The folder {folder} does not exist.").format(
+        folder=target.parent
+    )
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["demo.db"]
+
+
+def test_export_onto_a_folder_names_the_target(demo_db: Path, tmp_path: Path) -> None:
+    target = tmp_path / "a-folder"
+    target.mkdir()
+    result = pact("partners", "export", target, "--db", demo_db)
+    assert result.code == 1
+    assert result.stderr.strip() == _("Cannot write {path}: {reason}.").format(
+        path=target, reason=_("it is a folder")
+    )
+    assert ".tmp" not in result.stderr
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["a-folder", "demo.db"]
+    assert list(target.iterdir()) == []
+
+
+@pytest.mark.usefixtures("passphrase_env")
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        (errno.ENOSPC, N_("the disk is full")),
+        (errno.EACCES, N_("you do not have permission for that")),
+        (errno.EROFS, N_("the disk can only be read, not written")),
+    ],
+    ids=["ENOSPC", "EACCES", "EROFS"],
+)
+def test_export_write_errors_are_translated_and_name_the_target(
+    demo_db: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    code: int,
+    reason: str,
+) -> None:
+    """Root may write anywhere, so the operating system's refusal is simulated at the
+    one place pact writes: what the person sees is the point here."""
+    target = tmp_path / "partners.csv"
+
+    def refuse(path: Path, data: bytes, mode: int = 0o600) -> None:
+        raise OSError(code, os.strerror(code), str(path.parent / ".partners.csv.x1y2.tmp"))
+
+    monkeypatch.setattr(cli, "atomic_write", refuse)
+    result = in_process(capsys, "partners", "export", target, "--db", demo_db)
+    assert result.code == 1
+    assert result.stderr.strip() == _("Cannot write {path}: {reason}.").format(
+        path=target, reason=_(reason)
+    )
+    assert os.strerror(code) not in result.stderr
+    assert not target.exists()
+
+
+def test_export_to_dash_writes_standard_output(demo_db: Path, tmp_path: Path) -> None:
+    file = tmp_path / "partners.csv"
+    assert pact("partners", "export", file, "--db", demo_db).code == 0
+    result = pact("partners", "export", "-", "--db", demo_db, cwd=tmp_path)
+    assert result.code == 0, result.stderr
+    assert result.raw_stdout == file.read_bytes()
+    assert not (tmp_path / "-").exists()
+    comma = pact("partners", "export", "-", "--comma", "--db", demo_db)
+    assert comma.raw_stdout.startswith(",".join(pc.HEADERS).encode())
+
+
+# ---------------------------------------------------------------- plurals
+
+
+def organisations_and_contacts(organisations: int, contacts: int) -> dict[str, str]:
+    return {
+        "organisations": ngettext("{n} organisation", "{n} organisations", organisations).format(
+            n=organisations
+        ),
+        "contacts": ngettext("{n} contact person", "{n} contact persons", contacts).format(
+            n=contacts
+        ),
+    }
+
+
+def test_counts_of_one_are_singular(empty_db: Path, tmp_path: Path) -> None:
+    good = csv_file(tmp_path / "good.csv", [GOOD_ROW])
+    dry = pact("partners", "import", good, "--dry-run", "--db", empty_db)
+    assert (
+        _(
+            "Dry run, nothing was changed. Would import: {organisations} with {contacts}; "
+            "skipped as duplicates: {skipped}."
+        ).format(**organisations_and_contacts(1, 1), skipped=0)
+        in dry.stderr
+    )
+    done = pact("partners", "import", good, "--db", empty_db)
+    assert (
+        _("Imported: {organisations} with {contacts}; skipped as duplicates: {skipped}.").format(
+            **organisations_and_contacts(1, 1), skipped=0
+        )
+        in done.stderr
+    )
+    bad = csv_file(tmp_path / "bad.csv", [BAD_ROW])
+    refused = pact("partners", "import", bad, "--db", empty_db)
+    assert refused.code == 1
+    problem = ngettext(
+        "Nothing was imported: the file has {n} problem. Correct it and import the file again.",
+        "Nothing was imported: the file has {n} problems. Correct them and import the file again.",
+        1,
+    ).format(n=1)
+    assert problem in refused.stderr
+
+
+# ---------------------------------------------------------------- the window without a display
+
+
+@pytest.mark.parametrize("platform", [None, "xcb", "wayland"])
+def test_the_window_without_a_display_is_a_message_not_a_crash(
+    demo_db: Path, tmp_path: Path, platform: str | None
+) -> None:
+    environ = environment(PASSPHRASE, None)
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "XDG_RUNTIME_DIR"):
+        environ.pop(name, None)
+    if platform:
+        environ["QT_QPA_PLATFORM"] = platform
+    done = subprocess.run(
+        [sys.executable, "-m", "pact", "--db", str(demo_db)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        env=environ,
+        timeout=TIMEOUT,
+    )
+    stderr = done.stderr.decode("utf-8")
+    assert done.returncode == 1, stderr
+    assert stderr.strip() == _(
+        "pact needs a graphical desktop to open its window; the commands (pact --help) work "
+        "without one."
+    )
+    assert "qt.qpa" not in stderr
+
+
+@pytest.mark.parametrize(
+    ("environ", "platform", "expected"),
+    [
+        ({}, "linux", True),
+        ({"QT_QPA_PLATFORM": "xcb"}, "linux", True),
+        ({"QT_QPA_PLATFORM": "wayland;xcb"}, "linux", True),
+        ({"DISPLAY": ":0"}, "linux", False),
+        ({"WAYLAND_DISPLAY": "wayland-1"}, "linux", False),
+        ({"QT_QPA_PLATFORM": "offscreen"}, "linux", False),
+        ({"QT_QPA_PLATFORM": "vnc:size=800x600"}, "linux", False),
+        ({}, "darwin", False),
+        ({}, "win32", False),
+    ],
+)
+def test_when_there_is_no_display(environ: dict[str, str], platform: str, expected: bool) -> None:
+    assert has_no_display(environ, platform) is expected
+
+
+def test_a_wayland_socket_without_wayland_display_counts_as_a_display(tmp_path: Path) -> None:
+    (tmp_path / "wayland-0").touch()
+    assert has_no_display({"XDG_RUNTIME_DIR": str(tmp_path)}, "linux") is False

@@ -27,7 +27,7 @@ from pytestqt.qtbot import QtBot
 from pact.db.database import Database, open_database
 from pact.db.engine import Passphrase
 from pact.errors import NotFoundError
-from pact.i18n import _
+from pact.i18n import _, ngettext
 from pact.models import AppSetting
 from pact.security import recovery
 from pact.services import access
@@ -335,6 +335,22 @@ def test_exception_in_another_thread_reaches_the_dialog(qtbot: QtBot, hook: Exce
     qtbot.waitUntil(lambda: hook.dialog is not None and hook.dialog.isVisible(), timeout=WAIT)
     assert hook.dialog is not None
     assert "ValueError: mislukt in een thread" in hook.dialog.details.toPlainText()
+
+
+@pytest.mark.qt_no_exception_capture
+def test_a_second_error_is_counted_in_the_open_dialog(qtbot: QtBot, hook: ExceptHook) -> None:
+    QTimer.singleShot(0, lambda: _raise(RuntimeError("eerste")))
+    qtbot.waitUntil(lambda: hook.dialog is not None and hook.dialog.isVisible(), timeout=WAIT)
+    dialog = hook.dialog
+    assert dialog is not None
+    QTimer.singleShot(0, lambda: _raise(RuntimeError("tweede")))
+    qtbot.waitUntil(lambda: "tweede" in dialog.details.toPlainText(), timeout=WAIT)
+    assert hook.dialog is dialog  # no second dialog on top
+    assert dialog.message_label.text() == ngettext(
+        "{message}\n\n({n} error in a row; see the details.)",
+        "{message}\n\n({n} errors in a row; see the details.)",
+        2,
+    ).format(message=_(GENERIC_MESSAGE), n=2)
 
 
 def test_reports_never_contain_key_material() -> None:

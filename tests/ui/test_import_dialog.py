@@ -13,6 +13,7 @@ from pact.i18n import _, ngettext
 from pact.services import partners as svc
 from pact.services.partner_csv import HEADERS
 from pact.ui.dialogs.import_csv import ImportCsvDialog
+from pact.ui.itemmodels.partners import ID_ROLE
 from pact.ui.views.partners import PartnersView
 
 from .conftest import MakePartner
@@ -90,9 +91,16 @@ def test_a_bad_row_is_listed_and_the_rest_imported(
     view = partners_view()
     dialog = open_preview(qtbot, view, path)
 
+    # counts with ngettext, in a sentence whose verb does not depend on them
     assert dialog.summary.text() == _(
-        "{organisations} and {contacts} can be imported from {file}."
+        "From {file} you can import {organisations} and {contacts}."
     ).format(**_counts(), file="partners.csv")
+    assert dialog.errors_label.text() == ngettext(
+        "{n} row has errors. Its organisation is not imported:",
+        "{n} rows have errors. Their organisations are not imported:",
+        1,
+    ).format(n=1)
+    assert not dialog.header_problem.isVisible()
     assert "UTF-8" in dialog.details.text() and ";" in dialog.details.text()
     table = dialog.errors_table
     assert table.isVisible()
@@ -150,6 +158,68 @@ def test_nothing_valid_means_no_import_button(
     assert svc.count_organisations(db.uow()) == 0
 
 
+def test_a_file_without_contacts_does_not_mention_them(
+    partners_view: Build, qtbot: QtBot, tmp_path: Path
+) -> None:
+    path = csv_file(
+        tmp_path / "one.csv",
+        [{"Organisatie": "Welzijn Almelo", "Sector": "Welzijn", "Gemeenten": "Almelo"}],
+    )
+    view = partners_view()
+    dialog = open_preview(qtbot, view, path)
+    assert dialog.summary.text() == _("From {file} you can import {organisations}.").format(
+        file="one.csv",
+        organisations=ngettext("{n} organisation", "{n} organisations", 1).format(n=1),
+    )
+    dialog.reject()
+
+
+def test_an_unknown_column_is_a_header_problem_shown_with_every_row_error(
+    db: Database, partners_view: Build, qtbot: QtBot, tmp_path: Path
+) -> None:
+    path = tmp_path / "messy.csv"
+    lines = [
+        "Organisatie;Sector;Kleur;Gemeenten;E-mail",
+        "Goed Bezig;Welzijn;rood;Losser;info@goedbezig.nl",
+        "Kapot;Bakkerij;blauw;Losser;",
+        "Ook Kapot;School;groen;Losser;info@@kapot",
+    ]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8"))
+    view = partners_view()
+    dialog = open_preview(qtbot, view, path)
+
+    assert dialog.summary.text() == _(
+        "Nothing in {file} can be imported until its column names are right."
+    ).format(file="messy.csv")
+    # the header problem is shown as such, naming the column, with what to do
+    assert dialog.header_problem.isVisible()
+    assert dialog.header_problem.text() == ngettext(
+        "The file has a column pact does not know: {columns}.",
+        "The file has columns pact does not know: {columns}.",
+        1,
+    ).format(columns=_("“{name}”").format(name="Kleur"))
+    assert dialog.header_help.isVisible()
+    assert all(header in dialog.header_help.text() for header in HEADERS)
+    # every row error is listed at once, the header line is not one of them
+    assert dialog.errors_label.text() == ngettext(
+        "{n} row has errors as well. Correct it too:",
+        "{n} rows have errors as well. Correct them too:",
+        2,
+    ).format(n=2)
+    table = dialog.errors_table
+    assert [(table.item(r, 0).text(), table.item(r, 1).text()) for r in range(2)] == [
+        ("3", "Sector"),
+        ("4", "E-mail"),
+    ]
+    assert table.rowCount() == 2
+    # all or nothing: the good row is not offered for import
+    assert not dialog.import_button.isEnabled()
+    assert dialog.note.text() == _("Correct the file and import it again.")
+    assert dialog.cancel_button.text() == _("Close")
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    assert svc.count_organisations(db.uow()) == 0
+
+
 def test_an_unreadable_file_says_why(partners_view: Build, qtbot: QtBot, tmp_path: Path) -> None:
     view = partners_view()
     missing = tmp_path / "gone.csv"
@@ -159,3 +229,35 @@ def test_an_unreadable_file_says_why(partners_view: Build, qtbot: QtBot, tmp_pat
         _("{file} cannot be imported: {reason}").format(file="gone.csv", reason="")
     )
     assert view.import_dialog is None
+
+
+def test_the_open_partner_stays_in_view_after_an_import(
+    make_partner: MakePartner, partners_view: Build, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The import adds rows before the open partner and shows a message above the
+    list; the open partner's row stays visible."""
+    zorg = make_partner("Zorgboerderij Klaproos")
+    view = partners_view()
+    view.table.selectRow(0)
+    qtbot.waitUntil(lambda: view.editor.organisation_id == zorg.id)
+    path = csv_file(
+        tmp_path / "many.csv",
+        [
+            {"Organisatie": f"Basisschool {n:02d}", "Sector": "School", "Gemeenten": "Almelo"}
+            for n in range(60)
+        ],
+    )
+    dialog = open_preview(qtbot, view, path)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.import_result is not None)
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)  # "Close"
+    qtbot.waitUntil(lambda: len(shown_names(view)) == 61)
+    assert view.message.isVisible()
+    current = view.table.currentIndex()
+    assert current.row() == 60 and current.data(ID_ROLE) == zorg.id
+
+    def row_visible() -> bool:
+        return view.table.viewport().rect().contains(view.table.visualRect(current))
+
+    qtbot.wait(50)  # let the layout settle after the message appeared
+    qtbot.waitUntil(row_visible)

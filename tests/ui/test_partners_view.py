@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QComboBox,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
@@ -24,8 +26,11 @@ from pytestqt.qtbot import QtBot
 from pact.db.database import Database
 from pact.i18n import _, ngettext
 from pact.services import partners as svc
+from pact.ui.context import AppContext
 from pact.ui.itemmodels.partners import ID_ROLE
+from pact.ui.main_window import MainWindow
 from pact.ui.views.partners import PartnersView
+from pact.ui.widgets.field import keep_numbers_together
 
 from .conftest import MakePartner
 
@@ -60,8 +65,9 @@ def tick(qtbot: QtBot, checklist: QAbstractItemView, label: str) -> None:
     raise AssertionError(f"{label} not in the list")
 
 
-def answer_next_box(qtbot: QtBot, button: QMessageBox.StandardButton) -> list[str]:
-    """Click ``button`` in the next modal message box; returns its text."""
+def answer_next_box(qtbot: QtBot, button: str) -> list[str]:
+    """Click the button named ``button`` in the next modal message box; returns the
+    box's text and the texts of its buttons."""
     seen: list[str] = []
 
     def click() -> None:
@@ -70,7 +76,10 @@ def answer_next_box(qtbot: QtBot, button: QMessageBox.StandardButton) -> list[st
             QTimer.singleShot(20, click)
             return
         seen.append(box.text())
-        box.button(button).click()
+        seen.extend(b.text() for b in box.buttons())
+        target = box.findChild(QAbstractButton, button)
+        assert target is not None, button
+        target.click()
 
     QTimer.singleShot(0, click)
     return seen
@@ -138,6 +147,8 @@ def test_clicking_a_header_sorts(
     qtbot.waitUntil(lambda: shown_names(view) == ["Charlie", "Bravo", "Alpha"])
     assert view.table.horizontalHeader().sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
 
+    view.resize(1800, 800)  # room for every column, the number of contacts too
+    qtbot.waitUntil(lambda: not view.table.isColumnHidden(6))
     click_header(qtbot, view, 6)  # contacts: fewest first
     qtbot.waitUntil(lambda: shown_names(view) == ["Charlie", "Alpha", "Bravo"])
     assert [view.table.model().index(r, 6).data() for r in range(3)] == ["0", "1", "3"]
@@ -244,9 +255,14 @@ def test_a_bad_email_is_shown_next_to_the_field_and_nothing_is_saved(
     assert error.geometry().left() == field_geometry.left()
     assert editor.email_edit.hasFocus()  # the first bad field
     # the contact person's bad phone is marked too
-    contact_error = editor.findChild(QWidget, "contactPhoneError")
+    contact_error = editor.findChild(QLabel, "contactPhoneError")
     assert contact_error.isVisible()
-    assert contact_error.text() == editor.field_error("contacts.0.phone") != ""
+    message = editor.field_error("contacts.0.phone")
+    assert message != ""
+    # the example numbers in the message are never broken across two lines
+    assert contact_error.text() == keep_numbers_together(message)
+    assert re.search(r"\d \d", contact_error.text()) is None
+    assert "06\u00a012345678" in contact_error.text()
     assert editor.message.isVisible()
     assert editor.message.text.text().startswith(
         _("Not saved. Please correct what is marked in red.")
@@ -301,16 +317,18 @@ def test_switching_with_unsaved_changes_asks_first(
     assert view.has_unsaved_changes()
 
     # Cancel: stay on Alpha with the edits, Alpha selected again
-    seen = answer_next_box(qtbot, QMessageBox.StandardButton.Cancel)
+    seen = answer_next_box(qtbot, "unsavedCancelButton")
     click_row(qtbot, view, 1)
     qtbot.waitUntil(lambda: bool(seen))
-    assert seen == [_("Save your changes to “{name}”?").format(name="Alpha Plus")]
+    assert seen[0] == _("Save your changes to “{name}”?").format(name="Alpha Plus")
+    # own button texts: Qt's "Discard" would read "Verwerpen" in Dutch
+    assert sorted(seen[1:]) == sorted([_("Save"), _("Don't save"), _("Cancel")])
     qtbot.waitUntil(lambda: view.table.currentIndex().row() == 0)
     assert view.editor.organisation_id == alpha.id
     assert view.editor.name_edit.text() == "Alpha Plus"
 
     # Save: saved, then Bravo opens
-    answer_next_box(qtbot, QMessageBox.StandardButton.Save)
+    answer_next_box(qtbot, "unsavedSaveButton")
     click_row(qtbot, view, 1)
     qtbot.waitUntil(lambda: view.editor.organisation_id == bravo.id)
     qtbot.waitUntil(lambda: "Alpha Plus" in shown_names(view))
@@ -318,7 +336,7 @@ def test_switching_with_unsaved_changes_asks_first(
 
     # Discard: the edits are gone
     qtbot.keyClicks(view.editor.name_edit, " Extra")
-    answer_next_box(qtbot, QMessageBox.StandardButton.Discard)
+    answer_next_box(qtbot, "unsavedDiscardButton")
     view.new_organisation()
     qtbot.waitUntil(lambda: view.editor.is_new)
     assert shown_names(view) == ["Alpha Plus", "Bravo"]
@@ -363,8 +381,11 @@ def test_empty_states_tell_what_to_do(
     assert view.empty_directory.title.text() == _("Your partner directory is still empty")
     assert "Ctrl+N" in view.empty_directory.body.text()
     assert view.empty_new_button.isVisible() and view.empty_import_button.isVisible()
+    # nothing to choose on the left: the right pane does not ask to
     assert view.no_selection.isVisible()
-    assert view.no_selection.title.text() == _("Select a partner on the left or add a new one.")
+    assert view.no_selection.title.text() == _("The details of a partner appear here.")
+    assert not view.export_button.isEnabled()  # nothing to export
+    assert not view.has_partners
 
     qtbot.mouseClick(view.empty_new_button, Qt.MouseButton.LeftButton)
     assert view.editor.isVisible() and view.editor.name_edit.hasFocus()
@@ -372,8 +393,12 @@ def test_empty_states_tell_what_to_do(
     assert view.no_selection.isVisible()
 
     make_partner("Alpha")
-    view.ctx.changed.emit("partners")
+    with qtbot.waitSignal(view.has_partners_changed) as changed:
+        view.ctx.changed.emit("partners")
+    assert changed.args == [True]
     qtbot.waitUntil(lambda: view.table.isVisible())
+    assert view.export_button.isEnabled()
+    assert view.no_selection.title.text() == _("Select a partner on the left or add a new one.")
     qtbot.keyClicks(view.search_edit, "zzz")
     qtbot.waitUntil(lambda: view.no_matches.isVisible())
     assert view.no_matches.title.text() == _("No partners match this filter")
@@ -381,6 +406,55 @@ def test_empty_states_tell_what_to_do(
     qtbot.mouseClick(view.clear_filter_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: shown_names(view) == ["Alpha"])
     assert view.search_edit.text() == ""
+
+
+def test_a_filter_that_only_finds_archived_partners_says_so(
+    make_partner: MakePartner, partners_view: Build, qtbot: QtBot
+) -> None:
+    make_partner("Zorgboerderij Klaproos", archived=True)
+    make_partner("Klaproos Kinderopvang", archived=True)
+    make_partner("Alpha")
+    view = partners_view()
+    qtbot.keyClicks(view.search_edit, "Klaproos")
+    qtbot.waitUntil(lambda: view.no_matches.isVisible())
+    # not a spelling mistake: the filter does find partners, archived ones
+    assert view.no_matches.title.text() == ngettext(
+        "{n} archived partner matches this filter",
+        "{n} archived partners match this filter",
+        2,
+    ).format(n=2)
+    assert view.clear_filter_button.text() == _("Show archived")
+    assert view.export_button.isEnabled()
+
+    qtbot.mouseClick(view.clear_filter_button, Qt.MouseButton.LeftButton)
+    archived = [
+        _("{name} (archived)").format(name=n)
+        for n in ("Klaproos Kinderopvang", "Zorgboerderij Klaproos")
+    ]
+    qtbot.waitUntil(lambda: shown_names(view) == archived)
+    assert view.archived_check.isChecked()
+    assert view.search_edit.text() == "Klaproos"  # the filter is kept
+
+    # a filter that finds nothing at all is (perhaps) a spelling mistake
+    view.archived_check.setChecked(False)
+    view.search_edit.clear()
+    qtbot.keyClicks(view.search_edit, "Klaproso")
+    qtbot.waitUntil(lambda: view.no_matches.isVisible())
+    assert view.no_matches.title.text() == _("No partners match this filter")
+    assert view.clear_filter_button.text() == _("Clear filter")
+
+
+def test_export_is_disabled_in_an_empty_directory_also_in_the_menu(
+    ctx: AppContext, make_partner: MakePartner, qtbot: QtBot
+) -> None:
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    assert not window.partners.export_button.isEnabled()
+    assert not window.action_export.isEnabled()
+    make_partner("Alpha", archived=True)  # an archived partner is exported too
+    ctx.changed.emit("partners")
+    qtbot.waitUntil(window.action_export.isEnabled)
+    assert window.partners.export_button.isEnabled()
 
 
 # ---------------------------------------------------------------- keyboard, a11y, export
@@ -445,3 +519,29 @@ def test_export_writes_the_file_and_says_where(
     assert text.splitlines()[0].startswith("Organisatie;")
     assert "Alpha" in text and "Anna de Vries" in text
     assert not list(tmp_path.glob(".export.csv.*"))  # no temp file left behind
+
+
+def test_a_long_error_message_is_shown_whole_under_its_field(
+    partners_view: Build, qtbot: QtBot
+) -> None:
+    """The phone message wraps onto three lines in a narrow editor: the form makes
+    room for all of them instead of clipping the message under the next field."""
+    view = partners_view()
+    view.splitter.setSizes([870, 430])
+    view.new_organisation()
+    editor = view.editor
+    qtbot.keyClicks(editor.name_edit, "Zorgboerderij Klaproos")
+    qtbot.keyClicks(editor.phone_edit, "12345")
+    view.save()
+    error = editor.findChild(QLabel, "phoneError")
+    qtbot.waitUntil(error.isVisible)
+
+    def shown_whole() -> bool:
+        return error.height() >= error.heightForWidth(error.width())
+
+    qtbot.waitUntil(shown_whole)
+    lines = error.heightForWidth(error.width()) // error.fontMetrics().lineSpacing()
+    assert lines >= 2  # it does wrap here
+    # the next field starts below the message
+    below = editor.email_edit.mapTo(editor, editor.email_edit.rect().topLeft()).y()
+    assert error.mapTo(editor, error.rect().bottomLeft()).y() < below

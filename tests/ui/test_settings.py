@@ -196,6 +196,67 @@ def test_passphrase_database_cannot_move_to_a_missing_keyring(
     switch = button(dialog, "switchKeyModeButton")
     assert switch.text() == _("Store the key in this computer's &keyring")
     assert not switch.isEnabled()
+    assert_no_overlap(qtbot, dialog)
+
+
+def assert_no_overlap(qtbot: QtBot, dialog: QWidget) -> None:
+    """Every visible label and button of ``dialog`` is as tall as its text needs
+    and none covers another (word-wrapped labels need height-for-width)."""
+    shown = [
+        w
+        for w in dialog.findChildren(QWidget)
+        if isinstance(w, QLabel | QPushButton) and w.isVisible() and w.window() is dialog
+    ]
+    wrapped = [w for w in shown if isinstance(w, QLabel) and w.wordWrap() and w.text()]
+
+    def squeezed() -> list[tuple[str, str, int, int]]:
+        return [
+            (w.objectName(), w.text(), w.height(), w.heightForWidth(w.width()))
+            for w in wrapped
+            if w.height() < w.heightForWidth(w.width())
+        ]
+
+    # the dialog grows on the next turns of the event loop, after a text changed
+    try:
+        qtbot.waitUntil(lambda: not squeezed(), timeout=1000)
+    except qtbot.TimeoutError:
+        raise AssertionError(squeezed()) from None
+    boxes = []
+    for w in shown:
+        rect = w.geometry()
+        rect.moveTopLeft(w.mapTo(dialog, w.rect().topLeft()))
+        boxes.append((w, rect))
+    for i, (a, ra) in enumerate(boxes):
+        for b, rb in boxes[i + 1 :]:
+            if a.isAncestorOf(b) or b.isAncestorOf(a):
+                continue
+            assert not ra.intersects(rb), (a.objectName() or a.text(), b.objectName() or b.text())
+
+
+def test_settings_texts_fit_in_both_languages(
+    qtbot: QtBot,
+    tmp_path: Path,
+    start_app: Callable[[Path], PactApp],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The reviewer's case: the disabled keyring button covered the first line of the
+    (wrapped) reason below it."""
+    path = tmp_path / "pact.db"
+    access.create(path, PASSPHRASE).db.close()
+    monkeypatch.setenv("PACT_PASSPHRASE", PASSPHRASE)
+    window = wait_window(qtbot, start_app(path))
+    for language in ("nl", "en"):
+        i18n.set_language(language)
+        dialog = SettingsDialog(window.ctx, window)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitUntil(
+            lambda d=dialog: label(d, "keyStatus") == keyring_refusal(KeyringState.UNAVAILABLE),
+            timeout=WAIT,
+        )
+        assert_no_overlap(qtbot, dialog)
+        dialog.reject()
+    i18n.set_language("nl")
 
 
 def test_switch_from_keyring_to_passphrase(
@@ -213,6 +274,7 @@ def test_switch_from_keyring_to_passphrase(
     assert label(ask, "passphraseError") == _("Use at least {n} characters.").format(
         n=access.MIN_PASSPHRASE
     )
+    assert_no_overlap(qtbot, ask)
     assert window.ctx.mode is KeyMode.KEYRING
 
     ask.form.passphrase_edit.clear()
@@ -247,6 +309,14 @@ def test_municipalities_add_rename_inactive_and_duplicate(
     assert isinstance(dialog, MunicipalitiesDialog) and dialog.isVisible()
     qtbot.waitUntil(lambda: dialog.loaded, timeout=WAIT)
     assert "Almelo" in dialog.names() and len(dialog.names()) == 14
+    shown = [dialog.list.item(r).text() for r in range(dialog.list.count())]
+    assert (
+        _("{name} ({count})").format(
+            name="Almelo", count=ngettext("{n} partner", "{n} partners", 0).format(n=0)
+        )
+        in shown
+    )
+    assert not [text for text in shown if "  " in text]  # one space, not two
 
     name = dialog.name_edit
     name.clear()
@@ -296,7 +366,7 @@ def test_municipalities_add_rename_inactive_and_duplicate(
     active = [m.name for m in partners.list_municipalities(db.uow())]
     assert "Testdorp-Oost" not in active
     item = dialog.list.currentItem()
-    assert item is not None and item.text() == _("{name}  ({count}, inactive)").format(
+    assert item is not None and item.text() == _("{name} ({count}, inactive)").format(
         name="Testdorp-Oost", count=ngettext("{n} partner", "{n} partners", 0).format(n=0)
     )
 

@@ -11,7 +11,8 @@ from pytestqt.qtbot import QtBot
 from pact.db.database import Database
 from pact.i18n import _, ngettext
 from pact.services import partners as svc
-from pact.ui.views.who_can_help import WhoCanHelpView
+from pact.services.vocab import sector_label
+from pact.ui.views.who_can_help import EMAIL, HELPS, NAME, PHONE, ROLE, WORKS, WhoCanHelpView
 
 from .conftest import MakePartner
 
@@ -21,6 +22,10 @@ Build = Callable[[], WhoCanHelpView]
 def top_level(view: WhoCanHelpView) -> list[QTreeWidgetItem]:
     tree = view.results
     return [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+
+
+def children(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
+    return [item.child(i) for i in range(item.childCount())]
 
 
 def choose(qtbot: QtBot, view: WhoCanHelpView, place: str, domains: list[str]) -> None:
@@ -70,22 +75,28 @@ def test_partners_are_listed_in_ranking_order_with_their_contacts(
     assert [n.split(". ", 1)[1] for n in names] == [m.organisation.name for m in ranked]
 
     first, second, third = top_level(view)
-    assert first.text(1) == _("{covered} ({n} of {total})").format(
+    assert first.text(HELPS) == _("{covered} ({n} of {total})").format(
         covered=f"{_('Legal')}, {_('Parenting')}", n=2, total=2
     )
-    assert third.text(1) == _("{covered} ({n} of {total})").format(
+    assert third.text(HELPS) == _("{covered} ({n} of {total})").format(
         covered=_("Parenting"), n=1, total=2
     )
-    assert [first.text(2), second.text(2), third.text(2)] == [_("Yes"), _("No"), _("Yes")]
-    assert view.results.headerItem().text(2) == _("Works in {place}").format(place="Hengelo")
-    # active contact persons only, the pact representative first
-    assert [first.child(i).text(0) for i in range(first.childCount())] == [
-        _("{text} · pact representative").format(text="Bram Vos"),
-        "Anna Smit, advocaat",
+    assert [first.text(WORKS), second.text(WORKS), third.text(WORKS)] == [
+        _("Yes"),
+        _("No"),
+        _("Yes"),
     ]
-    assert first.child(1).text(4) == "anna@example.nl"
-    assert [second.child(i).text(0) for i in range(second.childCount())] == ["Lars Brink, mediator"]
-    assert second.child(0).text(3) == "06 12345678"
+    assert view.results.headerItem().text(WORKS) == _("Works in {place}").format(place="Hengelo")
+    assert first.text(ROLE) == sector_label("legal")
+    # active contact persons only, the pact representative first; the function and
+    # the representative in a column of their own
+    contacts = [
+        (first.child(i).text(NAME), first.child(i).text(ROLE)) for i in range(first.childCount())
+    ]
+    assert contacts == [("Bram Vos", _("Pact representative")), ("Anna Smit", "advocaat")]
+    assert first.child(1).text(EMAIL) == "anna@example.nl"
+    assert [(c.text(NAME), c.text(ROLE)) for c in children(second)] == [("Lars Brink", "mediator")]
+    assert second.child(0).text(PHONE) == "06 12345678"
     assert view.summary.text() == ngettext(
         "{n} partner can help. The best match comes first.",
         "{n} partners can help. The best matches come first.",
@@ -115,7 +126,7 @@ def test_refreshes_when_partners_change(
     view.ctx.changed.emit("partners")
     qtbot.waitUntil(lambda: [i.text(0) for i in top_level(view)] == ["1. Veilig Thuis Twente"])
     child = top_level(view)[0].child(0)
-    assert child.text(0) == _("No active contact person")
+    assert child.text(NAME) == _("No active contact person")
 
 
 def test_keyboard_order_and_names(who_view: Build, qtbot: QtBot) -> None:
@@ -140,3 +151,51 @@ def test_keyboard_order_and_names(who_view: Build, qtbot: QtBot) -> None:
         assert check.accessibleName()
     qtbot.keyClick(view.domain_checks["legal"], Qt.Key.Key_Space)
     assert view.chosen_domains() == ["legal"]
+
+
+def test_long_functions_are_not_cut_off_without_a_tooltip(
+    make_partner: MakePartner, who_view: Build, qtbot: QtBot
+) -> None:
+    """The reviewer saw "… · pactvertege…": the name and the function each have a
+    column now, wide enough for what fits, and every cell shows its whole text as a
+    tooltip."""
+    function = "Coördinator maatjesproject en ervaringsdeskundige ouderbegeleiding"
+    make_partner(
+        "Maatjesproject Samen Sterk Twente",
+        "experience_experts",
+        places=("Hengelo",),
+        domains=("relational", "child_school"),
+        phone="074 720 3344",
+        email="info@samensterk.voorbeeld.nl",
+        contacts=[
+            svc.ContactData(
+                name="Jesse Tijink",
+                function=function,
+                representative=True,
+                phone="06 17 22 40 90",
+                email="j.tijink@samensterk.voorbeeld.nl",
+            )
+        ],
+    )
+    view = who_view()
+    choose(qtbot, view, "Hengelo", ["relational", "child_school"])
+    qtbot.waitUntil(lambda: view.results.isVisible())
+    tree = view.results
+    contact = top_level(view)[0].child(0)
+    role = _("Pact representative · {function}").format(function=function)
+    assert contact.text(NAME) == "Jesse Tijink"
+    assert contact.text(ROLE) == role
+    for column in (NAME, ROLE, PHONE, EMAIL):
+        assert contact.toolTip(column) == contact.text(column)
+    metrics = tree.fontMetrics()
+    # the name, the phone number and "works there" fit whole
+    assert tree.columnWidth(NAME) >= metrics.horizontalAdvance("Jesse Tijink")
+    assert tree.columnWidth(PHONE) >= metrics.horizontalAdvance("06 17 22 40 90")
+    # and the columns fill the width without a horizontal scroll bar
+    shown = [c for c in range(view.COLUMNS) if not tree.isColumnHidden(c)]
+    assert sum(tree.columnWidth(c) for c in shown) <= tree.viewport().width()
+    assert not tree.horizontalScrollBar().isVisible()
+
+    # with room for it all, nothing is cut off
+    view.resize(1900, 700)
+    qtbot.waitUntil(lambda: tree.columnWidth(ROLE) >= metrics.horizontalAdvance(role))

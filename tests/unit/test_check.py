@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from pathlib import Path
+
+import pytest
 
 from pact.db.database import Database, create_file, open_database
 from pact.db.engine import connect_raw
 from pact.db.migrate import SchemaState
-from pact.i18n import _
+from pact.i18n import _, ngettext
 from pact.services import demo, maintenance
 from tests.conftest import TEST_KEY
 
@@ -55,10 +58,17 @@ def test_a_foreign_key_violation_is_reported(db: Database, db_path: Path) -> Non
     ]
 
 
-def test_many_violations_are_capped(db: Database, db_path: Path) -> None:
+def more_problems(n: int) -> str:
+    return ngettext(
+        "… and {n} more problem of this kind.", "… and {n} more problems of this kind.", n
+    ).format(n=n)
+
+
+@pytest.mark.parametrize("more", [5, 1])
+def test_many_violations_are_capped(db: Database, db_path: Path, more: int) -> None:
     conn = connect_raw(db_path, TEST_KEY)
     conn.execute("PRAGMA foreign_keys = OFF")
-    for i in range(maintenance.MAX_DETAILS + 5):
+    for i in range(maintenance.MAX_DETAILS + more):
         conn.execute(
             "INSERT INTO organisation_domain (organisation_id, domain) VALUES (?, 'legal')",
             (1000 + i,),
@@ -66,7 +76,7 @@ def test_many_violations_are_capped(db: Database, db_path: Path) -> None:
     conn.close()
     report = maintenance.check(db)
     assert len(report.problems) == maintenance.MAX_DETAILS + 1
-    assert report.problems[-1].message == _("… and {n} more problems of this kind.").format(n=5)
+    assert report.problems[-1].message == more_problems(more)
 
 
 def test_a_damaged_page_is_reported_not_raised(db: Database, db_path: Path) -> None:
@@ -97,3 +107,44 @@ def test_a_database_that_was_never_migrated_is_reported(tmp_path: Path) -> None:
         db.close()
     assert report.schema_state is SchemaState.EMPTY
     assert checks(report) == {maintenance.SCHEMA}
+
+
+# ---------------------------------------------------------------- files that are no database
+
+
+def test_a_pact_database_passes_the_file_test(db: Database, db_path: Path) -> None:
+    demo.fill_demo(db.uow())
+    assert maintenance.file_problem(db_path) is None
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"x", b"notes\n" * 100, bytes(4096) + b"!"],
+    ids=["tiny", "text", "not-whole-pages"],
+)
+def test_a_file_that_is_no_whole_number_of_pages_is_no_pact_database(
+    tmp_path: Path, content: bytes
+) -> None:
+    path = tmp_path / "file.db"
+    path.write_bytes(content)
+    assert maintenance.file_problem(path) == _(
+        "{path} is not a pact database or is damaged."
+    ).format(path=path)
+
+
+def test_an_unencrypted_sqlite_database_is_no_pact_database(tmp_path: Path) -> None:
+    path = tmp_path / "plain.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    assert maintenance.file_problem(path) == _(
+        "{path} is not a pact database: it is an SQLite database without encryption."
+    ).format(path=path)
+
+
+def test_random_bytes_may_be_an_encrypted_database(tmp_path: Path) -> None:
+    """Without the key, whole pages of random bytes cannot be told from a pact database."""
+    path = tmp_path / "random.db"
+    path.write_bytes(hashlib.shake_256(b"random").digest(8192))
+    assert maintenance.file_problem(path) is None

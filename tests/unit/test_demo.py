@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from pact.db.database import Database, create_database
 from pact.db.engine import Passphrase, connect_raw
@@ -187,3 +187,28 @@ def test_create_demo_in_passphrase_mode(tmp_path: Path) -> None:
         assert count(db) == made.summary.organisations
     finally:
         db.close()
+
+
+def test_create_filled_returns_what_fill_returns_and_is_no_demo(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    created, result = demo.create_filled(path, lambda db: db.path, PASSPHRASE)
+    try:
+        assert result == path.resolve()
+        assert created.recovery_key is None
+        assert not created.db.is_demo()
+    finally:
+        created.db.close()
+
+
+def test_create_filled_removes_the_new_file_when_fill_fails(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+
+    def fill(db: Database) -> None:
+        with db.sessions() as s:  # something was written before the failure
+            s.execute(text("CREATE TABLE scratch (x)"))
+            s.commit()
+        raise PactError("bad rows")
+
+    with pytest.raises(PactError, match="bad rows"):
+        demo.create_filled(path, fill, PASSPHRASE)
+    assert list(tmp_path.iterdir()) == []  # no file, no -wal, no -shm

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from pact import i18n
 from pact.db.database import Database, create_database
 from pact.errors import ValidationError
-from pact.i18n import _
+from pact.i18n import _, ngettext
 from pact.models import Contact, Organisation
 from pact.models.partner import DOMAINS, SECTORS, TWENTE_MUNICIPALITIES
 from pact.services import partner_csv as pc
@@ -414,9 +414,14 @@ def test_unknown_header_is_an_error_on_line_one_and_nothing_is_imported(db):
         ]
     )
     preview = pc.preview_import(db.uow(), data)
-    assert preview.errors == (
-        pc.RowError(1, "Schoenmaat", _("Unknown column “{header}”.").format(header="Schoenmaat")),
-    )
+    (error,) = preview.errors
+    assert (error.line, error.column) == (pc.HEADER_LINE, None)
+    # the message names the column and lists every column pact knows
+    assert "“Schoenmaat”" in error.message
+    assert all(header in error.message for header in pc.HEADERS)
+    assert preview.header_errors == (error,) and preview.row_errors == ()
+    assert preview.unknown_columns == ("Schoenmaat",)
+    assert not preview.ok
     assert preview.organisations == () and preview.rows == 1
     with pytest.raises(ValidationError):
         pc.apply_import(db.uow(), preview)
@@ -424,9 +429,56 @@ def test_unknown_header_is_an_error_on_line_one_and_nothing_is_imported(db):
     assert counts(db) == (0, 0)
 
 
+def test_rows_are_checked_even_when_the_header_is_bad(db):
+    """All problems at once: the unknown columns and every bad row, read with the
+    columns that were recognised. Still nothing can be imported."""
+    data = csv_bytes(
+        [
+            ["Organisatie", "Kleur", "Sector", "Gemeenten", "Maat", "Telefoon"],
+            ["Goed Bezig", "rood", "Welzijn", "Losser", "44", "053 123 45 67"],
+            ["Kapot", "blauw", "Bakkerij", "Losser", "", "053 123 45 67"],
+            ["", "groen", "School", "Nergenshuizen", "", "bel maar"],
+        ]
+    )
+    preview = pc.preview_import(db.uow(), data)
+    assert preview.unknown_columns == ("Kleur", "Maat")
+    (header_error,) = preview.header_errors
+    assert "“Kleur”, “Maat”" in header_error.message
+    assert header_error.message == ngettext(
+        "Unknown column {columns}. Rename or remove it. The columns pact knows are: {headers}.",
+        "Unknown columns {columns}. Rename or remove them. The columns pact knows are: {headers}.",
+        2,
+    ).format(columns="“Kleur”, “Maat”", headers=", ".join(pc.HEADERS))
+    assert [(e.line, e.column) for e in preview.row_errors] == [
+        (3, "Sector"),
+        (4, "Organisatie"),
+        (4, "Gemeenten"),
+        (4, "Telefoon"),
+    ]
+    assert preview.errors == preview.header_errors + preview.row_errors  # header first
+    assert preview.organisations == () and preview.duplicates == () and preview.rows == 3
+    assert pc.apply_import(db.uow(), preview, skip_bad=True).organisations == 0
+    assert counts(db) == (0, 0)
+
+
 def test_missing_and_repeated_headers(db):
     preview = pc.preview_import(db.uow(), csv_bytes([["Organisatie", "Gemeenten", "gemeenten"]]))
     assert {(e.line, e.column) for e in preview.errors} == {(1, "Sector"), (1, "gemeenten")}
+    assert preview.missing_columns == ("Sector",)
+    assert preview.repeated_columns == ("gemeenten",)
+
+
+def test_a_missing_column_is_reported_once_not_on_every_row(db):
+    data = csv_bytes(
+        [
+            ["Organisatie", "Gemeenten"],
+            ["Goed Bezig", "Losser"],
+            ["Ook Goed", "Nergenshuizen"],
+        ]
+    )
+    preview = pc.preview_import(db.uow(), data)
+    assert [(e.line, e.column) for e in preview.errors] == [(1, "Sector"), (3, "Gemeenten")]
+    assert preview.organisations == ()
 
 
 def test_headers_match_loosely_and_order_does_not_matter(db):
@@ -870,6 +922,8 @@ def test_property_random_csv_rows_give_errors_or_organisations_never_partial_wri
     event("errors" if preview.errors else "no errors")
     event("organisations to import" if preview.organisations else "nothing to import")
     assert counts(db) == before  # a preview never writes
+    if preview.header_errors:
+        assert preview.organisations == ()  # a bad header keeps the whole file out
     for error in preview.errors:
         assert error.line >= 1 and error.message
     if preview.errors:

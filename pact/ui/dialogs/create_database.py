@@ -46,6 +46,11 @@ def fit_height(widget: QWidget, shrink: bool = False) -> None:
     layout = widget.layout()
     if layout is None:
         return
+    # the innermost layouts first, so that every size hint has taken in new texts
+    inner = [w.layout() for w in widget.findChildren(QWidget) if w.layout() is not None]
+    for child_layout in reversed(inner):
+        if child_layout is not None:
+            child_layout.activate()
     layout.activate()
     need = widget.heightForWidth(widget.width())
     if need > 0 and (need > widget.height() or shrink):

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from pact import __version__
 from pact.errors import PactError
-from pact.i18n import N_, _
+from pact.i18n import N_, _, format_number, ngettext
 
 log = logging.getLogger("pact.crash")
 
@@ -164,9 +164,11 @@ class ErrorDialog(QDialog):
             self.details.setPlainText(f"{old}\n\n{'-' * 60}\n\n{details}" if old else details)
             self.details_button.setVisible(True)
         self.message_label.setText(
-            _("{message}\n\n({n} errors in a row; see the details.)").format(
-                message=message, n=self._count
-            )
+            ngettext(
+                "{message}\n\n({n} error in a row; see the details.)",
+                "{message}\n\n({n} errors in a row; see the details.)",
+                self._count,
+            ).format(message=message, n=format_number(self._count))
         )
 
 

@@ -21,17 +21,18 @@ from PySide6.QtWidgets import (
 
 from pact.errors import PactError, ValidationError
 from pact.i18n import _, format_number, ngettext
-from pact.services.partner_csv import ImportPreview, ImportResult, apply_import
+from pact.services.partner_csv import HEADERS, ImportPreview, ImportResult, apply_import
 from pact.ui.context import AppContext
 from pact.ui.ops import Op
-from pact.ui.widgets.field import ERROR_COLOUR
+from pact.ui.widgets.field import ERROR_COLOUR, keep_numbers_together
 
 
 def _delimiter_name(delimiter: str) -> str:
+    # the sign stays on the line of its name
     if delimiter == ";":
-        return _("semicolons (;)")
+        return _("semicolons (;)").replace(" (", "\u00a0(")
     if delimiter == ",":
-        return _("commas (,)")
+        return _("commas (,)").replace(" (", "\u00a0(")
     if delimiter == "\t":
         return _("tabs")
     return f"“{delimiter}”"
@@ -86,6 +87,20 @@ class ImportCsvDialog(QDialog):
         self.details.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.details)
 
+        # problems with the first line (the column names): nothing can be imported
+        self.header_problem = QLabel(self)
+        self.header_problem.setObjectName("importHeaderProblem")
+        self.header_problem.setWordWrap(True)
+        self.header_problem.setTextFormat(Qt.TextFormat.PlainText)
+        self.header_problem.setStyleSheet(f"color: {ERROR_COLOUR};")
+        layout.addWidget(self.header_problem)
+        self.header_help = QLabel(self)
+        self.header_help.setObjectName("importHeaderHelp")
+        self.header_help.setWordWrap(True)
+        self.header_help.setTextFormat(Qt.TextFormat.PlainText)
+        self.header_help.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.header_help)
+
         self.errors_label = QLabel(self)
         self.errors_label.setObjectName("importErrorsLabel")
         self.errors_label.setWordWrap(True)
@@ -115,6 +130,10 @@ class ImportCsvDialog(QDialog):
         self.duplicates_list.setAccessibleName(_("Skipped duplicates"))
         self.duplicates_list.setWordWrap(True)
         layout.addWidget(self.duplicates_list, 1)
+        # takes the room of the lists when there are none, so the texts stay at the top
+        self.filler = QWidget(self)
+        self.filler.setObjectName("importFiller")
+        layout.addWidget(self.filler, 1)
 
         self.status = QLabel(self)
         self.status.setObjectName("importStatus")
@@ -151,16 +170,28 @@ class ImportCsvDialog(QDialog):
         pv = self.preview
         n_org = len(pv.organisations)
         n_con = sum(len(o.contacts) for o in pv.organisations)
+        header_bad = bool(pv.header_errors)
         if n_org:
-            self.summary.setText(
-                _("{organisations} and {contacts} can be imported from {file}.").format(
-                    organisations=ngettext("{n} organisation", "{n} organisations", n_org).format(
-                        n=format_number(n_org)
-                    ),
+            organisations = ngettext("{n} organisation", "{n} organisations", n_org).format(
+                n=format_number(n_org)
+            )
+            if n_con:
+                text = _("From {file} you can import {organisations} and {contacts}.").format(
+                    file=source,
+                    organisations=organisations,
                     contacts=ngettext("{n} contact person", "{n} contact persons", n_con).format(
                         n=format_number(n_con)
                     ),
-                    file=source,
+                )
+            else:
+                text = _("From {file} you can import {organisations}.").format(
+                    file=source, organisations=organisations
+                )
+            self.summary.setText(text)
+        elif header_bad:
+            self.summary.setText(
+                _("Nothing in {file} can be imported until its column names are right.").format(
+                    file=source
                 )
             )
         else:
@@ -176,17 +207,26 @@ class ImportCsvDialog(QDialog):
             )
         )
 
-        lines = len({e.line for e in pv.errors})
-        self.errors_label.setText(
-            ngettext(
+        self._show_header_problems()
+
+        row_errors = pv.row_errors
+        lines = len({e.line for e in row_errors})
+        if header_bad:
+            errors_text = ngettext(
+                "{n} row has errors as well. Correct it too:",
+                "{n} rows have errors as well. Correct them too:",
+                lines,
+            )
+        else:
+            errors_text = ngettext(
                 "{n} row has errors. Its organisation is not imported:",
                 "{n} rows have errors. Their organisations are not imported:",
                 lines,
-            ).format(n=format_number(lines))
-        )
+            )
+        self.errors_label.setText(errors_text.format(n=format_number(lines)))
         self.errors_label.setStyleSheet(f"color: {ERROR_COLOUR};")
-        self.errors_table.setRowCount(len(pv.errors))
-        for i, e in enumerate(pv.errors):
+        self.errors_table.setRowCount(len(row_errors))
+        for i, e in enumerate(row_errors):
             line = QTableWidgetItem(str(e.line))
             line.setData(
                 Qt.ItemDataRole.TextAlignmentRole,
@@ -194,9 +234,11 @@ class ImportCsvDialog(QDialog):
             )
             self.errors_table.setItem(i, 0, line)
             self.errors_table.setItem(i, 1, QTableWidgetItem(e.column or _("(whole row)")))
-            self.errors_table.setItem(i, 2, QTableWidgetItem(e.message))
-        self.errors_label.setVisible(bool(pv.errors))
-        self.errors_table.setVisible(bool(pv.errors))
+            message = QTableWidgetItem(keep_numbers_together(e.message))
+            message.setToolTip(e.message)
+            self.errors_table.setItem(i, 2, message)
+        self.errors_label.setVisible(bool(row_errors))
+        self.errors_table.setVisible(bool(row_errors))
 
         self.duplicates_label.setText(
             ngettext(
@@ -208,22 +250,71 @@ class ImportCsvDialog(QDialog):
         self.duplicates_list.addItems(list(pv.duplicates))
         self.duplicates_label.setVisible(bool(pv.duplicates))
         self.duplicates_list.setVisible(bool(pv.duplicates))
+        self.filler.setVisible(not row_errors and not pv.duplicates)
 
-        self.import_button.setEnabled(n_org > 0)
-        if n_org and pv.errors:
+        self.import_button.setEnabled(n_org > 0 and not header_bad)
+        if n_org and row_errors:
             self.note.setText(_("Rows with errors are skipped; you can import them later."))
         elif not n_org:
             self.note.setText(_("Correct the file and import it again."))
         else:
             self.note.setText("")
         self.status.hide()
-        if n_org:
+        if self.import_button.isEnabled():
             self.import_button.setDefault(True)
             self.import_button.setFocus()
         else:
             self.cancel_button.setText(_("Close"))
             self.cancel_button.setAccessibleName(_("Close"))
+            self.cancel_button.setDefault(True)
             self.cancel_button.setFocus()
+
+    def _show_header_problems(self) -> None:
+        """What is wrong with the first line, and what to do about it."""
+        pv = self.preview
+        problems: list[str] = []
+
+        def quoted(names: tuple[str, ...]) -> str:
+            return ", ".join(_("“{name}”").format(name=n) for n in names)
+
+        if pv.unknown_columns:
+            problems.append(
+                ngettext(
+                    "The file has a column pact does not know: {columns}.",
+                    "The file has columns pact does not know: {columns}.",
+                    len(pv.unknown_columns),
+                ).format(columns=quoted(pv.unknown_columns))
+            )
+        if pv.repeated_columns:
+            problems.append(
+                ngettext(
+                    "This column appears twice: {columns}.",
+                    "These columns appear twice: {columns}.",
+                    len(pv.repeated_columns),
+                ).format(columns=quoted(pv.repeated_columns))
+            )
+        if pv.missing_columns:
+            problems.append(
+                ngettext(
+                    "This column is required but missing: {columns}.",
+                    "These columns are required but missing: {columns}.",
+                    len(pv.missing_columns),
+                ).format(columns=quoted(pv.missing_columns))
+            )
+        if not problems:  # a problem of the first line without a name of its own
+            problems = [e.message for e in pv.header_errors]
+        self.header_problem.setText("\n".join(problems))
+        self.header_help.setText(
+            _(
+                "Nothing is imported while the first line of the file (the column names) is "
+                "wrong. Rename, remove or add the column in your spreadsheet, save the file "
+                "as CSV and import it again. The column names pact knows, in any order: "
+                "{headers}. {name} and {sector} are required."
+            ).format(headers=", ".join(HEADERS), name=HEADERS[0], sector=HEADERS[1])
+        )
+        shown = bool(pv.header_errors)
+        self.header_problem.setVisible(shown)
+        self.header_help.setVisible(shown)
 
     # ------------------------------------------------------------ import
 
@@ -259,6 +350,7 @@ class ImportCsvDialog(QDialog):
             self.duplicates_label.setText(_("Skipped:"))
             self.duplicates_label.show()
             self.duplicates_list.show()
+            self.filler.hide()
         self.summary.setText(text)
         self.status.hide()
         self.note.setText("")

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from pact.errors import PactError, ValidationError
-from pact.i18n import _, ngettext
+from pact.i18n import _, format_number, ngettext
 from pact.services import partners
 from pact.services.partners import MunicipalityData
 from pact.ui.context import AppContext
@@ -140,11 +140,11 @@ class MunicipalitiesDialog(QDialog):
 
     def _label(self, m: MunicipalityData) -> str:
         count = ngettext("{n} partner", "{n} partners", m.organisation_count).format(
-            n=m.organisation_count
+            n=format_number(m.organisation_count)
         )
         if m.active:
-            return _("{name}  ({count})").format(name=m.name, count=count)
-        return _("{name}  ({count}, inactive)").format(name=m.name, count=count)
+            return _("{name} ({count})").format(name=m.name, count=count)
+        return _("{name} ({count}, inactive)").format(name=m.name, count=count)
 
     def names(self) -> list[str]:
         return [m.name for m in self._items.values()]

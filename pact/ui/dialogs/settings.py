@@ -7,8 +7,8 @@ write op, because it re-encrypts the database file.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -159,6 +159,10 @@ class SettingsDialog(QDialog):
         self.switching = False  # re-encrypting: the dialog stays open until it is done
         self.keyring_state: KeyringState | None = None
         self.child_dialog: QDialog | None = None
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self._fit_now)
 
         # -- language
         self.language_combo = QComboBox(self)
@@ -284,6 +288,22 @@ class SettingsDialog(QDialog):
             self.switch_button.setEnabled(
                 self.keyring_state is KeyringState.AVAILABLE and not self.switching
             )
+        self._fit()
+
+    def _fit(self) -> None:
+        """Grow to what the (word-wrapped) texts need: a top-level window is not
+        resized for height-for-width by itself, so a longer text would be squeezed
+        under the widgets around it. On the next turn of the event loop, once the
+        layouts have taken in the new texts."""
+        self._fit_timer.start()
+
+    def _fit_now(self) -> None:
+        if self.isVisible():
+            fit_height(self)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        fit_height(self)
 
     def _probe(self) -> None:
         if self.ctx.mode is KeyMode.KEYRING:
@@ -305,6 +325,7 @@ class SettingsDialog(QDialog):
                 if state is KeyringState.AVAILABLE
                 else keyring_refusal(state)
             )
+            self._fit()
 
     def switch_key_mode(self) -> None:
         if self.ctx.mode is KeyMode.KEYRING:
@@ -335,6 +356,7 @@ class SettingsDialog(QDialog):
             self._show_mode()
             self.key_status.setStyleSheet("")
             self.key_status.setText(_("The database is now protected by your passphrase."))
+            self._fit()
             dialog.accept()
             self._probe_later()
 
@@ -367,6 +389,7 @@ class SettingsDialog(QDialog):
             self._show_mode()
             self.key_status.setStyleSheet("")
             self.key_status.setText(_("The key is now kept in this computer's keyring."))
+            self._fit()
             self._open_child(RecoveryKeyDialog(recovery_key, db.path, parent=self))
 
         Op(self, lambda: access.switch_to_keyring(db), write=True).success(done).failure(

@@ -215,10 +215,11 @@ class PartnerTableModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._text(r, col)
         if role == Qt.ItemDataRole.ToolTipRole:
-            if col in (2, 3):
-                return self._text(r, col) or None
+            # the whole text of what a narrow column cuts off
             if col == 0 and r.archived:
-                return _("Archived: no longer an active partner.")
+                return _("{name}\nArchived: no longer an active partner.").format(name=r.name)
+            if col in (0, 1, 2, 3, 5):
+                return self._text(r, col) or None
             return None
         if role == ID_ROLE:
             return r.id

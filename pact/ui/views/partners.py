@@ -8,10 +8,24 @@ The main window owns the menus and shortcuts (Ctrl+N, Ctrl+F, Ctrl+S) and calls
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    QRect,
+    QSettings,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,7 +40,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -42,12 +55,14 @@ from pact.ui.dialogs.import_csv import ImportCsvDialog
 from pact.ui.itemmodels.partners import COLUMNS, PartnerTableModel
 from pact.ui.ops import Op
 from pact.ui.widgets.empty_state import EmptyState
+from pact.ui.widgets.fit_columns import FitColumns, FitTableView
 from pact.ui.widgets.message_bar import MessageBar
 from pact.ui.widgets.organisation_editor import OrganisationEditor, blank_organisation
 
-# Column widths in pixels: the table never sizes columns to their contents (that
-# would read every loaded row on each reset).
-_WIDTHS = (240, 150, 160, 170, 110, 190, 70)
+# The columns fill the list's width in these proportions (never sized to their
+# contents: that would read every loaded row on each reset). Long texts are elided
+# and shown whole in a tooltip.
+_WEIGHTS = (3.0, 1.3, 1.5, 1.5, 1.2, 1.8, 0.9)
 _SETTINGS_GROUP = "partnersView"
 
 
@@ -56,6 +71,11 @@ def _settings() -> QSettings:
 
 
 class PartnersView(QWidget):
+    """``has_partners_changed(bool)`` fires when the directory becomes empty or not
+    (archived partners count): the main window enables its export action with it."""
+
+    has_partners_changed = Signal(bool)
+
     # Filter keystrokes are applied on the next turn of the event loop, so a burst of
     # typing (or a paste) costs one query. Query and repaint take a median 30-45 ms at
     # 5,000 organisations (benchmarks/bench_partner_list.py), so no longer debounce.
@@ -67,6 +87,8 @@ class PartnersView(QWidget):
         self.ctx = ctx
         self.model = PartnerTableModel(ctx.uow, parent=self)
         self.import_dialog: ImportCsvDialog | None = None
+        self._has_partners = True  # until a query finds none
+        self._no_matches_shows_archived = False
         self._suppress_selection = False
         self._saving = False
         self._filter_timer = QTimer(self)
@@ -146,7 +168,7 @@ class PartnersView(QWidget):
         self.list_stack.setObjectName("partnerListStack")
         left_box.addWidget(self.list_stack, 1)
 
-        self.table = QTableView(self.list_stack)
+        self.table = FitTableView(self.list_stack)
         self.table.setObjectName("partnerTable")
         self.table.setAccessibleName(_("Partners"))
         self.table.setModel(self.model)
@@ -164,9 +186,27 @@ class PartnersView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionsMovable(False)
         header.setHighlightSections(False)
-        header.setStretchLastSection(False)
-        for col, width in enumerate(_WIDTHS):
-            header.resizeSection(col, width)
+        # below these widths a column is not worth showing: when they do not all fit,
+        # the number of contacts goes first, then the e-mail address (the editor shows
+        # it); the name gets the most room
+        digits = self.fontMetrics().horizontalAdvance("0")
+        header_font = header.fontMetrics()
+        contacts_title = _(COLUMNS[6][1])
+        self.columns = FitColumns(
+            self.table,
+            _WEIGHTS,
+            minimum=(
+                26 * digits,
+                10 * digits,
+                10 * digits,
+                10 * digits,
+                13 * digits,
+                20 * digits,
+                header_font.horizontalAdvance(contacts_title) + 4 * digits,
+            ),
+            hide_first=(6, 5),
+        )
+        self.table.columns = self.columns
         self.list_stack.addWidget(self.table)
 
         self.empty_directory = EmptyState(
@@ -243,6 +283,7 @@ class PartnersView(QWidget):
         self.clear_filter_button.clicked.connect(self._on_clear_filter_button)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
         self.table.activated.connect(lambda _i: self.editor.focus_first_field())
+        self.table.viewport_resized.connect(self._keep_current_row_visible)
         self.splitter.splitterMoved.connect(lambda *_a: self._state_timer.start())
         header.sectionResized.connect(lambda *_a: self._state_timer.start())
 
@@ -254,14 +295,24 @@ class PartnersView(QWidget):
         down.setContext(Qt.ShortcutContext.WidgetShortcut)
         down.activated.connect(self._focus_table)
 
-        QWidget.setTabOrder(self.search_edit, self.sector_filter)
-        QWidget.setTabOrder(self.sector_filter, self.municipality_filter)
-        QWidget.setTabOrder(self.municipality_filter, self.domain_filter)
-        QWidget.setTabOrder(self.domain_filter, self.archived_check)
-        QWidget.setTabOrder(self.archived_check, self.new_button)
-        QWidget.setTabOrder(self.new_button, self.table)
-        QWidget.setTabOrder(self.table, self.import_button)
-        QWidget.setTabOrder(self.import_button, self.export_button)
+        # Tab in visual order: the filter bar, the list (or the buttons of the empty
+        # state shown instead), the buttons under it, then the editor (see ``editor``)
+        chain: list[QWidget] = [
+            self.search_edit,
+            self.sector_filter,
+            self.municipality_filter,
+            self.domain_filter,
+            self.archived_check,
+            self.new_button,
+            self.table,
+            self.empty_new_button,
+            self.empty_import_button,
+            self.clear_filter_button,
+            self.import_button,
+            self.export_button,
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     @property
     def editor(self) -> OrganisationEditor:
@@ -273,7 +324,11 @@ class PartnersView(QWidget):
             editor.save_requested.connect(self.save)
             editor.archive_requested.connect(self.toggle_archived)
             editor.revert_requested.connect(self.revert)
-            QWidget.setTabOrder(self.export_button, editor.name_edit)
+            # the whole editor follows the list's buttons (moving only its first field
+            # would leave the rest where Qt put it: after the navigation)
+            chain = [self.export_button, *editor.tab_chain()]
+            for first, second in itertools.pairwise(chain):
+                QWidget.setTabOrder(first, second)
             self._editor = editor
         return self._editor
 
@@ -330,6 +385,8 @@ class PartnersView(QWidget):
             self.import_file(Path(path))
 
     def export_csv(self) -> None:
+        if not self._has_partners:
+            return  # the button and the menu action are disabled: nothing to export
         suggested = str(Path(self._csv_folder()) / _("partners.csv"))
         path, _selected = QFileDialog.getSaveFileName(
             self, _("Export the partner directory"), suggested, _("CSV files (*.csv)")
@@ -385,7 +442,7 @@ class PartnersView(QWidget):
         self._apply_filter()
 
     def _on_clear_filter_button(self) -> None:
-        if self._only_archived_hidden():
+        if self._no_matches_shows_archived:
             self.archived_check.setChecked(True)
             self._apply_filter()
         else:
@@ -397,6 +454,18 @@ class PartnersView(QWidget):
             self.search_edit.clear()
         else:
             self._focus_table()
+
+    def _keep_current_row_visible(self, old_size: QSize, new_size: QSize) -> None:
+        """The list got smaller (a message appeared above it, the window shrank): a
+        selected row that was visible stays visible."""
+        current = self.table.currentIndex()
+        if not current.isValid():
+            return
+        rect = self.table.visualRect(current)
+        old = QRect(QPoint(0, 0), old_size)
+        new = QRect(QPoint(0, 0), new_size)
+        if old.isValid() and old.intersects(rect) and not new.contains(rect):
+            self.table.scrollTo(current)
 
     def _focus_table(self) -> None:
         if self.list_stack.currentWidget() is self.table:
@@ -413,44 +482,88 @@ class PartnersView(QWidget):
             and f.domain is None
         )
 
-    def _only_archived_hidden(self) -> bool:
-        f = self.model.partner_filter
-        return self._is_unfiltered(f) and not f.include_archived
-
     # ------------------------------------------------------------ list state
 
     def _on_reloaded(self) -> None:
-        total = self.model.total
-        if total:
+        if self.model.total:
             self.list_stack.setCurrentWidget(self.table)
+            self._set_has_partners(True)
         else:
-            f = self.model.partner_filter
-            unfiltered = self._is_unfiltered(f)
-            everything = (
-                svc.count_organisations(self.ctx.uow(), svc.PartnerFilter(include_archived=True))
-                if unfiltered
-                else 1
-            )
-            if everything == 0:
-                self.list_stack.setCurrentWidget(self.empty_directory)
-            else:
-                if unfiltered and not f.include_archived:
-                    self.no_matches.set_text(
-                        _("All partners are archived"),
-                        _("Tick “Show archived” to see them, or add a new partner."),
-                    )
-                    label = _("Show archived")
-                else:
-                    self.no_matches.set_text(
-                        _("No partners match this filter"),
-                        _("Check the spelling, use fewer words, or clear the filter."),
-                    )
-                    label = _("Clear filter")
-                self.clear_filter_button.setText(label)
-                self.clear_filter_button.setAccessibleName(label)
-                self.list_stack.setCurrentWidget(self.no_matches)
+            self._show_nothing_found(self.model.partner_filter)
         self._update_count()
         self._select_id(self.editor.organisation_id if self._editing() else None)
+
+    def _show_nothing_found(self, f: svc.PartnerFilter) -> None:
+        """The filter found nothing: say why, and what to do."""
+        unfiltered = self._is_unfiltered(f)
+        # one count: would the same filter find archived partners?
+        archived = (
+            0
+            if f.include_archived
+            else svc.count_organisations(self.ctx.uow(), replace(f, include_archived=True))
+        )
+        if archived:
+            self._set_has_partners(True)
+        elif unfiltered:
+            self._set_has_partners(False)  # not even an archived one
+        elif not self._has_partners:
+            # only to know whether there is anything to export (partners are archived,
+            # never deleted: once there is one, there always is)
+            everything = svc.PartnerFilter(include_archived=True)
+            self._set_has_partners(svc.count_organisations(self.ctx.uow(), everything) > 0)
+
+        if unfiltered and not archived:
+            self.list_stack.setCurrentWidget(self.empty_directory)
+            return
+        if archived and unfiltered:
+            self.no_matches.set_text(
+                _("All partners are archived"),
+                _("Tick “Show archived” to see them, or add a new partner."),
+            )
+            self._no_matches_shows_archived = True
+            label = _("Show archived")
+        elif archived:
+            self.no_matches.set_text(
+                ngettext(
+                    "{n} archived partner matches this filter",
+                    "{n} archived partners match this filter",
+                    archived,
+                ).format(n=format_number(archived)),
+                ngettext(
+                    "Archived partners are hidden from the list. Show it, or change the filter.",
+                    "Archived partners are hidden from the list. Show them, or change the filter.",
+                    archived,
+                ),
+            )
+            self._no_matches_shows_archived = True
+            label = _("Show archived")
+        else:
+            self.no_matches.set_text(
+                _("No partners match this filter"),
+                _("Check the spelling, use fewer words, or clear the filter."),
+            )
+            self._no_matches_shows_archived = False
+            label = _("Clear filter")
+        self.clear_filter_button.setText(label)
+        self.clear_filter_button.setAccessibleName(label)
+        self.list_stack.setCurrentWidget(self.no_matches)
+
+    def _set_has_partners(self, has: bool) -> None:
+        """Whether the directory holds any partner (archived ones too): export needs
+        one, and the empty pane on the right says something fitting."""
+        self.export_button.setEnabled(has)
+        if has:
+            self.no_selection.set_text(_("Select a partner on the left or add a new one."))
+        else:
+            self.no_selection.set_text(_("The details of a partner appear here."))
+        if has != self._has_partners:
+            self._has_partners = has
+            self.has_partners_changed.emit(has)
+
+    @property
+    def has_partners(self) -> bool:
+        """Whether the directory holds any partner, archived ones included."""
+        return self._has_partners
 
     def _update_count(self, *_args: object) -> None:
         total = self.model.total
@@ -520,15 +633,16 @@ class PartnersView(QWidget):
             then()
             return
         answer = self._ask_unsaved()
-        if answer == QMessageBox.StandardButton.Save:
+        if answer == "save":
             self._save(after=then, failed=cancelled)
-        elif answer == QMessageBox.StandardButton.Discard:
+        elif answer == "discard":
             self.editor.load(self.editor.original)
             then()
         elif cancelled:
             cancelled()
 
-    def _ask_unsaved(self) -> QMessageBox.StandardButton:
+    def _ask_unsaved(self) -> str:
+        """Save, don't save or cancel: returns ``save``, ``discard`` or ``cancel``."""
         box = QMessageBox(self)
         box.setObjectName("unsavedChangesBox")
         box.setIcon(QMessageBox.Icon.Question)
@@ -536,21 +650,31 @@ class PartnersView(QWidget):
         name = self.editor.name_edit.text().strip() or _("the new partner")
         box.setText(_("Save your changes to “{name}”?").format(name=name))
         box.setInformativeText(_("If you don't save them, your changes are lost."))
-        box.setStandardButtons(
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel
-        )
-        box.setDefaultButton(QMessageBox.StandardButton.Save)
-        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
-        box.button(QMessageBox.StandardButton.Save).setObjectName("unsavedSaveButton")
-        box.button(QMessageBox.StandardButton.Discard).setObjectName("unsavedDiscardButton")
-        box.button(QMessageBox.StandardButton.Cancel).setObjectName("unsavedCancelButton")
+        # own texts (Qt's standard "Discard" reads as "Verwerpen" in Dutch)
+        answers = {}
+        for key, name, text, role in (
+            ("save", "unsavedSaveButton", _("Save"), QMessageBox.ButtonRole.AcceptRole),
+            (
+                "discard",
+                "unsavedDiscardButton",
+                _("Don't save"),
+                QMessageBox.ButtonRole.DestructiveRole,
+            ),
+            ("cancel", "unsavedCancelButton", _("Cancel"), QMessageBox.ButtonRole.RejectRole),
+        ):
+            button = box.addButton(text, role)
+            button.setObjectName(name)
+            button.setAccessibleName(text)
+            answers[key] = button
+        box.setDefaultButton(answers["save"])
+        box.setEscapeButton(answers["cancel"])
         box.exec()
         clicked = box.clickedButton()
-        answer = box.standardButton(clicked) if clicked else QMessageBox.StandardButton.Cancel
         box.deleteLater()
-        return answer
+        for key, button in answers.items():
+            if clicked is button:
+                return key
+        return "cancel"
 
     def _start_new(self) -> None:
         self._select_id(None)
@@ -782,20 +906,15 @@ class PartnersView(QWidget):
         splitter = settings.value(f"{_SETTINGS_GROUP}/splitter")
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
-        widths = settings.value(f"{_SETTINGS_GROUP}/columns")
-        if isinstance(widths, list) and len(widths) == len(COLUMNS):
-            header = self.table.horizontalHeader()
-            for col, width in enumerate(widths):
-                try:
-                    header.resizeSection(col, max(40, int(width)))
-                except (TypeError, ValueError):
-                    continue
+        weights = settings.value(f"{_SETTINGS_GROUP}/columnWeights")
+        if isinstance(weights, list) and len(weights) == len(COLUMNS):
+            with contextlib.suppress(TypeError, ValueError):
+                self.columns.set_weights([float(w) for w in weights])
 
     def _save_state(self) -> None:
         settings = _settings()
         settings.setValue(f"{_SETTINGS_GROUP}/splitter", self.splitter.saveState())
-        header = self.table.horizontalHeader()
         settings.setValue(
-            f"{_SETTINGS_GROUP}/columns",
-            [str(header.sectionSize(c)) for c in range(len(COLUMNS))],
+            f"{_SETTINGS_GROUP}/columnWeights",
+            [f"{w:.4f}" for w in self.columns.weights()],
         )

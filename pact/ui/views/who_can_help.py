@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -28,8 +28,11 @@ from pact.services import partners as svc
 from pact.services.vocab import domain_label, domains, sector_label
 from pact.ui.context import AppContext
 from pact.ui.widgets.empty_state import EmptyState
+from pact.ui.widgets.fit_columns import distribute
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+# the columns of the results
+NAME, ROLE, HELPS, WORKS, PHONE, EMAIL = range(6)
 
 
 class WhoCanHelpView(QWidget):
@@ -38,7 +41,7 @@ class WhoCanHelpView(QWidget):
 
     open_partner = Signal(int)
 
-    COLUMNS = 5  # partner / contact, covers, works in, phone, e-mail
+    COLUMNS = 6  # partner / contact, sector / function, covers, works in, phone, e-mail
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -118,6 +121,7 @@ class WhoCanHelpView(QWidget):
         self.results.setHeaderLabels(
             [
                 _("Partner / contact person"),
+                _("Sector / function"),
                 _("Helps with"),
                 _("Works there"),
                 _("Phone"),
@@ -129,11 +133,10 @@ class WhoCanHelpView(QWidget):
         self.results.setUniformRowHeights(True)
         self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.results.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.results.header()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((380, 250, 130, 130)):
-            header.resizeSection(col, width)
         self.results.itemActivated.connect(self._on_activated)
         self.stack.addWidget(self.results)
 
@@ -201,11 +204,11 @@ class WhoCanHelpView(QWidget):
     def _fill(self, municipality: int | None, chosen: list[str]) -> None:
         self.results.clear()
         place = self.municipality_combo.currentText() if municipality is not None else ""
-        self.results.setColumnHidden(2, municipality is None)
+        self.results.setColumnHidden(WORKS, municipality is None)
         self.results.headerItem().setText(
-            2, _("Works in {place}").format(place=place) if place else _("Works there")
+            WORKS, _("Works in {place}").format(place=place) if place else _("Works there")
         )
-        self.results.setColumnHidden(1, not chosen)
+        self.results.setColumnHidden(HELPS, not chosen)
         if not self.matches:
             self.summary.hide()
             self.empty.set_text(
@@ -230,48 +233,85 @@ class WhoCanHelpView(QWidget):
         for rank, match in enumerate(self.matches, start=1):
             org = match.organisation
             item = QTreeWidgetItem(self.results)
-            item.setData(0, ID_ROLE, org.id)
-            item.setText(0, _("{rank}. {name}").format(rank=rank, name=org.name))
-            item.setToolTip(0, sector_label(org.sector))
-            item.setFont(0, bold)
+            item.setData(NAME, ID_ROLE, org.id)
+            item.setFont(NAME, bold)
+            texts = {
+                NAME: _("{rank}. {name}").format(rank=rank, name=org.name),
+                ROLE: sector_label(org.sector),
+                PHONE: org.phone,
+                EMAIL: org.email,
+            }
             if chosen:
                 covered = ", ".join(domain_label(d) for d in match.covered)
-                item.setText(
-                    1,
-                    _("{covered} ({n} of {total})").format(
-                        covered=covered, n=len(match.covered), total=len(chosen)
-                    ),
+                texts[HELPS] = _("{covered} ({n} of {total})").format(
+                    covered=covered, n=len(match.covered), total=len(chosen)
                 )
             if municipality is not None:
-                item.setText(2, _("Yes") if match.serves_municipality else _("No"))
-            item.setText(3, org.phone)
-            item.setText(4, org.email)
+                texts[WORKS] = _("Yes") if match.serves_municipality else _("No")
+            self._set_texts(item, texts)
             if not match.contacts:
                 child = QTreeWidgetItem(item)
-                child.setText(0, _("No active contact person"))
+                child.setText(NAME, _("No active contact person"))
                 child.setFlags(Qt.ItemFlag.ItemIsEnabled)
             for c in match.contacts:
                 child = QTreeWidgetItem(item)
-                name = c.name
-                if c.function:
-                    name = _("{name}, {function}").format(name=c.name, function=c.function)
-                if c.representative:
-                    name = _("{text} · pact representative").format(text=name)
-                child.setText(0, name)
-                child.setText(3, c.phone)
-                child.setText(4, c.email)
-                child.setData(0, ID_ROLE, org.id)
+                role = c.function
+                if c.representative:  # first: a narrow column must not elide it away
+                    role = (
+                        _("Pact representative · {function}").format(function=role)
+                        if role
+                        else _("Pact representative")
+                    )
+                self._set_texts(child, {NAME: c.name, ROLE: role, PHONE: c.phone, EMAIL: c.email})
+                child.setData(NAME, ID_ROLE, org.id)
             item.setExpanded(True)
         self.stack.setCurrentWidget(self.results)
+        self._fit_columns()
         first = self.results.topLevelItem(0)
         if first is not None:
             self.results.setCurrentItem(first)
+
+    @staticmethod
+    def _set_texts(item: QTreeWidgetItem, texts: dict[int, str]) -> None:
+        """Each cell's text, and the same as its tooltip: a narrow column elides."""
+        for column, text in texts.items():
+            item.setText(column, text)
+            if text:
+                item.setToolTip(column, text)
+
+    def _fit_columns(self) -> None:
+        """Columns as wide as their contents when that fits; otherwise the columns
+        with longer texts (functions, areas, e-mail) give up width in proportion and
+        elide, while the partner's name, "works there" and the phone stay whole."""
+        tree = self.results
+        header = tree.header()
+        shown = [c for c in range(self.COLUMNS) if not tree.isColumnHidden(c)]
+        if not shown or not tree.topLevelItemCount():
+            return
+        pad = 2 * tree.fontMetrics().horizontalAdvance("0")
+        wanted = {c: max(tree.sizeHintForColumn(c), header.sectionSizeHint(c)) + pad for c in shown}
+        available = tree.viewport().width()
+        elastic = {NAME, ROLE, HELPS, EMAIL}
+        floor = 12 * tree.fontMetrics().horizontalAdvance("0")
+        minimum = [wanted[c] if c not in elastic else min(wanted[c], floor) for c in shown]
+        # the partner's name first: whole, unless it would take over 40 % of the width
+        minimum[shown.index(NAME)] = min(wanted[NAME], int(available * 0.4))
+        widths = distribute(available, [wanted[c] for c in shown], minimum)
+        if sum(wanted.values()) <= available:  # room for everything: the rest to e-mail
+            widths = [wanted[c] for c in shown]
+        for column, width in zip(shown, widths, strict=True):
+            header.resizeSection(column, width)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.stack.currentWidget() is self.results:
+            self._fit_columns()
 
     def ranked_names(self) -> list[str]:
         """The partners' names in the order the list shows them."""
         return [m.organisation.name for m in self.matches]
 
     def _on_activated(self, item: QTreeWidgetItem, _column: int) -> None:
-        organisation_id = item.data(0, ID_ROLE)
+        organisation_id = item.data(NAME, ID_ROLE)
         if organisation_id is not None:
             self.open_partner.emit(int(organisation_id))

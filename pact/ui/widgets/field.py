@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QPalette, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 ERROR_COLOUR = "#b3261e"
+_NUMBER_GAP = re.compile(r"(?<=\d) (?=\d)")
+
+
+def keep_numbers_together(text: str) -> str:
+    """A number written in groups ("06 12345678", "+31 6 1234") is never broken
+    across two lines: its spaces become non-breaking ones."""
+    return _NUMBER_GAP.sub("\u00a0", text)
 
 
 class FieldRow(QWidget):
@@ -21,6 +30,7 @@ class FieldRow(QWidget):
         self.setObjectName(name + "Row")
         self.field = field
         self.focus_target: QWidget = field
+        self._message = ""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -37,12 +47,28 @@ class FieldRow(QWidget):
         layout.addWidget(self.error_label)
 
     def set_error(self, message: str | None) -> None:
-        self.error_label.setText(message or "")
+        self._message = message or ""
+        self.error_label.setText(keep_numbers_together(message or ""))
         self.error_label.setVisible(bool(message))
         self.field.setAccessibleDescription(message or "")
+        self._fit_error()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_error()
+
+    def _fit_error(self) -> None:
+        """Reserve the height the wrapped message needs at this width: a form layout
+        does not always work out heights for widths right, and would clip it."""
+        need = 0
+        if self._message and self.width() > 0:
+            need = max(self.error_label.heightForWidth(self.width()), 0)
+        if self.error_label.minimumHeight() != need:
+            self.error_label.setMinimumHeight(need)
 
     def error(self) -> str:
-        return self.error_label.text() if self.error_label.isVisibleTo(self) else ""
+        """The message shown (as the service worded it), or ''."""
+        return self._message if self.error_label.isVisibleTo(self) else ""
 
     def focus(self) -> None:
         self.focus_target.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -7,6 +7,7 @@ view (through ``pact.ui.ops``), which listens to the ``*_requested`` signals.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from datetime import date
 
@@ -246,6 +247,41 @@ class OrganisationEditor(QWidget):
         self.member_check.toggled.connect(self._on_edited)
         self.member_date.dateChanged.connect(self._on_edited)
         self._clear_on_edit()
+        chain = self.tab_chain()
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    def tab_chain(self) -> list[QWidget]:
+        """Every widget Tab can reach, in visual order: the fields top to bottom, the
+        contact persons, then the buttons left to right. (Qt skips the hidden and
+        disabled ones.)"""
+        return [
+            self.name_edit,
+            self.sector_combo,
+            self.municipalities_list,
+            self.domains_list,
+            self.offer_edit,
+            self.address_edit,
+            self.phone_edit,
+            self.email_edit,
+            self.website_edit,
+            self.member_check,
+            self.member_date,
+            self.notes_edit,
+            self.contacts_list,
+            self.add_contact_button,
+            self.remove_contact_button,
+            self.contact_name,
+            self.contact_function,
+            self.contact_email,
+            self.contact_phone,
+            self.contact_representative,
+            self.contact_active,
+            self.contact_notes,
+            self.revert_button,
+            self.archive_button,
+            self.save_button,
+        ]
 
     def _add(
         self, form: QFormLayout, name: str, label: str, field: QWidget, required: bool = False
