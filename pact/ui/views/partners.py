@@ -186,24 +186,16 @@ class PartnersView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionsMovable(False)
         header.setHighlightSections(False)
-        # below these widths a column is not worth showing: when they do not all fit,
-        # the number of contacts goes first, then the e-mail address (the editor shows
-        # it); the name gets the most room
-        digits = self.fontMetrics().horizontalAdvance("0")
-        header_font = header.fontMetrics()
-        contacts_title = _(COLUMNS[6][1])
+        # the columns never get narrower than ``minimum``; when their comfortable widths
+        # do not all fit, the number of contacts goes first, then the e-mail address
+        # (the editor shows it); the name gets the most room
+        digit = self.fontMetrics().horizontalAdvance("0")
+        contacts = header.fontMetrics().horizontalAdvance(_(COLUMNS[6][1])) + 4 * digit
         self.columns = FitColumns(
             self.table,
             _WEIGHTS,
-            minimum=(
-                26 * digits,
-                10 * digits,
-                10 * digits,
-                10 * digits,
-                13 * digits,
-                20 * digits,
-                header_font.horizontalAdvance(contacts_title) + 4 * digits,
-            ),
+            minimum=[*(n * digit for n in (26, 10, 10, 10, 13, 20)), contacts],
+            comfortable=[*(n * digit for n in (32, 12, 12, 12, 13, 24)), contacts],
             hide_first=(6, 5),
         )
         self.table.columns = self.columns
@@ -651,8 +643,8 @@ class PartnersView(QWidget):
         box.setText(_("Save your changes to “{name}”?").format(name=name))
         box.setInformativeText(_("If you don't save them, your changes are lost."))
         # own texts (Qt's standard "Discard" reads as "Verwerpen" in Dutch)
-        answers = {}
-        for key, name, text, role in (
+        answers: dict[str, QPushButton] = {}
+        for key, object_name, text, role in (
             ("save", "unsavedSaveButton", _("Save"), QMessageBox.ButtonRole.AcceptRole),
             (
                 "discard",
@@ -663,7 +655,7 @@ class PartnersView(QWidget):
             ("cancel", "unsavedCancelButton", _("Cancel"), QMessageBox.ButtonRole.RejectRole),
         ):
             button = box.addButton(text, role)
-            button.setObjectName(name)
+            button.setObjectName(object_name)
             button.setAccessibleName(text)
             answers[key] = button
         box.setDefaultButton(answers["save"])

@@ -255,14 +255,14 @@ class WhoCanHelpView(QWidget):
                 child.setFlags(Qt.ItemFlag.ItemIsEnabled)
             for c in match.contacts:
                 child = QTreeWidgetItem(item)
-                role = c.function
-                if c.representative:  # first: a narrow column must not elide it away
-                    role = (
-                        _("Pact representative · {function}").format(function=role)
-                        if role
-                        else _("Pact representative")
-                    )
-                self._set_texts(child, {NAME: c.name, ROLE: role, PHONE: c.phone, EMAIL: c.email})
+                # the name column is as wide as the partners' names: a contact's short
+                # name leaves room there to say who represents the partner in the pact
+                name = c.name
+                if c.representative:
+                    name = _("{text} · pact representative").format(text=name)
+                self._set_texts(
+                    child, {NAME: name, ROLE: c.function, PHONE: c.phone, EMAIL: c.email}
+                )
                 child.setData(NAME, ID_ROLE, org.id)
             item.setExpanded(True)
         self.stack.setCurrentWidget(self.results)
@@ -294,8 +294,8 @@ class WhoCanHelpView(QWidget):
         elastic = {NAME, ROLE, HELPS, EMAIL}
         floor = 12 * tree.fontMetrics().horizontalAdvance("0")
         minimum = [wanted[c] if c not in elastic else min(wanted[c], floor) for c in shown]
-        # the partner's name first: whole, unless it would take over 40 % of the width
-        minimum[shown.index(NAME)] = min(wanted[NAME], int(available * 0.4))
+        # the partner's name first: whole, unless it would take over a third of the width
+        minimum[shown.index(NAME)] = min(wanted[NAME], available // 3)
         widths = distribute(available, [wanted[c] for c in shown], minimum)
         if sum(wanted.values()) <= available:  # room for everything: the rest to e-mail
             widths = [wanted[c] for c in shown]

@@ -67,9 +67,10 @@ class FitTableView(QTableView):
 
 class FitColumns(QObject):
     """Keeps the columns of ``view`` exactly as wide as its viewport, each in
-    proportion to its weight and never narrower than its minimum. When even the
-    minimums do not fit, the columns in ``hide_first`` are hidden, in that order,
-    until they do (and shown again when there is room). Dragging a column's edge
+    proportion to its weight and never narrower than its minimum. When the
+    ``comfortable`` widths (the minimums, unless given) do not all fit, the columns in
+    ``hide_first`` are hidden, in that order, until they do (and shown again when
+    there is room). Dragging a column's edge
     moves width between it and the columns to its right; the new proportions are
     kept (``weights``) when the view is resized."""
 
@@ -79,11 +80,13 @@ class FitColumns(QObject):
         weights: Sequence[float],
         minimum: Sequence[int],
         hide_first: Sequence[int] = (),
+        comfortable: Sequence[int] | None = None,
     ):
         super().__init__(view)
         self.view = view
         self.header = view.horizontalHeader()
         self.minimum = list(minimum)
+        self.comfortable = [max(c, m) for c, m in zip(comfortable or minimum, minimum, strict=True)]
         self.hide_first = list(hide_first)
         self._weights = self._normalised(weights)
         self._fitting = False
@@ -120,7 +123,7 @@ class FitColumns(QObject):
             return
         shown = list(range(count))
         for column in self.hide_first:
-            if sum(self.minimum[c] for c in shown) <= total:
+            if sum(self.comfortable[c] for c in shown) <= total:
                 break
             shown.remove(column)
         widths = distribute(
