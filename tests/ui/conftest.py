@@ -4,13 +4,17 @@ partners made through the services, and the views under test."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from pact.db.database import Database
 from pact.services import partners as svc
 from pact.services.access import KeyMode
+from pact.ui import ops
+from pact.ui.app import PactApp
 from pact.ui.context import AppContext
 from pact.ui.ops import wait_idle
 from pact.ui.views.partners import PartnersView
@@ -88,3 +92,29 @@ def who_view(ctx: AppContext, qtbot: QtBot) -> Callable[[], WhoCanHelpView]:
         return view
 
     return build
+
+
+@pytest.fixture
+def start_app(qtbot: QtBot, tmp_path: Path) -> Iterator[Callable[[Path], PactApp]]:
+    """Start the app's controller on a database file; cleaned up after the test."""
+    QSettings.setPath(
+        QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings")
+    )
+    started: list[PactApp] = []
+
+    def start(path: Path) -> PactApp:
+        app = PactApp(path)
+        started.append(app)
+        app.start()
+        return app
+
+    yield start
+    for app in started:
+        if app.window is not None and app.exit_code is None:
+            app.window.close()
+        ops.wait_idle()
+        if app.ctx is not None:
+            app.ctx.db.close()
+        if app.dialog is not None:
+            app.dialog.hide()
+        app.status.close()

@@ -48,31 +48,6 @@ def languages() -> Iterator[None]:
 
 
 @pytest.fixture
-def start_app(qtbot: QtBot, tmp_path: Path) -> Iterator[Callable[[Path], PactApp]]:
-    QSettings.setPath(
-        QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings")
-    )
-    started: list[PactApp] = []
-
-    def start(path: Path) -> PactApp:
-        app = PactApp(path)
-        started.append(app)
-        app.start()
-        return app
-
-    yield start
-    for app in started:
-        if app.window is not None and app.exit_code is None:
-            app.window.close()
-        ops.wait_idle()
-        if app.ctx is not None:
-            app.ctx.db.close()
-        if app.dialog is not None:
-            app.dialog.hide()
-        app.status.close()
-
-
-@pytest.fixture
 def window(qtbot: QtBot, db: Database, tmp_path: Path) -> Iterator[MainWindow]:
     """A main window on a keyring-mode database (the conftest's raw key)."""
     QSettings.setPath(

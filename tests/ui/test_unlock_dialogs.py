@@ -7,11 +7,11 @@ tests/conftest.py), so pact sees a computer without a usable keyring.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
@@ -25,7 +25,6 @@ from pact.security import recovery
 from pact.security.credentials import KeyringState
 from pact.services import access
 from pact.services.access import KeyMode
-from pact.ui import ops
 from pact.ui.app import PactApp, create_reason
 from pact.ui.dialogs.create_database import CreateDatabaseDialog, only_key_warning
 from pact.ui.dialogs.recovery_key import RecoveryKeyDialog, key_lines
@@ -34,31 +33,6 @@ from pact.ui.main_window import MainWindow
 
 PASSPHRASE = "lente in Twente 2024"
 WAIT = 15_000
-
-
-@pytest.fixture
-def start_app(qtbot: QtBot, tmp_path: Path) -> Iterator[Callable[[Path], PactApp]]:
-    QSettings.setPath(
-        QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings")
-    )
-    started: list[PactApp] = []
-
-    def start(path: Path) -> PactApp:
-        app = PactApp(path)
-        started.append(app)
-        app.start()
-        return app
-
-    yield start
-    for app in started:
-        if app.window is not None and app.exit_code is None:
-            app.window.close()
-        ops.wait_idle()
-        if app.ctx is not None:
-            app.ctx.db.close()
-        if app.dialog is not None:
-            app.dialog.hide()
-        app.status.close()
 
 
 def click(qtbot: QtBot, widget: QWidget) -> None:
