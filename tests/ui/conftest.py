@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from pact.db.database import Database
@@ -64,18 +66,25 @@ def make_partner(db: Database, municipalities: dict[str, int]) -> MakePartner:
     return make
 
 
+View = TypeVar("View", bound=QWidget)
+
+
+def _shown(qtbot: QtBot, view: View, width: int, height: int) -> View:
+    """Show a view as the active window, as a user would have it."""
+    qtbot.addWidget(view)
+    view.resize(width, height)
+    view.show()
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)
+    return view
+
+
 @pytest.fixture
 def partners_view(ctx: AppContext, qtbot: QtBot) -> Callable[[], PartnersView]:
     """Build the view after the test has put its data in place."""
 
     def build() -> PartnersView:
-        view = PartnersView(ctx)
-        qtbot.addWidget(view)
-        view.resize(1300, 800)
-        view.show()
-        view.activateWindow()
-        qtbot.waitUntil(view.isActiveWindow)
-        return view
+        return _shown(qtbot, PartnersView(ctx), 1300, 800)
 
     return build
 
@@ -83,13 +92,7 @@ def partners_view(ctx: AppContext, qtbot: QtBot) -> Callable[[], PartnersView]:
 @pytest.fixture
 def who_view(ctx: AppContext, qtbot: QtBot) -> Callable[[], WhoCanHelpView]:
     def build() -> WhoCanHelpView:
-        view = WhoCanHelpView(ctx)
-        qtbot.addWidget(view)
-        view.resize(1100, 700)
-        view.show()
-        view.activateWindow()
-        qtbot.waitUntil(view.isActiveWindow)
-        return view
+        return _shown(qtbot, WhoCanHelpView(ctx), 1100, 700)
 
     return build
 
