@@ -27,17 +27,7 @@ from PySide6.QtWidgets import (
 from pact.i18n import _
 from pact.services import access
 from pact.ui.widgets.busy import busy_bar
-
-ERROR_STYLE = "color: #b00020;"
-
-
-def _error_label(parent: QWidget, object_name: str) -> QLabel:
-    label = QLabel("", parent)
-    label.setObjectName(object_name)
-    label.setWordWrap(True)
-    label.setStyleSheet(ERROR_STYLE)
-    label.setVisible(False)
-    return label
+from pact.ui.widgets.field import error_label
 
 
 def fit_height(widget: QWidget, shrink: bool = False) -> None:
@@ -83,8 +73,8 @@ class PassphraseForm(QWidget):
         self.show_check.setObjectName("showPassphrase")
         self.show_check.setAccessibleName(_("Show what I type"))
         self.show_check.toggled.connect(self._toggle_echo)
-        self.passphrase_error = _error_label(self, "passphraseError")
-        self.repeat_error = _error_label(self, "repeatError")
+        self.passphrase_error = error_label(self, "passphraseError")
+        self.repeat_error = error_label(self, "repeatError")
         self.passphrase_edit.textEdited.connect(lambda _t: self.passphrase_error.setVisible(False))
         self.repeat_edit.textEdited.connect(lambda _t: self.repeat_error.setVisible(False))
 
@@ -251,7 +241,7 @@ class CreateDatabaseDialog(QDialog):
         pages_layout.addWidget(self.passphrase_page)
 
         self._page: QWidget = self.keyring_page
-        self.error_label = _error_label(self, "createError")
+        self.error_label = error_label(self, "createError")
         self.busy = busy_bar(self, "createBusy")
 
         self.create_button = QPushButton(_("&Create database"), self)

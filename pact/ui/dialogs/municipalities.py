@@ -25,8 +25,8 @@ from pact.services.partners import MunicipalityData
 from pact.ui.context import AppContext
 from pact.ui.dialogs.create_database import fit_height
 from pact.ui.ops import Op
+from pact.ui.widgets.field import error_label
 
-ERROR_STYLE = "color: #b00020;"
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -62,11 +62,7 @@ class MunicipalitiesDialog(QDialog):
         self.name_edit.returnPressed.connect(self._return_pressed)
         name_label = QLabel(_("&Name:"), self)
         name_label.setBuddy(self.name_edit)
-        self.error_label = QLabel("", self)
-        self.error_label.setObjectName("municipalityError")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
-        self.error_label.setVisible(False)
+        self.error_label = error_label(self, "municipalityError")
         form = QFormLayout()
         form.addRow(name_label, self.name_edit)
         form.addRow("", self.error_label)

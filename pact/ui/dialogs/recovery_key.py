@@ -31,6 +31,7 @@ from pact.errors import PactError
 from pact.i18n import _
 from pact.ui.dialogs.create_database import fit_height
 from pact.ui.ops import Op
+from pact.ui.widgets.field import ERROR_STYLE
 
 log = logging.getLogger("pact.ui.recovery_key")
 
@@ -217,7 +218,7 @@ class RecoveryKeyDialog(QDialog):
         if not isValid(self):
             return
         self.sheet_button.setEnabled(True)
-        self.sheet_status.setStyleSheet("color: #b00020;")
+        self.sheet_status.setStyleSheet(ERROR_STYLE)
         if isinstance(exc, OSError):
             message = _("The sheet could not be saved: {reason}").format(
                 reason=exc.strerror or type(exc).__name__

@@ -35,8 +35,8 @@ from pact.ui.dialogs.create_database import PassphraseForm, fit_height, only_key
 from pact.ui.dialogs.municipalities import MunicipalitiesDialog
 from pact.ui.dialogs.recovery_key import RecoveryKeyDialog
 from pact.ui.ops import Op
+from pact.ui.widgets.field import ERROR_STYLE, error_label
 
-ERROR_STYLE = "color: #b00020;"
 LANGUAGE_NAMES = (("nl", "Nederlands"), ("en", "English"))  # each in its own language
 
 
@@ -91,11 +91,7 @@ class NewPassphraseDialog(QDialog):
         )
         self.busy = False
         self.form = PassphraseForm(self)
-        self.error_label = QLabel("", self)
-        self.error_label.setObjectName("newPassphraseError")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
-        self.error_label.setVisible(False)
+        self.error_label = error_label(self, "newPassphraseError")
         box = QDialogButtonBox(self)
         self.ok_button = box.addButton(
             _("Use this passphrase"), QDialogButtonBox.ButtonRole.AcceptRole

@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
 from pact.i18n import _
 from pact.ui.dialogs.create_database import fit_height
 from pact.ui.widgets.busy import busy_bar
-
-ERROR_STYLE = "color: #b00020;"
+from pact.ui.widgets.field import error_label
 
 
 class UnlockDialog(QDialog):
@@ -73,11 +72,7 @@ class UnlockDialog(QDialog):
         hint.setObjectName("unlockHint")
         hint.setWordWrap(True)
         hint.setStyleSheet("color: palette(placeholder-text);")
-        self.error_label = QLabel("", self)
-        self.error_label.setObjectName("unlockError")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
-        self.error_label.setVisible(False)
+        self.error_label = error_label(self, "unlockError")
 
         form = QFormLayout()
         form.addRow(_("Database:"), self.path_label)

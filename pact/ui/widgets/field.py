@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor, QPalette, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 ERROR_COLOUR = "#b3261e"
+ERROR_STYLE = f"color: {ERROR_COLOUR};"
 _NUMBER_GAP = re.compile(r"(?<=\d) (?=\d)")
 
 
@@ -16,6 +17,16 @@ def keep_numbers_together(text: str) -> str:
     """A number written in groups ("06 12345678", "+31 6 1234") is never broken
     across two lines: its spaces become non-breaking ones."""
     return _NUMBER_GAP.sub("\u00a0", text)
+
+
+def error_label(parent: QWidget, object_name: str) -> QLabel:
+    """A hidden, word-wrapped red label for a dialog's message about what is wrong."""
+    label = QLabel("", parent)
+    label.setObjectName(object_name)
+    label.setWordWrap(True)
+    label.setStyleSheet(ERROR_STYLE)
+    label.setVisible(False)
+    return label
 
 
 class FieldRow(QWidget):
