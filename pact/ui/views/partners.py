@@ -713,13 +713,9 @@ class PartnersView(QWidget):
             return
         data = self.editor.collect()
         focus = self.focusWidget()
-        self._saving = True
-        self.editor.set_busy(True)
         uow = self.ctx.uow
 
         def saved(result: svc.OrganisationData) -> None:
-            self._saving = False
-            self.editor.set_busy(False)
             self.editor.load(result)
             self.editor.message.show_message(_("Saved “{name}”.").format(name=result.name), "info")
             self.ctx.changed.emit("partners")
@@ -729,8 +725,6 @@ class PartnersView(QWidget):
                 after()
 
         def refused(exc: BaseException) -> None:
-            self._saving = False
-            self.editor.set_busy(False)
             if isinstance(exc, ValidationError):
                 loose = self.editor.show_errors(exc.errors)
                 text = _("Not saved. Please correct what is marked in red.")
@@ -758,9 +752,32 @@ class PartnersView(QWidget):
             if failed:
                 failed()
 
-        Op(self, lambda: svc.save_organisation(uow(), data), write=True).success(saved).failure(
-            refused
-        ).run()
+        self._write(lambda: svc.save_organisation(uow(), data), saved, refused)
+
+    def _write(
+        self,
+        fn: Callable[[], svc.OrganisationData],
+        done: Callable[[svc.OrganisationData], None],
+        refused: Callable[[BaseException], None],
+    ) -> None:
+        """Run a write of the open partner on the write worker; the editor is busy
+        (and a second save refused) until it has finished either way."""
+        self._saving = True
+        self.editor.set_busy(True)
+
+        def finish() -> None:
+            self._saving = False
+            self.editor.set_busy(False)
+
+        def ok(result: svc.OrganisationData) -> None:
+            finish()
+            done(result)
+
+        def failed(exc: BaseException) -> None:
+            finish()
+            refused(exc)
+
+        Op(self, fn, write=True).success(ok).failure(failed).run()
 
     def toggle_archived(self) -> None:
         """Archive the open partner, or restore it when it is archived."""
@@ -773,13 +790,9 @@ class PartnersView(QWidget):
         if organisation_id is None:
             return
         archive = not self.editor.original.archived
-        self._saving = True
-        self.editor.set_busy(True)
         uow = self.ctx.uow
 
         def done(result: svc.OrganisationData) -> None:
-            self._saving = False
-            self.editor.set_busy(False)
             self.editor.load(result)
             if archive:
                 text = _(
@@ -794,8 +807,6 @@ class PartnersView(QWidget):
             self.ctx.changed.emit("partners")
 
         def refused(exc: BaseException) -> None:
-            self._saving = False
-            self.editor.set_busy(False)
             if isinstance(exc, ValidationError):
                 text = "\n".join(e.message for e in exc.errors)
                 self.editor.message.show_message(text, "error")
@@ -804,9 +815,7 @@ class PartnersView(QWidget):
             else:
                 raise exc
 
-        Op(self, lambda: svc.set_archived(uow(), organisation_id, archive), write=True).success(
-            done
-        ).failure(refused).run()
+        self._write(lambda: svc.set_archived(uow(), organisation_id, archive), done, refused)
 
     # ------------------------------------------------------------ CSV
 
