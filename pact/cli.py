@@ -643,7 +643,7 @@ def _import_into_new(path: Path, data: bytes) -> int:
     """Create the database and import into it, or leave nothing (file, keyring entry)."""
     try:
         created, result = _new_database(
-            lambda passphrase: demo.create_filled(path, lambda db: _import(db, data), passphrase)
+            lambda passphrase: access.create_filled(path, lambda db: _import(db, data), passphrase)
         )
     except _ImportRejected as exc:
         return _report_rejected(exc.preview)

@@ -7,10 +7,13 @@ then what the person types (a recovery key or a passphrase).
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from pact.db.database import Database, create_database, is_new_file, open_database
 from pact.db.engine import KeyMaterial, Passphrase, RawKey
@@ -18,6 +21,8 @@ from pact.errors import DatabaseLockedError, PactError, WrongKeyError
 from pact.i18n import _
 from pact.security import credentials, recovery
 from pact.security.credentials import KeyringResult, KeyringState
+
+_T = TypeVar("_T")
 
 
 class KeyMode(enum.Enum):
@@ -163,6 +168,44 @@ def create(
         credentials.delete_key(path, timeout)
         raise
     return Created(db, KeyMode.KEYRING, recovery.encode(key))
+
+
+def _remove(path: Path, existed_empty: bool) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(f"{path}{suffix}")
+    if existed_empty:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
+def create_filled(
+    path: Path, fill: Callable[[Database], _T], passphrase: str | None = None
+) -> tuple[Created, _T]:
+    """Create a new database at ``path`` and ``fill`` it: both, or nothing.
+
+    The key is chosen as create() does (``passphrase``, PACT_PASSPHRASE, else a
+    new key in the keyring; NeedPassphraseError when there is no usable
+    keyring, before anything is created). If ``fill`` raises, the new file (with
+    its -wal and -shm), the folders made for it and its keyring entry are removed
+    again and the exception goes on; an empty file that was there before is left
+    empty. The returned database is open: the caller closes it.
+    """
+    path = Path(path).resolve()
+    existed_empty = path.exists()
+    new_folders = [f for f in (path.parent, *path.parent.parents) if not f.exists()]
+    created = create(path, passphrase)
+    try:
+        result = fill(created.db)
+    except BaseException:
+        created.db.close()
+        if created.mode is KeyMode.KEYRING:
+            credentials.delete_key(path)
+        _remove(path, existed_empty)
+        for folder in new_folders:  # the deepest first
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    return created, result
 
 
 def _rekey(db: Database, key: KeyMaterial) -> None:

@@ -11,25 +11,21 @@ The directory includes the partners of the Tukker story in DOMAIN.md (see
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
 
 from sqlalchemy import func, select
 
-from pact.db.database import Database, is_new_file
+from pact.db.database import is_new_file
 from pact.db.uow import UnitOfWork
 from pact.errors import PactError, ValidationError
 from pact.i18n import _
 from pact.models import AppSetting, Municipality, Organisation
 from pact.models.partner import TWENTE_MUNICIPALITIES
-from pact.security import credentials
 from pact.services import access
 from pact.services.partners import (
     ContactData,
@@ -38,8 +34,6 @@ from pact.services.partners import (
     normalised,
     validate,
 )
-
-_T = TypeVar("_T")
 
 DEMO_SETTING = "demo"
 MAIL_DOMAIN = "voorbeeld.nl"
@@ -469,44 +463,6 @@ def fill_demo(uow: UnitOfWork) -> DemoSummary:
     return DemoSummary(organisations=len(organisations), contacts=contacts)
 
 
-def _remove(path: Path, existed_empty: bool) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(f"{path}{suffix}")
-    if existed_empty:
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-
-
-def create_filled(
-    path: Path, fill: Callable[[Database], _T], passphrase: str | None = None
-) -> tuple[access.Created, _T]:
-    """Create a new database at ``path`` and ``fill`` it: both, or nothing.
-
-    The key is chosen as access.create does (``passphrase``, PACT_PASSPHRASE, else a
-    new key in the keyring; access.NeedPassphraseError when there is no usable
-    keyring, before anything is created). If ``fill`` raises, the new file (with
-    its -wal and -shm), the folders made for it and its keyring entry are removed
-    again and the exception goes on; an empty file that was there before is left
-    empty. The returned database is open: the caller closes it.
-    """
-    path = Path(path).resolve()
-    existed_empty = path.exists()
-    new_folders = [f for f in (path.parent, *path.parent.parents) if not f.exists()]
-    created = access.create(path, passphrase)
-    try:
-        result = fill(created.db)
-    except BaseException:
-        created.db.close()
-        if created.mode is access.KeyMode.KEYRING:
-            credentials.delete_key(path)
-        _remove(path, existed_empty)
-        for folder in new_folders:  # the deepest first
-            with contextlib.suppress(OSError):
-                folder.rmdir()
-        raise
-    return created, result
-
-
 def create_demo(path: Path, passphrase: str | None = None) -> DemoCreated:
     """Create a new demo database at ``path``: created, migrated and filled, or nothing.
 
@@ -523,5 +479,5 @@ def create_demo(path: Path, passphrase: str | None = None) -> DemoCreated:
                 "nothing was changed."
             ).format(path=path)
         )
-    created, summary = create_filled(path, lambda db: fill_demo(db.uow()), passphrase)
+    created, summary = access.create_filled(path, lambda db: fill_demo(db.uow()), passphrase)
     return DemoCreated(created, summary)

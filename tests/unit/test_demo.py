@@ -13,7 +13,7 @@ from pact.db.engine import Passphrase, connect_raw
 from pact.errors import PactError, ValidationError
 from pact.models import Organisation
 from pact.models.partner import SECTORS, TWENTE_MUNICIPALITIES
-from pact.services import demo
+from pact.services import access, demo
 from pact.services import partners as p
 from pact.services import validation as v
 from pact.services.partners import OrganisationData
@@ -191,7 +191,7 @@ def test_create_demo_in_passphrase_mode(tmp_path: Path) -> None:
 
 def test_create_filled_returns_what_fill_returns_and_is_no_demo(tmp_path: Path) -> None:
     path = tmp_path / "new.db"
-    created, result = demo.create_filled(path, lambda db: db.path, PASSPHRASE)
+    created, result = access.create_filled(path, lambda db: db.path, PASSPHRASE)
     try:
         assert result == path.resolve()
         assert created.recovery_key is None
@@ -210,5 +210,5 @@ def test_create_filled_removes_the_new_file_when_fill_fails(tmp_path: Path) -> N
         raise PactError("bad rows")
 
     with pytest.raises(PactError, match="bad rows"):
-        demo.create_filled(path, fill, PASSPHRASE)
+        access.create_filled(path, fill, PASSPHRASE)
     assert list(tmp_path.iterdir()) == []  # no file, no -wal, no -shm
