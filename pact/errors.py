@@ -37,6 +37,18 @@ class NotFoundError(PactError):
     """The record does not exist (any more)."""
 
 
+class AccessDeniedError(PactError):
+    """The acting user may not see or do this (need-to-know, roles, inactive user)."""
+
+
+class NoUserError(AccessDeniedError):
+    """No acting user was named, or the name is not an active pact user."""
+
+
+class CaseClosedError(PactError):
+    """A closed case is read-only until it is reopened."""
+
+
 @dataclass(frozen=True)
 class FieldError:
     field: str
@@ -55,3 +67,8 @@ class ValidationError(PactError):
             if e.field == field:
                 return e.message
         return None
+
+
+class ConsentRequiredError(ValidationError):
+    """Case information would reach a partner that no consent (and no Meldcode
+    justification) covers."""

@@ -15,7 +15,16 @@ from sqlalchemy.orm.exc import StaleDataError
 from pact.db.uow import UnitOfWork
 from pact.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from pact.i18n import _
-from pact.models import Contact, Municipality, Organisation, OrganisationDomain
+from pact.models import (
+    Action,
+    Case,
+    CaseSignal,
+    Contact,
+    Municipality,
+    Organisation,
+    OrganisationDomain,
+    User,
+)
 from pact.models import organisation_municipality as org_mun
 from pact.models.base import utcnow
 from pact.models.partner import DOMAINS, SECTORS
@@ -409,6 +418,54 @@ def validate(s: Session, data: OrganisationData) -> list[FieldError]:
     return errors
 
 
+def removed_contact_errors(s: Session, data: OrganisationData) -> list[FieldError]:
+    """Contact persons left out of ``data`` that case records still name: they
+    cannot be removed (the records would lose who they mean), only made inactive."""
+    if data.id is None:
+        return []
+    kept = {c.id for c in data.contacts if c.id is not None}
+    current = dict(
+        s.execute(select(Contact.id, Contact.name).where(Contact.organisation_id == data.id)).all()
+    )
+    named = referenced_contacts(s, [cid for cid in current if cid not in kept])
+    return [
+        FieldError(
+            "contacts",
+            _(
+                "{name} cannot be removed: {what} names this contact person. Untick "
+                "“Active” instead."
+            ).format(name=current[cid], what=what),
+        )
+        for cid, what in sorted(named.items())
+    ]
+
+
+def referenced_contacts(s: Session, contact_ids: Sequence[int]) -> dict[int, str]:
+    """Contacts that case records name (as lead, signal source, next-step owner or
+    user), with what names them: such a contact cannot be removed, only deactivated."""
+    ids = set(contact_ids)
+    if not ids:
+        return {}
+    found: dict[int, str] = {}
+    checks = (
+        (select(Case.lead_contact_id).where(Case.lead_contact_id.in_(ids)), _("a case lead")),
+        (
+            select(Action.owner_contact_id).where(Action.owner_contact_id.in_(ids)),
+            _("a next step"),
+        ),
+        (
+            select(CaseSignal.source_contact_id).where(CaseSignal.source_contact_id.in_(ids)),
+            _("a signal"),
+        ),
+        (select(User.contact_id).where(User.contact_id.in_(ids)), _("a pact user")),
+    )
+    for q, what in checks:
+        for cid in s.scalars(q.distinct()):
+            if cid is not None:
+                found.setdefault(cid, what)
+    return found
+
+
 # ---------------------------------------------------------------- writes
 
 
@@ -480,7 +537,7 @@ def save_organisation(uow: UnitOfWork, data: OrganisationData) -> OrganisationDa
     data = normalised(data)
     with uow:
         s = uow.session
-        errors = validate(s, data)
+        errors = validate(s, data) + removed_contact_errors(s, data)
         if errors:
             raise ValidationError(errors)
         if data.id is None:

@@ -1,4 +1,4 @@
-"""What every view needs: the open database and a 'changed' signal."""
+"""What every view needs: the open database, the acting user and a 'changed' signal."""
 
 from __future__ import annotations
 
@@ -7,18 +7,47 @@ from PySide6.QtCore import QObject, Signal
 from pact.db.database import Database
 from pact.db.uow import UnitOfWork
 from pact.services.access import KeyMode
+from pact.services.users import Actor
 
 
 class AppContext(QObject):
-    """Owned by the main window. After a write, emit ``changed`` with what changed
-    (e.g. ``"partners"``, ``"municipalities"``); each view decides what to refresh."""
+    """Owned by the start-up controller. After a write, emit ``changed`` with what
+    changed; each view decides what to refresh. The kinds in use:
+
+    ``partners``, ``municipalities`` (the directory), ``users``, ``cases`` (a case was
+    registered, changed, closed or reopened, or anything in a case file changed),
+    ``actions`` (next steps), ``key_mode``.
+
+    ``actor`` is the acting user chosen at start-up (log-in comes with step 5); every
+    service call that touches case data passes it.
+    """
 
     changed = Signal(str)
 
-    def __init__(self, db: Database, mode: KeyMode, parent: QObject | None = None):
+    def __init__(
+        self,
+        db: Database,
+        mode: KeyMode,
+        actor: Actor | None = None,
+        parent: QObject | None = None,
+    ):
         super().__init__(parent)
         self.db = db
         self.mode = mode
+        self._actor = actor
+
+    @property
+    def actor(self) -> Actor:
+        if self._actor is None:
+            raise RuntimeError("no acting user chosen yet")
+        return self._actor
+
+    @property
+    def has_actor(self) -> bool:
+        return self._actor is not None
+
+    def set_actor(self, actor: Actor) -> None:
+        self._actor = actor
 
     def uow(self) -> UnitOfWork:
         return self.db.uow()

@@ -1,0 +1,74 @@
+"""Need-to-know: which cases an acting user may see, enforced in SQL.
+
+A coordinator sees every case of the pact. Anyone else sees a case they
+registered, a case whose case lead is their contact person, or a case in which
+their organisation is involved (an involvement that has not ended).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, false, or_, select, true
+from sqlalchemy.orm import Session
+
+from pact.errors import AccessDeniedError, CaseClosedError, NotFoundError
+from pact.i18n import _
+from pact.models import Case, CasePartner
+from pact.services.users import Actor, acting_user
+
+
+def visible(actor: Actor) -> ColumnElement[bool]:
+    """An SQL condition on ``Case``: the cases ``actor`` may see."""
+    if actor.is_coordinator:
+        return true()
+    conditions: list[ColumnElement[Any]] = [Case.registered_by_id == actor.id]
+    if actor.contact_id is not None:
+        conditions.append(Case.lead_contact_id == actor.contact_id)
+    if actor.organisation_id is not None:
+        conditions.append(
+            exists().where(
+                CasePartner.case_id == Case.id,
+                CasePartner.organisation_id == actor.organisation_id,
+                CasePartner.ended_on.is_(None),
+            )
+        )
+    return or_(*conditions) if conditions else false()
+
+
+def may_see(s: Session, actor: Actor, case_id: int) -> bool:
+    return s.scalar(select(Case.id).where(Case.id == case_id, visible(actor))) is not None
+
+
+def load_case(s: Session, actor: Actor, case_id: int, write: bool = False) -> tuple[Case, Actor]:
+    """The case and the acting user as the database knows them now.
+
+    NoUserError when the user is no longer active, NotFoundError when there is no
+    such case, AccessDeniedError when the user may not see it, CaseClosedError for
+    a write to a closed case.
+    """
+    me = acting_user(s, actor)
+    case = s.get(Case, case_id)
+    if case is None:
+        raise NotFoundError(_("This case no longer exists."))
+    if not may_see(s, me, case_id):
+        raise AccessDeniedError(
+            _(
+                "You have no access to case {code}: you did not register it, you are not "
+                "its case lead and your organisation is not involved in it."
+            ).format(code=case.code)
+        )
+    if write and case.status == "closed":
+        raise CaseClosedError(
+            _("Case {code} is closed and can only be read. Reopen it to change it.").format(
+                code=case.code
+            )
+        )
+    return case, me
+
+
+def require_coordinator(s: Session, actor: Actor) -> Actor:
+    me = acting_user(s, actor)
+    if not me.is_coordinator:
+        raise AccessDeniedError(_("Only a coordinator can see this."))
+    return me
