@@ -63,9 +63,11 @@ alembic-check:
 # pytest's exit status 5 (no tests collected) fails this target like any other non-zero;
 # the runs of lint, typecheck, alembic-check and pytest go on after one fails (--keep-going)
 # so one run shows every problem, and make test still fails.
+# The tests run in parallel, one worker per core (pytest-xdist; PYTEST_ARGS="-n0" runs
+# them in one process).
 pytest:
 	QT_QPA_PLATFORM=offscreen PACT_REQUIRE_KEYRING=1 \
-	    bash scripts/with-keyring.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+	    bash scripts/with-keyring.sh $(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 test: system-packages $(TEST_STAMP)
 	@start=$$(date +%s); \

@@ -7,7 +7,11 @@ Rules for every subcommand (see the README):
   64 usage error;
 * without a terminal on stdin pact never prompts: secrets come from
   PACT_PASSPHRASE / PACT_RECOVERY_KEY, or the command exits 2;
-* ``--db`` is accepted before or after the subcommand;
+* ``--db`` and ``--user`` are accepted before or after the subcommand; the acting
+  user defaults to the environment variable PACT_USER. Commands that read or
+  change case data need one (no user, an unknown or an inactive one: exit 3);
+  the others accept it (step 5 adds log-in and will need it everywhere);
+* reading commands never upgrade the database layout (``open_current``);
 * lists are UTF-8, tab-separated, without a header line, with ISO dates and
   English codes; messages and errors go to stderr, never a traceback (the log
   file keeps it, without messages or personal data).
@@ -26,6 +30,7 @@ import secrets
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from datetime import date
 from pathlib import Path
 from typing import NoReturn, TextIO, TypeVar
 
@@ -35,26 +40,35 @@ from pact.db.database import Database, create_database, is_new_file
 from pact.db.engine import RawKey
 from pact.db.migrate import SchemaState
 from pact.errors import (
+    AccessDeniedError,
     DatabaseLockedError,
     NotADatabaseError,
+    NoUserError,
     PactError,
     SchemaOutdatedError,
     ValidationError,
     WrongKeyError,
 )
 from pact.i18n import _, ngettext
-from pact.services import access, demo, maintenance, partner_csv
+from pact.models.case import LEVELS
+from pact.models.user import ROLES
+from pact.services import access, cases, demo, figures, maintenance, partner_csv, timeline, users
 from pact.services import partners as p
+from pact.services import validation as v
+from pact.services.consent_rules import FOREVER
+from pact.services.users import Actor
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_LOCKED = 2
-EXIT_DENIED = 3  # log-in or permission refused: used from later steps on
+EXIT_DENIED = 3  # log-in or permission refused: no (active) acting user, no access
 EXIT_USAGE = 64
 
 PROMPT_ATTEMPTS = 3
 LIST_PAGE = 500
 STDOUT = "-"  # as FILE of partners export: write to standard output
+ENV_USER = "PACT_USER"  # the acting user when --user is not given
+CASE_STATUSES = ("open", "registered", "active", "closed", "all")
 
 _T = TypeVar("_T")
 
@@ -83,9 +97,14 @@ def build_parser() -> Parser:
     """The parser, with translated help texts (call after i18n.set_language)."""
     argparse_texts.install()  # argparse's own texts ("usage: ", errors) from pact's catalogue
     db_help = _("the database file (default: pact's database in your data folder)")
-    # --db after the subcommand; SUPPRESS keeps a value given before it
+    user_help = _(
+        "the acting pact user (default: the environment variable PACT_USER); needed by "
+        "the commands that read or change case data"
+    )
+    # --db and --user after the subcommand; SUPPRESS keeps a value given before it
     common = Parser(add_help=False)
     common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=db_help)
+    common.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS, help=user_help)
 
     parser = Parser(
         prog="pact",
@@ -105,6 +124,7 @@ def build_parser() -> Parser:
         help=_("show program's version number and exit"),
     )
     parser.add_argument("--db", metavar="PATH", default=None, help=db_help)
+    parser.add_argument("--user", metavar="NAME", default=None, help=user_help)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     commands.add_parser(
@@ -177,7 +197,128 @@ def build_parser() -> Parser:
     exporting.add_argument(
         "--comma", action="store_true", help=_("plain CSV: UTF-8 without BOM, with commas")
     )
+    _add_user_commands(commands, common)
+    _add_case_commands(commands, common)
     return parser
+
+
+def _add_user_commands(commands: argparse._SubParsersAction[Parser], common: Parser) -> None:
+    group = commands.add_parser(
+        "users", parents=[common], help=_("the people who use pact: list, add")
+    )
+    actions = group.add_subparsers(
+        dest="action", metavar="ACTION", parser_class=Parser, required=True
+    )
+    actions.add_parser(
+        "list",
+        parents=[common],
+        help=_("one line per user: user name, name, organisation, roles, active"),
+        description=_(
+            "One line per user, tab-separated: user name, display name, organisation, "
+            "roles separated by |, and active or inactive."
+        ),
+    )
+    adding = actions.add_parser(
+        "add",
+        parents=[common],
+        help=_("add a user"),
+        description=_(
+            "Add a user. The first user of a database needs no --user and becomes "
+            "administrator and coordinator; after that an administrator adds users "
+            "(name them with --user)."
+        ),
+    )
+    adding.add_argument("username", metavar="USERNAME", help=_("the user name, e.g. i.kamphuis"))
+    adding.add_argument(
+        "--name", required=True, metavar="NAME", help=_("the name pact shows, e.g. Ingrid Kamphuis")
+    )
+    adding.add_argument(
+        "--organisation", metavar="NAME", help=_("the partner organisation the user works for")
+    )
+    adding.add_argument(
+        "--contact",
+        metavar="NAME",
+        help=_("the user's contact person in the partner directory"),
+    )
+    adding.add_argument(
+        "--role",
+        action="append",
+        choices=ROLES,
+        metavar="ROLE",
+        help=_("administrator, coordinator or worker; repeat for more roles (default: worker)"),
+    )
+
+
+def _add_case_commands(commands: argparse._SubParsersAction[Parser], common: Parser) -> None:
+    group = commands.add_parser(
+        "cases", parents=[common], help=_("the cases you may see: list, show (needs --user)")
+    )
+    actions = group.add_subparsers(
+        dest="action", metavar="ACTION", parser_class=Parser, required=True
+    )
+    listing = actions.add_parser(
+        "list",
+        parents=[common],
+        help=_("one line per case the acting user may see"),
+        description=_(
+            "One line per case the acting user may see, tab-separated: code, status, level, "
+            "municipality, consent state, meldcode (or empty), alias, case lead, open next "
+            "steps, overdue next steps."
+        ),
+    )
+    listing.add_argument(
+        "--status",
+        choices=CASE_STATUSES,
+        default="open",
+        metavar="STATUS",
+        help=_("open (registered or active, the default), registered, active, closed or all"),
+    )
+    listing.add_argument(
+        "--municipality", metavar="NAME", help=_("only cases in this municipality")
+    )
+    listing.add_argument(
+        "--level", type=int, choices=LEVELS, metavar="N", help=_("only cases at this level (1-4)")
+    )
+    listing.add_argument("--mine", action="store_true", help=_("only cases I registered or lead"))
+    listing.add_argument(
+        "--consent-problem",
+        action="store_true",
+        help=_("only cases whose consent is missing, incomplete, expired or expiring"),
+    )
+    listing.add_argument(
+        "--overdue", action="store_true", help=_("only cases with an overdue next step")
+    )
+    listing.add_argument(
+        "--search", metavar="TEXT", default="", help=_("search in code, alias and family name")
+    )
+    showing = actions.add_parser(
+        "show",
+        parents=[common],
+        help=_("the case file and timeline of one case"),
+        description=_(
+            "The case file of one case as key and value lines, tab-separated, then an empty "
+            "line and the timeline: date, kind, title, detail."
+        ),
+    )
+    showing.add_argument("code", metavar="CODE", help=_("the case code, e.g. 2026-0042"))
+    counting = commands.add_parser(
+        "figures",
+        parents=[common],
+        help=_("the figures for funders per municipality and quarter (coordinators)"),
+        description=_(
+            "The figures the pact reports to municipalities, tab-separated: quarter, "
+            "municipality (total for all), families, children, consultations, partners, "
+            "next steps done, done on time, children with a buddy, schools. Coordinators only."
+        ),
+    )
+    counting.add_argument("--year", type=int, required=True, metavar="YEAR", help=_("the year"))
+    counting.add_argument(
+        "--quarter",
+        type=int,
+        choices=(1, 2, 3, 4),
+        metavar="Q",
+        help=_("one quarter (1-4); default: all four"),
+    )
 
 
 def parse(argv: Sequence[str]) -> argparse.Namespace | int:
@@ -198,6 +339,30 @@ def db_path(args: argparse.Namespace) -> Path | None:
     """The --db value, or None for the default database."""
     value = getattr(args, "db", None)
     return Path(value).expanduser() if value else None
+
+
+def user_name(args: argparse.Namespace) -> str:
+    """The acting user's name: --user, else PACT_USER, else ''."""
+    value = getattr(args, "user", None) or os.environ.get(ENV_USER, "")
+    return value.strip()
+
+
+def require_user_name(args: argparse.Namespace) -> str:
+    """The acting user's name, or NoUserError (exit 3) when none is named."""
+    name = user_name(args)
+    if not name:
+        raise NoUserError(
+            _(
+                "Name the acting pact user: --user NAME, or set the environment variable "
+                "PACT_USER. pact users list shows the users."
+            )
+        )
+    return name
+
+
+def acting_user(db: Database, name: str) -> Actor:
+    """The active user ``name``; NoUserError (exit 3) when there is none."""
+    return users.find_actor(db.uow(), name)
 
 
 # ---------------------------------------------------------------- output
@@ -482,14 +647,39 @@ def cmd_demo(args: argparse.Namespace) -> int:
     made = _new_database(lambda passphrase: demo.create_demo(path, passphrase))
     made.created.db.close()
     _tell_key(made.created)
+    summary = made.summary
+    where = made.created.db.path
     _err(
         _("Demo database created at {path}: {organisations} with {contacts}.").format(
-            path=made.created.db.path,
-            organisations=ngettext(
-                "{n} partner", "{n} partners", made.summary.organisations
-            ).format(n=made.summary.organisations),
-            contacts=_contacts(made.summary.contacts),
+            path=where,
+            organisations=ngettext("{n} partner", "{n} partners", summary.organisations).format(
+                n=summary.organisations
+            ),
+            contacts=_contacts(summary.contacts),
         )
+    )
+    others = len(summary.users) - len(demo.MAIN_USERS)
+    _err(
+        _(
+            "It holds {cases} and {users}: {admin} (administrator), {coordinator} (the pact "
+            "coordinator), {worker} (the internal coach of a primary school) and {others} "
+            "more workers (pact users list)."
+        ).format(
+            cases=ngettext("{n} case", "{n} cases", summary.cases).format(n=summary.cases),
+            users=ngettext("{n} user", "{n} users", len(summary.users)).format(
+                n=len(summary.users)
+            ),
+            admin=demo.ADMIN,
+            coordinator=demo.COORDINATOR,
+            worker=demo.WORKER,
+            others=others,
+        )
+    )
+    _err(
+        _(
+            "Users have no password until log-in arrives in a later version: name the acting "
+            "user with --user, e.g. pact cases list --db {path} --user {coordinator}"
+        ).format(path=where, coordinator=demo.COORDINATOR)
     )
     return EXIT_OK
 
@@ -672,12 +862,233 @@ def cmd_partners_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _iso(value: date | None) -> str:
+    return value.isoformat() if value is not None and value != FOREVER else ""
+
+
+def cmd_users_list(args: argparse.Namespace) -> int:
+    db = open_current(db_path(args) or default_db_path())
+    try:
+        rows = users.list_users(db.uow())
+    finally:
+        db.close()
+    for row in rows:
+        _out(
+            "\t".join(
+                (
+                    row.username,
+                    _cell(row.display_name),
+                    _cell(row.organisation),
+                    "|".join(row.roles),
+                    "active" if row.active else "inactive",
+                )
+            )
+        )
+    return EXIT_OK
+
+
+def _find_organisation(db: Database, name: str) -> int:
+    wanted = v.fold(name)
+    found = [o.id for o in cases.partner_options(db.uow()) if v.fold(o.label) == wanted]
+    if not found:
+        raise PactError(
+            _("There is no active partner organisation named {name}.").format(name=name)
+        )
+    if len(found) > 1:
+        raise PactError(
+            _("Several partner organisations are named {name}; rename one first.").format(name=name)
+        )
+    return found[0]
+
+
+def _find_contact(db: Database, name: str, organisation_id: int | None) -> tuple[int, int]:
+    """(contact id, organisation id) of the active contact person ``name``."""
+    wanted = v.fold(name)
+    orgs = cases.contact_organisations(db.uow())
+    found = [
+        o.id
+        for o in cases.contact_options(db.uow())
+        if v.fold(o.label) == wanted and organisation_id in (None, orgs.get(o.id))
+    ]
+    if not found:
+        raise PactError(_("There is no active contact person named {name}.").format(name=name))
+    if len(found) > 1:
+        raise PactError(
+            _(
+                "Several contact persons are named {name}; name their organisation with "
+                "--organisation."
+            ).format(name=name)
+        )
+    return found[0], orgs[found[0]]
+
+
+def cmd_users_add(args: argparse.Namespace) -> int:
+    db = open_for_writing(db_path(args) or default_db_path())
+    try:
+        organisation_id = _find_organisation(db, args.organisation) if args.organisation else None
+        contact_id = None
+        if args.contact:
+            contact_id, organisation_id = _find_contact(db, args.contact, organisation_id)
+        data = users.UserData(
+            username=args.username,
+            display_name=args.name,
+            organisation_id=organisation_id,
+            contact_id=contact_id,
+            roles=tuple(args.role or (users.WORKER,)),
+        )
+        roles: tuple[str, ...]
+        if users.count_users(db.uow()) == 0:
+            first = users.create_first_user(db.uow(), data)
+            username, roles = first.username, users.FIRST_USER_ROLES
+        else:
+            me = acting_user(db, require_user_name(args))
+            saved = users.save_user(db.uow(), me, data)
+            username, roles = saved.username, saved.roles
+    finally:
+        db.close()
+    _err(
+        _("User {name} was added with the roles: {roles}.").format(
+            name=username, roles=", ".join(roles)
+        )
+    )
+    return EXIT_OK
+
+
+def _municipality_id(db: Database, name: str) -> int:
+    known = p.list_municipalities(db.uow(), include_inactive=True)
+    for m in known:
+        if v.fold(m.name) == v.fold(name):
+            return m.id
+    raise PactError(
+        _("There is no municipality {name}. Choose one of: {names}.").format(
+            name=name, names=", ".join(m.name for m in known)
+        )
+    )
+
+
+def cmd_cases_list(args: argparse.Namespace) -> int:
+    name = require_user_name(args)
+    db = open_current(db_path(args) or default_db_path())
+    try:
+        me = acting_user(db, name)
+        f = cases.CaseFilter(
+            text=args.search,
+            status=None if args.status == "all" else args.status,
+            municipality_id=_municipality_id(db, args.municipality) if args.municipality else None,
+            level=args.level,
+            mine=args.mine,
+            consent_problem=args.consent_problem,
+            overdue=args.overdue,
+        )
+        offset = 0
+        while True:
+            rows = cases.list_cases(db.uow(), me, f, offset=offset, limit=LIST_PAGE)
+            for row in rows:
+                _out(
+                    "\t".join(
+                        (
+                            row.code,
+                            row.status,
+                            str(row.level),
+                            _cell(row.municipality),
+                            row.consent,
+                            "meldcode" if row.meldcode else "",
+                            _cell(row.alias),
+                            _cell(row.lead),
+                            str(row.open_steps),
+                            str(row.overdue_steps),
+                        )
+                    )
+                )
+            if len(rows) < LIST_PAGE:
+                break
+            offset += LIST_PAGE
+    finally:
+        db.close()
+    return EXIT_OK
+
+
+def _case_lines(file: cases.CaseFile) -> Iterator[tuple[str, str]]:
+    h = file.header
+    yield from (
+        ("code", h.code),
+        ("alias", h.alias),
+        ("family_name", h.family_name),
+        ("status", h.status),
+        ("level", str(h.level)),
+        ("municipality", h.municipality),
+        ("registered_on", _iso(h.registered_on)),
+        ("registered_by", h.registered_by),
+        ("referred_by", h.referred_by),
+        ("lead", h.lead),
+        ("lead_organisation", h.lead_organisation),
+        ("consent", h.consent),
+        ("consent_ok_until", _iso(h.consent_ok_until)),
+        ("meldcode", _yes_no(h.meldcode)),
+        ("closed_on", _iso(h.closed_on)),
+        ("close_reason", h.close_reason),
+        ("notes", h.notes),
+    )
+    for child in file.children:
+        yield "child", f"{child.name} ({child.birth_year})"
+    for carer in file.carers:
+        authority = "parental_authority" if carer.parental_authority else ""
+        yield "carer", " ".join(x for x in (carer.alias, f"({carer.relation})", authority) if x)
+    for partner in file.partners:
+        if partner.ended_on is None:
+            yield "partner", f"{partner.organisation} ({partner.role})"
+    for warning in file.consent.warnings:
+        yield "consent_warning", warning
+
+
+def cmd_cases_show(args: argparse.Namespace) -> int:
+    name = require_user_name(args)
+    db = open_current(db_path(args) or default_db_path())
+    try:
+        me = acting_user(db, name)
+        case_id = cases.find_case(db.uow(), me, args.code)
+        file = cases.get_case(db.uow(), me, case_id)
+        entries = timeline.timeline(db.uow(), me, case_id)
+    finally:
+        db.close()
+    for key, value in _case_lines(file):
+        _out(f"{key}\t{_cell(value)}")
+    _out("")
+    for entry in entries:
+        _out("\t".join((entry.on.isoformat(), entry.kind, _cell(entry.title), _cell(entry.detail))))
+    return EXIT_OK
+
+
+def cmd_figures(args: argparse.Namespace) -> int:
+    name = require_user_name(args)
+    db = open_current(db_path(args) or default_db_path())
+    try:
+        me = acting_user(db, name)
+        rows = figures.figures(db.uow(), me, args.year, args.quarter)
+    finally:
+        db.close()
+    for row in rows:
+        where = "total" if row.municipality == figures.TOTAL else _cell(row.municipality)
+        counts = (str(getattr(row, f)) for f in figures.FIELDS)
+        _out("\t".join((row.quarter.label(), where, *counts)))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": cmd_demo,
     "check": cmd_check,
     "partners list": cmd_partners_list,
     "partners import": cmd_partners_import,
     "partners export": cmd_partners_export,
+    "users list": cmd_users_list,
+    "users add": cmd_users_add,
+    "cases list": cmd_cases_list,
+    "cases show": cmd_cases_show,
+    "figures": cmd_figures,
 }
 
 
@@ -709,6 +1120,10 @@ def run(args: argparse.Namespace) -> int:
         logger.warning("command %s: %s", name, type(exc).__name__)
         _err(str(exc))
         code = EXIT_LOCKED
+    except AccessDeniedError as exc:  # and NoUserError: no (active) acting user
+        logger.warning("command %s: %s", name, type(exc).__name__)
+        _err(str(exc))
+        code = EXIT_DENIED
     except ValidationError as exc:
         logger.warning("command %s: %s", name, type(exc).__name__)
         for error in exc.errors:

@@ -3,8 +3,10 @@
     xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python scripts/screenshots.py docs/screenshots
 
 Creates a throwaway demo database (passphrase mode), opens pact on it with the
-xcb platform, and saves PNGs of the main window, the partner editor and
-"Who can help?". Look at them before committing.
+xcb platform as the demo's coordinator (PACT_USER), and saves PNGs of the partner
+directory (main-window.png), the partner editor, "Who can help?", the start page
+(dashboard.png), the case list and the Tukker case file (its consent tab and its
+timeline). Look at them before committing.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOM
     (work / var).mkdir()
     os.environ[var] = str(work / var)
 os.environ["PACT_PASSPHRASE"] = "screenshots only, not secret"
+os.environ["PACT_USER"] = "coordinator"  # the demo's pact coordinator: no user dialog
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
 os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
 db_path = work / "demo.db"
@@ -36,6 +39,7 @@ subprocess.run(
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from pact import config  # noqa: E402
+from pact.services import demo  # noqa: E402
 from pact.ui.app import PactApp, apply_language  # noqa: E402
 
 app = QApplication(sys.argv[:1])
@@ -62,6 +66,7 @@ while ctl.window is None or not ctl.window.isVisible():
     time.sleep(0.05)
 window = ctl.window
 window.resize(1360, 860)
+window.show_area("partners")
 settle()
 view = window.partners
 model = view.table.model()
@@ -84,6 +89,45 @@ for code in ("relational", "child_school"):
     who.domain_checks[code].setChecked(True)
 settle(1.0)
 window.grab().save(str(out / "who-can-help.png"))
+
+window.show_area("start")
+dashboard = window.dashboard
+loaded = []
+dashboard.loaded.connect(lambda: loaded.append(1))
+dashboard.refresh()
+deadline = time.monotonic() + 30
+while not loaded and time.monotonic() < deadline:
+    app.processEvents()
+    time.sleep(0.05)
+settle(1.0)
+window.grab().save(str(out / "dashboard.png"))
+
+# the case list, then the Tukker case file: its consent tab and its timeline
+window.show_area("cases")
+cases = window.cases
+deadline = time.monotonic() + 30
+while (cases.model.busy or not cases.model.rowCount()) and time.monotonic() < deadline:
+    app.processEvents()
+    time.sleep(0.05)
+settle(1.0)
+window.grab().save(str(out / "case-list.png"))
+tukker = next(
+    cases.model.row(i).id
+    for i in range(cases.model.rowCount())
+    if cases.model.row(i).alias == demo.TUKKER_ALIAS
+)
+cases.show_case(tukker)
+deadline = time.monotonic() + 30
+while cases.showing_case() != tukker and time.monotonic() < deadline:
+    app.processEvents()
+    time.sleep(0.05)
+settle(1.0)
+cases.case_file.show_tab("consent")
+settle(1.0)
+window.grab().save(str(out / "case-file.png"))
+cases.case_file.show_tab("timeline")
+settle(1.0)
+window.grab().save(str(out / "case-timeline.png"))
 window._discard_changes = True
 window.close()
 settle(0.5)

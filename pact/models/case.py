@@ -165,7 +165,8 @@ class CasePartner(Base):
     involvement keeps the row (who knew about the case, and when)."""
 
     __tablename__ = "case_partner"
-    __table_args__ = (Index("ix_case_partner_org_case", "organisation_id", "case_id"),)
+    # need-to-know ("cases my organisation is involved in, not ended") from the index alone
+    __table_args__ = (Index("ix_case_partner_org_case", "organisation_id", "ended_on", "case_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
@@ -231,10 +232,12 @@ class CaseSignal(Base):
     __table_args__ = (
         CheckConstraint("seriousness BETWEEN 1 AND 3", name="seriousness"),
         Index("ix_case_signal_observed", "observed_on"),
+        # the recent signals of the cases a user may see (the start page)
+        Index("ix_case_signal_case_observed", "case_id", "observed_on"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"))
     child_id: Mapped[int | None] = mapped_column(
         ForeignKey("child.id", ondelete="SET NULL"), nullable=True
     )

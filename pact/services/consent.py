@@ -33,6 +33,7 @@ from pact.services import clock
 from pact.services import consent_rules as rules
 from pact.services import validation as v
 from pact.services.consent_rules import Assessment, Party
+from pact.services.lookup import org_names, user_names
 from pact.services.scope import load_case
 from pact.services.users import Actor
 from pact.services.vocab import RELATION_LABELS, label
@@ -119,8 +120,9 @@ def meldcode_partners(s: Session, case: Case) -> set[int]:
 
 
 def has_meldcode(s: Session, case: Case) -> bool:
-    if case.level != MELDCODE_LEVEL:
-        return False
+    """Whether information about the case was ever shared without consent under the
+    Meldcode. The flag stays when the level goes down (what was shared, was shared);
+    the justification only covers new sharing at level 4 (``meldcode_partners``)."""
     return (
         s.scalar(select(MeldcodeJustification.id).where(MeldcodeJustification.case_id == case.id))
         is not None
@@ -503,15 +505,158 @@ def refresh_stale(uow: UnitOfWork) -> int:
     return changed
 
 
+# ---------------------------------------------------------------- reading records
+
+
+@dataclass(frozen=True)
+class ConsentGiverData:
+    party: Party  # ("carer", id) or ("child", id)
+    name: str  # the child's name or initials, or "alias (relation)"
+
+
+@dataclass(frozen=True)
+class ConsentRecord:
+    """One consent record as the case file shows it."""
+
+    id: int
+    given_on: date
+    method: str
+    givers: tuple[ConsentGiverData, ...]
+    partner_ids: tuple[int, ...]
+    partners: tuple[str, ...]
+    info_kinds: tuple[str, ...]
+    valid_until: date | None
+    notes: str
+    withdrawn_on: date | None
+    withdrawn_by: str
+    withdrawn_note: str
+    recorded_by: str
+    state: str  # "in_force", "withdrawn", "expired" or "future" (given on a later day)
+
+
+@dataclass(frozen=True)
+class MeldcodeRecord:
+    """One Meldcode justification: information shared without consent."""
+
+    id: int
+    decided_on: date
+    justification: str
+    partner_ids: tuple[int, ...]
+    partners: tuple[str, ...]
+    recorded_by: str
+    applies: bool  # only while the case is at level 4
+
+
+def _record_state(record: Consent, on: date) -> str:
+    if record.withdrawn_on is not None and record.withdrawn_on <= on:
+        return "withdrawn"
+    if record.valid_until is not None and record.valid_until < on:
+        return "expired"
+    if record.given_on > on:
+        return "future"
+    return "in_force"
+
+
+def list_consents(uow: UnitOfWork, actor: Actor, case_id: int) -> list[ConsentRecord]:
+    """The case's consent records, newest first, with who gave them, for which
+    partners and kinds of information, and whether they are still in force."""
+    with uow:
+        s = uow.session
+        case, _me = load_case(s, actor, case_id)
+        children, carers = _names(case)
+        records = list(
+            s.scalars(
+                select(Consent)
+                .where(Consent.case_id == case.id)
+                .order_by(Consent.given_on.desc(), Consent.id.desc())
+            )
+        )
+        orgs = org_names(s, {link.organisation_id for r in records for link in r.partner_links})
+        users = user_names(s, {r.recorded_by_id for r in records})
+        today = clock.today()
+        out = []
+        for r in records:
+            givers = []
+            for g in r.givers:
+                if g.carer_id is not None:
+                    givers.append(
+                        ConsentGiverData(rules.carer_party(g.carer_id), carers.get(g.carer_id, "?"))
+                    )
+                elif g.child_id is not None:
+                    givers.append(
+                        ConsentGiverData(
+                            rules.child_party(g.child_id), children.get(g.child_id, "?")
+                        )
+                    )
+            if r.withdrawn_by_carer_id is not None:
+                withdrawn_by = carers.get(r.withdrawn_by_carer_id, "?")
+            elif r.withdrawn_by_child_id is not None:
+                withdrawn_by = children.get(r.withdrawn_by_child_id, "?")
+            else:
+                withdrawn_by = ""
+            out.append(
+                ConsentRecord(
+                    id=r.id,
+                    given_on=r.given_on,
+                    method=r.method,
+                    givers=tuple(givers),
+                    partner_ids=tuple(link.organisation_id for link in r.partner_links),
+                    partners=tuple(orgs.get(link.organisation_id, "?") for link in r.partner_links),
+                    info_kinds=tuple(k for k in INFO_KINDS if k in {i.kind for i in r.info_links}),
+                    valid_until=r.valid_until,
+                    notes=r.notes,
+                    withdrawn_on=r.withdrawn_on,
+                    withdrawn_by=withdrawn_by,
+                    withdrawn_note=r.withdrawn_note,
+                    recorded_by=users.get(r.recorded_by_id, ""),
+                    state=_record_state(r, today),
+                )
+            )
+        return out
+
+
+def list_meldcode(uow: UnitOfWork, actor: Actor, case_id: int) -> list[MeldcodeRecord]:
+    """The case's Meldcode justifications, newest first."""
+    with uow:
+        s = uow.session
+        case, _me = load_case(s, actor, case_id)
+        records = list(
+            s.scalars(
+                select(MeldcodeJustification)
+                .where(MeldcodeJustification.case_id == case.id)
+                .order_by(MeldcodeJustification.decided_on.desc(), MeldcodeJustification.id.desc())
+            )
+        )
+        orgs = org_names(s, {link.organisation_id for r in records for link in r.partner_links})
+        users = user_names(s, {r.recorded_by_id for r in records})
+        return [
+            MeldcodeRecord(
+                id=r.id,
+                decided_on=r.decided_on,
+                justification=r.justification,
+                partner_ids=tuple(link.organisation_id for link in r.partner_links),
+                partners=tuple(orgs.get(link.organisation_id, "?") for link in r.partner_links),
+                recorded_by=users.get(r.recorded_by_id, ""),
+                applies=case.level == MELDCODE_LEVEL,
+            )
+            for r in records
+        ]
+
+
 __all__ = [
+    "ConsentGiverData",
     "ConsentInput",
+    "ConsentRecord",
     "MeldcodeInput",
+    "MeldcodeRecord",
     "WithdrawalInput",
     "assessment",
     "consent_field_errors",
     "coverage_text",
     "display_state",
     "ensure_may_share",
+    "list_consents",
+    "list_meldcode",
     "meldcode_field_errors",
     "record_consent",
     "record_meldcode",

@@ -255,8 +255,11 @@ def _state_on(
     if partner_ids:
         complete = all(c.covered for c in covers)
     else:
-        # nobody needs to be told anything yet: one record given by everybody required
-        complete = any(not req.gaps(c.givers) for c in in_force)
+        # nobody needs to be told anything yet: complete when the consent covers some
+        # partner, counting the records that name it together (as ``coverage`` does:
+        # a child may sign on another day than the parents)
+        named = sorted({p for c in in_force for p in c.partners})
+        complete = any(coverage(req, in_force, p).covered for p in named)
     return ("complete" if complete else "incomplete"), req, covers
 
 
@@ -275,7 +278,12 @@ def assess(
         return Assessment(state, None, req, covers)
     # the state can only change the day after a record ends, or on the 1st of
     # January (when every child's possible ages move up by one)
-    moments = {c.valid_until + timedelta(days=1) for c in consents if c.valid_until}
+    # (a record valid until the calendar's last day never ends: no day after it)
+    moments = {
+        c.valid_until + timedelta(days=1)
+        for c in consents
+        if c.valid_until and c.valid_until < FOREVER
+    }
     moments |= {c.withdrawn_on for c in consents if c.withdrawn_on}
     last_change = max((c.birth_year + CHILD_ALONE_FROM + 1 for c in children), default=on.year)
     moments |= {date(y, 1, 1) for y in range(on.year + 1, last_change + 1)}

@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from pact.db.uow import UnitOfWork
 from pact.errors import ConflictError, FieldError, NotFoundError, ValidationError
@@ -36,7 +35,7 @@ from pact.services import cases as case_svc
 from pact.services import clock
 from pact.services import consent as consent_svc
 from pact.services import validation as v
-from pact.services.lookup import mapping
+from pact.services.lookup import commit_case_change, mapping
 from pact.services.scope import load_case, visible
 from pact.services.users import Actor, acting_user
 
@@ -469,19 +468,6 @@ def count_actions(uow: UnitOfWork, actor: Actor, f: ActionFilter = ActionFilter(
 # ---------------------------------------------------------------- writes
 
 
-def _commit(uow: UnitOfWork) -> None:
-    try:
-        uow.session.flush()
-        uow.commit()
-    except StaleDataError as exc:
-        raise ConflictError(
-            _(
-                "Someone else changed this after you opened it. Reload the case to see their "
-                "changes."
-            )
-        ) from exc
-
-
 def save_signal(uow: UnitOfWork, actor: Actor, case_id: int, data: SignalData) -> SignalData:
     """Record (or correct) a signal: an early observation about a child or family."""
     data = replace(data, observation=data.observation.strip())
@@ -520,7 +506,7 @@ def save_signal(uow: UnitOfWork, actor: Actor, case_id: int, data: SignalData) -
         signal.child_id = data.child_id
         signal.source_org_id = data.source_org_id
         signal.source_contact_id = data.source_contact_id
-        _commit(uow)
+        commit_case_change(uow)
         return signal_rows(s, [signal])[0]
 
 
@@ -532,16 +518,18 @@ def _add_steps(
     consultation_id: int | None,
     prefix: str = "steps.",
 ) -> list[Action]:
+    # fields "steps.<i>.owner" in a consultation; a single step (prefix "") has "owner"
+    names = [f"{prefix}{i}." if prefix else "" for i in range(len(steps))]
     errors: list[FieldError] = []
     for i, step in enumerate(steps):
-        errors += _owner_errors(s, step, f"{prefix}{i}.")
+        errors += _owner_errors(s, step, names[i])
     if errors:
         raise ValidationError(errors)
     added = []
     for i, step in enumerate(steps):
         org = _owner_org(s, step)
         if org is not None:
-            consent_svc.ensure_may_share(s, c, org, f"{prefix}{i}.owner")
+            consent_svc.ensure_may_share(s, c, org, names[i] + "owner")
         assert step.due_on is not None
         action = Action(
             case_id=c.id,
@@ -608,7 +596,7 @@ def save_consultation(
         s.flush()
         _add_steps(s, c, me, data.steps, item.id)
         case_svc.mark_active(s, c, me)
-        _commit(uow)
+        commit_case_change(uow)
         consultation_id = item.id
     return next(x for x in list_consultations(uow, actor, case_id) if x.id == consultation_id)
 
@@ -624,10 +612,10 @@ def add_action(uow: UnitOfWork, actor: Actor, case_id: int, step: ActionInput) -
             errors.append(FieldError("due_on", _("This date lies more than a year back.")))
         if errors:
             raise ValidationError(errors)
-        added = _add_steps(s, c, me, (step,), None, prefix="")
         # field names without the "0." of the list
+        added = _add_steps(s, c, me, (step,), None, prefix="")
         case_svc.mark_active(s, c, me)
-        _commit(uow)
+        commit_case_change(uow)
         action_id = added[0].id
         return action_rows(s, select(Action).where(Action.id == action_id))[0]
 
@@ -665,7 +653,7 @@ def update_action(
         action.owner_contact_id = step.owner_contact_id
         action.owner_org_id = step.owner_org_id if step.owner_contact_id is None else org
         action.due_on = step.due_on
-        _commit(uow)
+        commit_case_change(uow)
         return action_rows(s, select(Action).where(Action.id == action_id))[0]
 
 
@@ -703,7 +691,7 @@ def set_action_status(
         action.status = status
         action.done_on = done_on if status == "done" else None
         action.note = note
-        _commit(uow)
+        commit_case_change(uow)
         return action_rows(s, select(Action).where(Action.id == action_id))[0]
 
 

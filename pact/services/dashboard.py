@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from pact.db.uow import UnitOfWork
 from pact.models import Action, Case, CaseSignal
@@ -63,17 +64,28 @@ def dashboard(uow: UnitOfWork, actor: Actor) -> Dashboard:
         s = uow.session
         me = acting_user(s, actor)
         scope = visible(me)
-        open_in_scope = (
-            select(Action)
-            .join(Case, Case.id == Action.case_id)
-            .where(scope, Action.status == "open", Case.status != "closed")
-        )
-        mine_q = open_in_scope.where(mine_condition(me))
-        overdue_q = open_in_scope.where(Action.due_on < today)
-        my_total = s.scalar(select(func.count()).select_from(mine_q.subquery())) or 0
-        overdue_total = s.scalar(select(func.count()).select_from(overdue_q.subquery())) or 0
-        my_steps = action_rows(s, mine_q.order_by(Action.due_on, Action.id).limit(LIMIT))
-        overdue = action_rows(s, overdue_q.order_by(Action.due_on, Action.id).limit(LIMIT))
+
+        def open_in_scope(*columns: Any) -> Select[Any]:
+            return (
+                select(*columns)
+                .select_from(Action)
+                .join(Case, Case.id == Action.case_id)
+                .where(scope, Action.status == "open", Case.status != "closed")
+            )
+
+        mine, late = mine_condition(me), Action.due_on < today
+        first = (Action.due_on, Action.id)
+        my_steps = action_rows(s, open_in_scope(Action).where(mine).order_by(*first).limit(LIMIT))
+        overdue = action_rows(s, open_in_scope(Action).where(late).order_by(*first).limit(LIMIT))
+
+        def total(condition: Any, shown: list[ActionData]) -> int:
+            # a list shorter than LIMIT is complete: no need to count again
+            if len(shown) < LIMIT:
+                return len(shown)
+            return s.scalar(open_in_scope(func.count()).where(condition)) or 0
+
+        my_total = total(mine, my_steps)
+        overdue_total = total(late, overdue)
         horizon = today + timedelta(days=consent_svc.EXPIRING_DAYS)
         expiring = [
             ExpiringConsent(cid, code, alias, until or today, meld)
@@ -93,7 +105,11 @@ def dashboard(uow: UnitOfWork, actor: Actor) -> Dashboard:
         signals_q = (
             select(CaseSignal, Case.code, Case.meldcode)
             .join(Case, Case.id == CaseSignal.case_id)
-            .where(scope, CaseSignal.observed_on >= today - timedelta(days=RECENT_DAYS))
+            .where(
+                scope,
+                Case.status != "closed",
+                CaseSignal.observed_on >= today - timedelta(days=RECENT_DAYS),
+            )
             .order_by(CaseSignal.observed_on.desc(), CaseSignal.id.desc())
             .limit(LIMIT)
         )

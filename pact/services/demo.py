@@ -1,12 +1,17 @@
-"""A fictional demo pact: a new database filled with a believable partner directory.
+"""A fictional demo pact: a new database filled with a believable partner directory,
+its users and 31 cases.
 
 Everything here is invented: organisations, addresses, phone numbers, people.
 E-mail addresses and websites use subdomains of ``voorbeeld.nl``. The data is
 Dutch on purpose (it is data, not interface text) and fixed, so two demo
-databases hold exactly the same records.
+databases made on the same day hold exactly the same records (the cases' dates
+are relative to today).
 
 The directory includes the partners of the Tukker story in DOMAIN.md (see
-``TUKKER``); later steps add the case itself.
+``TUKKER``). The users and the cases, the Tukker family first, are told through
+the services in ``demo_stories``; ``SENSITIVE_NAMES`` lists every child's name and
+family name of the demo, for the tests that prove none of them leaves the
+encrypted database.
 """
 
 from __future__ import annotations
@@ -26,7 +31,19 @@ from pact.errors import PactError, ValidationError
 from pact.i18n import _
 from pact.models import AppSetting, Municipality, Organisation
 from pact.models.partner import TWENTE_MUNICIPALITIES
-from pact.services import access
+from pact.services import access, clock, demo_stories
+from pact.services.demo_stories import (
+    ADMIN,
+    COORDINATOR,
+    MAIN_USERS,
+    SENSITIVE_NAMES,
+    TUKKER,
+    TUKKER_ALIAS,
+    TUKKER_CHILD,
+    TUKKER_FAMILY,
+    WORKER,
+    TukkerPartners,
+)
 from pact.services.partners import (
     ContactData,
     OrganisationData,
@@ -39,35 +56,23 @@ DEMO_SETTING = "demo"
 MAIL_DOMAIN = "voorbeeld.nl"
 ALL = TWENTE_MUNICIPALITIES
 
-
-@dataclass(frozen=True)
-class TukkerPartners:
-    """Who is who around Wesley Tukker (DOMAIN.md), by organisation and contact name."""
-
-    municipality: str
-    school: str
-    teacher: str
-    internal_coach: str
-    buddy_programme: str
-    social_team: str
-    mediator: str
-    gp: str
-    youth_care: str
-    welfare: str
-
-
-TUKKER = TukkerPartners(
-    municipality="Hengelo",
-    school="Basisschool De Wilgenhoek",
-    teacher="Elia Brinkhuis",
-    internal_coach="Marieke Olthof",
-    buddy_programme="Maatjesproject Samen Sterk Twente",
-    social_team="Sociaal Team Hengelo",
-    mediator="Mediationpraktijk Het Midden",
-    gp="Huisartsenpraktijk De Linde",
-    youth_care="Jeugdhulp Twentezorg",
-    welfare="Stichting Welzijn De Schakel",
-)
+__all__ = [
+    "ADMIN",
+    "COORDINATOR",
+    "MAIN_USERS",
+    "SENSITIVE_NAMES",
+    "TUKKER",
+    "TUKKER_ALIAS",
+    "TUKKER_CHILD",
+    "TUKKER_FAMILY",
+    "WORKER",
+    "DemoCreated",
+    "DemoSummary",
+    "TukkerPartners",
+    "create_demo",
+    "demo_organisations",
+    "fill_demo",
+]
 
 
 @dataclass(frozen=True)
@@ -371,6 +376,8 @@ _ORGANISATIONS: tuple[_Org, ...] = (
 class DemoSummary:
     organisations: int
     contacts: int
+    cases: int = 0
+    users: tuple[str, ...] = ()  # the user names, admin, coordinator and worker first
 
 
 @dataclass
@@ -437,8 +444,12 @@ def fill_demo(uow: UnitOfWork) -> DemoSummary:
     """Mark the database as a demo and fill it, in one transaction: all or nothing.
 
     Refuses a database that already holds organisations. Every organisation goes
-    through the same validation as one typed in the app.
+    through the same validation as one typed in the app. Then the users and the
+    cases are told through the services, each service call in a SAVEPOINT of the
+    same transaction (``demo_stories.NestedUnitOfWork``), so a rule a story breaks
+    rolls back the whole demo, directory included.
     """
+    today = clock.today()
     with uow:
         s = uow.session
         if s.scalar(select(func.count()).select_from(Organisation)):
@@ -459,8 +470,18 @@ def fill_demo(uow: UnitOfWork) -> DemoSummary:
                 raise ValidationError(errors)
             add_organisations(s, [data])
             contacts += len(data.contacts)
+        s.flush()
+        world = demo_stories.World.load(s, demo_stories.NestedUnitOfWork(s), today)
+        demo_stories.create_users(world)
+        cases = demo_stories.tell_all(world)
+        demo_stories.refresh_consent_states(s)
         uow.commit()
-    return DemoSummary(organisations=len(organisations), contacts=contacts)
+    return DemoSummary(
+        organisations=len(organisations),
+        contacts=contacts,
+        cases=cases,
+        users=tuple(u.username for u in demo_stories.USERS),
+    )
 
 
 def create_demo(path: Path, passphrase: str | None = None) -> DemoCreated:

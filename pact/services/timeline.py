@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date
 
 from sqlalchemy import select
 
@@ -57,17 +57,21 @@ class TimelineEntry:
 
 
 # entries of one day in the order things happen: the case is registered before
-# anything else, closed after everything else
+# anything else; consent (or a Meldcode justification) comes before the partners,
+# consultations and next steps it allows; a withdrawal after what it ends; closing
+# and reopening last, in the order they were recorded (closed and reopened again
+# on one day reads "closed", then "reopened")
 _DAY_ORDER = {
     "status:registered": 0,
     "level": 1,
-    "partner": 2,
-    "signal": 3,
-    "consent": 4,
+    "consent": 2,
+    "partner": 3,
+    "signal": 4,
     "consultation": 5,
     "action": 6,
     "status:activated": 7,
-    "status:reopened": 8,
+    "consent:withdrawn": 8,
+    "status:reopened": 9,
     "status:closed": 9,
 }
 
@@ -188,7 +192,7 @@ def timeline(
             if cs.withdrawn_on is not None:
                 add(
                     cs.withdrawn_on,
-                    "consent",
+                    "consent:withdrawn",
                     cs.id,
                     TimelineEntry(
                         cs.withdrawn_on,
@@ -265,6 +269,20 @@ def timeline(
                         ac.done_on,
                         "action",
                         _("Next step done: {what}").format(what=ac.what),
+                        ac.note,
+                    ),
+                )
+            elif ac.status == "cancelled":
+                # the day it was last changed (stored in UTC): when it was cancelled
+                on = ac.updated_at.replace(tzinfo=UTC).astimezone().date()
+                add(
+                    on,
+                    "action",
+                    ac.id,
+                    TimelineEntry(
+                        on,
+                        "action",
+                        _("Next step cancelled: {what}").format(what=ac.what),
                         ac.note,
                     ),
                 )

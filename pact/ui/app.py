@@ -7,13 +7,17 @@ every dialog is opened without blocking, so tests can drive each step.
 
     new file:  probe keyring -> CreateDatabaseDialog -> create -> RecoveryKeyDialog
     existing:  open_auto -> (UnlockDialog -> open_with)* -> upgrade if needed
-    then:      MainWindow (rebuilt in place when the language changes)
+    then:      who is acting: no users yet -> FirstUserDialog -> create_first_user;
+               PACT_USER names an active user -> that user; else ChooseUserDialog
+    then:      MainWindow (rebuilt in place when the language or the user changes),
+               and the stored consent states are brought up to date in the background
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -33,19 +37,29 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QVBoxLayout, QWidge
 from pact import config, i18n
 from pact.db.database import Database, is_new_file
 from pact.db.migrate import SchemaState
-from pact.errors import DatabaseLockedError, PactError
+from pact.errors import (
+    AccessDeniedError,
+    DatabaseLockedError,
+    NoUserError,
+    PactError,
+    ValidationError,
+)
 from pact.i18n import _
 from pact.security import credentials
 from pact.security.credentials import KeyringState
-from pact.services import access
+from pact.services import access, consent, users
 from pact.services.access import Created, KeyMode, NeedPassphraseError, Opened
+from pact.services.users import Actor, UserData, UserRow
 from pact.ui import ops
 from pact.ui.context import AppContext
+from pact.ui.dialogs.choose_user import ChooseUserDialog
 from pact.ui.dialogs.create_database import CreateDatabaseDialog
 from pact.ui.dialogs.error import ErrorDialog, describe, install_excepthook
+from pact.ui.dialogs.first_user import FirstUserDialog
 from pact.ui.dialogs.recovery_key import RecoveryKeyDialog
 from pact.ui.dialogs.unlock import UnlockDialog
-from pact.ui.main_window import SETTINGS_APP, SETTINGS_ORG, MainWindow
+from pact.ui.dialogs.user_editor import DirectoryOptions, directory_options
+from pact.ui.main_window import SETTINGS_APP, SETTINGS_ORG, MainWindow, qsettings
 from pact.ui.ops import Op
 from pact.ui.widgets.busy import busy_bar
 
@@ -125,6 +139,53 @@ def _prepare(opened: Opened) -> _Prepared:
     return _Prepared(opened.db, opened.mode, state, opened.restored_to_keyring)
 
 
+USER_ENV = "PACT_USER"
+LAST_USER_KEY = "startup/lastUserId"  # the numeric id only, never a name
+
+
+def env_user() -> str | None:
+    """The user named by PACT_USER (scripts, screenshots, tests), if any."""
+    name = os.environ.get(USER_ENV, "").strip()
+    return name or None
+
+
+def last_user_id() -> int | None:
+    value = qsettings().value(LAST_USER_KEY)
+    try:
+        return int(str(value)) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def remember_user(actor: Actor) -> None:
+    qsettings().setValue(LAST_USER_KEY, actor.id)
+
+
+@dataclass
+class _UserStep:
+    """What the user step found (in an op): the actor PACT_USER names, or the users
+    to choose from (with a message why), or that a first user is needed."""
+
+    actor: Actor | None = None
+    users: list[UserRow] = field(default_factory=list)
+    first: DirectoryOptions | None = None
+    message: str = ""
+
+
+def _user_step(db: Database, wanted: str | None) -> _UserStep:
+    if users.count_users(db.uow()) == 0:
+        return _UserStep(first=directory_options(db.uow))
+    message = ""
+    if wanted is not None:
+        try:
+            return _UserStep(actor=users.find_actor(db.uow(), wanted))
+        except NoUserError as exc:
+            message = _("{reason} (named by {variable}) Choose who is working.").format(
+                reason=str(exc), variable=USER_ENV
+            )
+    return _UserStep(users=users.list_users(db.uow(), include_inactive=False), message=message)
+
+
 class StartupWindow(QWidget):
     """A small window that says what pact is doing before the main window exists."""
 
@@ -180,6 +241,8 @@ class PactApp(QObject):
         self.dialog: QDialog | None = None
         self.window: MainWindow | None = None
         self.ctx: AppContext | None = None
+        self.db: Database | None = None  # open, once unlocked
+        self.mode: KeyMode | None = None
         self.demo = False
         self.exit_code: int | None = None
         self._notices: list[str] = []
@@ -345,42 +408,220 @@ class PactApp(QObject):
         else:
             self._load(created.db, created.mode)
 
-    # ------------------------------------------------------------ main window
+    # ------------------------------------------------------------ who is acting
     def _load(self, db: Database, mode: KeyMode) -> None:
+        self.db = db
+        self.mode = mode
         self.status.show_status(_("Opening the database…"))
-        Op(self.status, db.is_demo).success(lambda demo: self._show_main(db, mode, demo)).failure(
+        Op(self.status, db.is_demo).success(self._demo_known).failure(
             lambda exc: self._fatal(exc, db)
         ).run()
 
-    def _show_main(self, db: Database, mode: KeyMode, demo: bool) -> None:
-        if self._quit_meanwhile(db):
+    def _stopped(self) -> bool:
+        """The person quit while an op was running: close the database it left open."""
+        if self.exit_code is None:
+            return False
+        if self.db is not None and self.ctx is None:
+            self.db.close()
+        return True
+
+    def _demo_known(self, demo: bool) -> None:
+        if self._stopped():
+            return
+        self.demo = demo
+        self._ask_user()
+
+    def _ask_user(self, message: str = "") -> None:
+        """Find out who is acting; ``message`` says why pact asks (again)."""
+        db = self.db
+        assert db is not None
+        switching = self.window is not None
+        # PACT_USER decides at start only: asking again means choosing
+        wanted = None if message or switching else env_user()
+        parent = self.window if switching else self.status
+        if not switching:
+            self.status.show_status(_("Looking up the users…"))
+        Op(parent, lambda: _user_step(db, wanted)).success(
+            lambda step: self._user_step_done(step, message)
+        ).failure(self._user_step_failed).run()
+
+    def _user_step_failed(self, exc: BaseException) -> None:
+        if self._stopped():
+            return
+        if self.window is None:
+            self._fatal(exc, self.db)
+        else:
+            self._report(exc)
+
+    def _user_step_done(self, step: _UserStep, message: str) -> None:
+        if self._stopped():
+            return
+        if step.actor is not None:
+            self._acting(step.actor)
+        elif step.first is not None:
+            dialog = FirstUserDialog(step.first, env_user() or "")
+            dialog.submitted.connect(self._create_first_user)
+            dialog.rejected.connect(self._quit_at_user_step)
+            self._show_dialog(dialog)
+        else:
+            switching = self.window is not None
+            last = self.ctx.actor.id if self.ctx is not None and self.ctx.has_actor else None
+            chooser = ChooseUserDialog(
+                step.users,
+                last if last is not None else last_user_id(),
+                message or step.message,
+                switching=switching,
+                parent=self.window,
+            )
+            chooser.chosen.connect(self._user_chosen)
+            if switching and not message:
+                chooser.setWindowModality(Qt.WindowModality.WindowModal)
+                chooser.rejected.connect(self._drop_dialog)
+            else:
+                # at start, or the acting user is no longer active: no way around it
+                chooser.setWindowModality(Qt.WindowModality.ApplicationModal)
+                chooser.rejected.connect(self._quit_at_user_step)
+            self._show_dialog(chooser)
+
+    def _create_first_user(self, data: UserData) -> None:
+        db = self.db
+        assert db is not None
+        Op(self.dialog, lambda: users.create_first_user(db.uow(), data), write=True).success(
+            self._acting
+        ).failure(self._first_user_failed).run()
+
+    def _first_user_failed(self, exc: BaseException) -> None:
+        if self._stopped():
+            return
+        dialog = self.dialog
+        if not isinstance(dialog, FirstUserDialog):
+            self._fatal(exc, self.db)
+        elif isinstance(exc, ValidationError):
+            dialog.show_errors(exc.errors)
+        elif isinstance(exc, AccessDeniedError):
+            # someone else made a user meanwhile: choose from the users there are now
+            self._drop_dialog()
+            self._ask_user(str(exc))
+        elif isinstance(exc, PactError):
+            dialog.show_error(str(exc))
+        else:
+            dialog.show_error(_("The user could not be created."))
+            self._report(exc)
+
+    def _user_chosen(self, user_id: int) -> None:
+        db = self.db
+        assert db is not None
+        Op(self.dialog, lambda: users.get_actor(db.uow(), user_id)).success(self._acting).failure(
+            self._choice_failed
+        ).run()
+
+    def _choice_failed(self, exc: BaseException) -> None:
+        if self._stopped():
+            return
+        if isinstance(exc, PactError) and isinstance(self.dialog, ChooseUserDialog):
+            self.dialog.show_error(str(exc))
+        else:
+            self._drop_dialog()
+            self._user_step_failed(exc)
+
+    def _quit_at_user_step(self) -> None:
+        if self.window is not None:
+            self.window._discard_changes = True
+            self.window.close()  # quits (and closes the database)
+            return
+        if self.db is not None:
+            ops.wait_idle()
+            self.db.close()
+        self._finish(0)
+
+    def _acting(self, actor: Actor) -> None:
+        """``actor`` is the acting user: open (or rebuild) the main window for them."""
+        if self._stopped():
             return
         self._drop_dialog()
-        self.ctx = AppContext(db, mode, parent=self)
-        self.demo = demo
+        remember_user(actor)
+        if self.window is None or self.ctx is None:
+            self._show_main(actor)
+        else:
+            self.ctx.set_actor(actor)
+            self._replace_window("start")
+
+    # ------------------------------------------------------------ main window
+    def _show_main(self, actor: Actor) -> None:
+        db, mode = self.db, self.mode
+        assert db is not None and mode is not None
+        self.ctx = AppContext(db, mode, actor, parent=self)
+        self.ctx.changed.connect(self._context_changed)
         self.window = self._build_window()
         self.window.show()
         self.status.hide()
         if self._notices:
             self.window.statusBar().showMessage("  ".join(self._notices), 30_000)
             self._notices.clear()
+        self._refresh_consent()
+
+    def _refresh_consent(self) -> None:
+        """A child's possible ages move on 1 January: bring the stored consent states
+        up to date (in the background; the views refresh if anything changed)."""
+        ctx = self.ctx
+        assert ctx is not None
+        Op(self.window, lambda: consent.refresh_stale(ctx.uow()), write=True).success(
+            lambda changed: ctx.changed.emit("cases") if changed else None
+        ).run()
 
     def _build_window(self) -> MainWindow:
         assert self.ctx is not None
         window = MainWindow(self.ctx, self.demo)
         window.closed.connect(self.quit)
         window.language_requested.connect(self.rebuild)
+        window.switch_user_requested.connect(self.switch_user)
         return window
+
+    def switch_user(self) -> None:
+        """Ask again who is working (File → Switch user…); the window is rebuilt."""
+        if self.window is not None and self.dialog is None:
+            self._ask_user()
+
+    def _context_changed(self, what: str) -> None:
+        if what != "users" or self.ctx is None or not self.ctx.has_actor:
+            return
+        # the acting user may have been changed (name, roles, made inactive)
+        ctx = self.ctx
+        actor_id = ctx.actor.id
+        Op(self.window, lambda: users.get_actor(ctx.uow(), actor_id)).success(
+            self._actor_reloaded
+        ).failure(self._actor_lost).run()
+
+    def _actor_reloaded(self, actor: Actor) -> None:
+        ctx, window = self.ctx, self.window
+        if ctx is None or window is None or actor == ctx.actor:
+            return
+        admin_changed = actor.is_administrator != ctx.actor.is_administrator
+        ctx.set_actor(actor)
+        if admin_changed and not window.has_unsaved_changes():
+            self._replace_window(window.current_area())  # the users area comes or goes
+        else:
+            window.actor_changed()
+
+    def _actor_lost(self, exc: BaseException) -> None:
+        if not isinstance(exc, NoUserError):
+            raise exc
+        if self.window is not None and self.dialog is None:
+            self._ask_user(str(exc))
 
     def rebuild(self) -> None:
         """Re-create the main window in the language saved in the settings."""
+        if self.window is None:
+            return
+        apply_language(config.Settings.load().language)
+        self._replace_window(self.window.current_area())
+
+    def _replace_window(self, area: str) -> None:
         old = self.window
         if old is None:
             return
-        area = old.current_area()
         old.save_state()
         ops.wait_idle()  # results still queued are delivered before the old views go
-        apply_language(config.Settings.load().language)
         new = self._build_window()
         new.show_area(area)
         self.window = new
@@ -390,9 +631,12 @@ class PactApp(QObject):
 
     def quit(self) -> None:
         ops.wait_idle()
-        if self.ctx is not None:
-            self.ctx.db.close()
+        self.close_database()
         self._finish(0)
+
+    def close_database(self) -> None:
+        if self.db is not None:
+            self.db.close()
 
     # ------------------------------------------------------------ errors
     def _report(self, exc: BaseException) -> ErrorDialog:

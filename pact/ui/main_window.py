@@ -1,7 +1,11 @@
-"""The main window: a navigation of the areas that work, menus, status bar.
+"""The main window: a navigation of the areas, menus, status bar.
 
 The window does not own the database: the start-up controller (pact.ui.app)
-does, and rebuilds this window when the language changes.
+does, and rebuilds this window when the language or the acting user changes.
+
+Areas: Start (the dashboard), Cases, Partners, Who can help?, and Users (for
+administrators). Ctrl+1 … go to an area; Ctrl+N and Ctrl+F act on the current
+area (new / find a case, a partner or a user).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
@@ -29,15 +34,30 @@ from pact.i18n import N_, _
 from pact.ui.context import AppContext
 from pact.ui.dialogs.about import AboutDialog
 from pact.ui.dialogs.settings import SettingsDialog, key_mode_text
+from pact.ui.dialogs.user_editor import role_names
+from pact.ui.views.cases import CasesView
+from pact.ui.views.dashboard import DashboardView
 from pact.ui.views.partners import PartnersView
+from pact.ui.views.users import UsersView
 from pact.ui.views.who_can_help import WhoCanHelpView
 
 SETTINGS_ORG = "pact"
 SETTINGS_APP = "pact"
 AREAS: tuple[tuple[str, str], ...] = (
+    ("start", N_("Start")),
+    ("cases", N_("Cases")),
     ("partners", N_("Partners")),
     ("who_can_help", N_("Who can help?")),
+    ("users", N_("Users")),  # administrators only
 )
+# what Ctrl+N and Ctrl+F do in each area: new / find a case, partner or user
+AREA_KIND = {
+    "start": "case",
+    "cases": "case",
+    "partners": "partner",
+    "who_can_help": "partner",
+    "users": "user",
+}
 KEY_ROLE = Qt.ItemDataRole.UserRole
 SAVE_WAIT_MS = 10_000
 SAVE_POLL_MS = 100
@@ -69,6 +89,7 @@ class ElidedLabel(QLabel):
 class MainWindow(QMainWindow):
     closed = Signal()  # the person closed the window: quit pact
     language_requested = Signal()  # the settings chose another language: rebuild
+    switch_user_requested = Signal()  # File → Switch user…: ask who is working
 
     def __init__(self, ctx: AppContext, demo: bool = False, parent: QWidget | None = None):
         super().__init__(parent)
@@ -85,24 +106,35 @@ class MainWindow(QMainWindow):
         # -- areas
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("areaStack")
+        self.dashboard = DashboardView(ctx, self.stack)
+        self.dashboard.open_case.connect(self.open_case)
+        self.dashboard.new_case_requested.connect(self.new_case)
+        self.cases = CasesView(ctx, self.stack)
         self.partners = PartnersView(ctx, self.stack)
         self.who_can_help = WhoCanHelpView(ctx, self.stack)
         self.who_can_help.open_partner.connect(self.open_partner)
-        self.navigation = QListWidget(self)
-        self.navigation.setObjectName("navigation")
-        self.navigation.setAccessibleName(_("Areas of pact"))
+        self.users: UsersView | None = None
         self._areas: dict[str, QWidget] = {
+            "start": self.dashboard,
+            "cases": self.cases,
             "partners": self.partners,
             "who_can_help": self.who_can_help,
         }
-        for n, (key, label) in enumerate(AREAS, start=1):
+        if ctx.actor.is_administrator:
+            self.users = UsersView(ctx, self.stack)
+            self._areas["users"] = self.users
+        self.areas: tuple[tuple[str, str], ...] = tuple(
+            (key, label) for key, label in AREAS if key in self._areas
+        )
+        self.navigation = QListWidget(self)
+        self.navigation.setObjectName("navigation")
+        self.navigation.setAccessibleName(_("Areas of pact"))
+        for n, (key, label) in enumerate(self.areas, start=1):
             item = QListWidgetItem(_(label))
             item.setData(KEY_ROLE, key)
             item.setToolTip(_("{area} (Ctrl+{n})").format(area=_(label), n=n))
             self.navigation.addItem(item)
             self.stack.addWidget(self._areas[key])
-        self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
-        self.navigation.setCurrentRow(0)
         font = self.navigation.font()
         font.setPointSize(font.pointSize() + 1)
         self.navigation.setFont(font)
@@ -139,6 +171,9 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self._build_status_bar()
+        self.navigation.currentRowChanged.connect(self._area_changed)
+        self.navigation.setCurrentRow(0)
+        self._area_changed(0)
         ctx.changed.connect(self._context_changed)
         self.resize(1180, 760)
         self.restore_state()
@@ -171,13 +206,21 @@ class MainWindow(QMainWindow):
         self.help_menu = bar.addMenu(_("&Help"))
         self.help_menu.setObjectName("helpMenu")
 
+        # Ctrl+N and Ctrl+F belong to the action of the current area (_area_changed)
+        self.action_new_case = self._action(
+            "actionNewCase", _("New &case…"), self.new_case, tip=_("Register a new case")
+        )
         self.action_new = self._action(
             "actionNewPartner",
             _("&New partner"),
             self.new_partner,
-            "Ctrl+N",
-            _("Add a partner organisation"),
+            tip=_("Add a partner organisation"),
         )
+        self.action_new_user: QAction | None = None
+        if self.users is not None:
+            self.action_new_user = self._action(
+                "actionNewUser", _("New &user…"), self.new_user, tip=_("Add a user of pact")
+            )
         self.action_import = self._action(
             "actionImport", _("&Import partners (CSV)…"), self.import_csv
         )
@@ -187,31 +230,67 @@ class MainWindow(QMainWindow):
         # nothing to export in an empty directory
         self.action_export.setEnabled(self.partners.has_partners)
         self.partners.has_partners_changed.connect(self.action_export.setEnabled)
+        self.action_switch_user = self._action(
+            "actionSwitchUser",
+            _("S&witch user…"),
+            self.switch_user,
+            tip=_("Choose who is working with pact"),
+        )
         self.action_settings = self._action("actionSettings", _("&Settings…"), self.open_settings)
         self.action_quit = self._action("actionQuit", _("&Quit"), self.close, "Ctrl+Q")
         self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
-        for a in (self.action_new, None, self.action_import, self.action_export, None):
+        new_actions = [self.action_new_case, self.action_new, self.action_new_user]
+        for a in (*new_actions, None, self.action_import, self.action_export, None):
             if a is None:
                 self.file_menu.addSeparator()
-            else:
+            elif a is not None:
                 self.file_menu.addAction(a)
+        self.file_menu.addAction(self.action_switch_user)
         self.file_menu.addAction(self.action_settings)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.action_quit)
 
-        self.action_find = self._action(
-            "actionFind", _("&Find"), self.find_partner, "Ctrl+F", _("Filter the partner list")
+        self.action_find_case = self._action(
+            "actionFindCase", _("Find &case"), self.find_case, tip=_("Search the case list")
         )
+        self.action_find = self._action(
+            "actionFindPartner",
+            _("&Find partner"),
+            self.find_partner,
+            tip=_("Filter the partner list"),
+        )
+        self.action_find_user: QAction | None = None
+        if self.users is not None:
+            self.action_find_user = self._action(
+                "actionFindUser", _("Find &user"), self.find_user, tip=_("Filter the users")
+            )
         self.action_save = self._action("actionSave", _("&Save"), self.save, "Ctrl+S")
-        self.edit_menu.addAction(self.action_find)
+        for a in (self.action_find_case, self.action_find, self.action_find_user):
+            if a is not None:
+                self.edit_menu.addAction(a)
         self.edit_menu.addAction(self.action_save)
 
         self.action_about = self._action("actionAbout", _("&About pact"), self.about)
         self.help_menu.addAction(self.action_about)
 
         # keyboard: Ctrl+1, Ctrl+2 … go to an area
-        for n, (key, label) in enumerate(AREAS, start=1):
+        for n, (key, label) in enumerate(self.areas, start=1):
             self._action(f"actionArea{n}", _(label), partial(self.show_area, key), f"Ctrl+{n}")
+
+    def _new_and_find(self) -> dict[str, tuple[QAction | None, QAction | None]]:
+        return {
+            "case": (self.action_new_case, self.action_find_case),
+            "partner": (self.action_new, self.action_find),
+            "user": (self.action_new_user, self.action_find_user),
+        }
+
+    def _area_changed(self, row: int) -> None:
+        self.stack.setCurrentIndex(row)
+        kind = AREA_KIND.get(self.current_area(), "case")
+        for key, (new, find) in self._new_and_find().items():
+            for action, shortcut in ((new, "Ctrl+N"), (find, "Ctrl+F")):
+                if action is not None:
+                    action.setShortcut(QKeySequence(shortcut) if key == kind else QKeySequence())
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -219,14 +298,33 @@ class MainWindow(QMainWindow):
         self.db_label = ElidedLabel(_("Database: {path}").format(path=self.ctx.db.path), bar)
         self.db_label.setObjectName("statusDatabase")
         self.db_label.setToolTip(str(self.ctx.db.path))
+        self.user_label = QLabel("", bar)
+        self.user_label.setObjectName("statusUser")
+        self.user_label.setContentsMargins(12, 0, 12, 0)
         self.mode_label = QLabel("", bar)
         self.mode_label.setObjectName("statusKeyMode")
         bar.addPermanentWidget(self.db_label, 1)
+        bar.addPermanentWidget(self.user_label)
         bar.addPermanentWidget(self.mode_label)
         self._show_mode()
+        self._show_user()
 
     def _show_mode(self) -> None:
         self.mode_label.setText(key_mode_text(self.ctx.mode))
+
+    def _show_user(self) -> None:
+        actor = self.ctx.actor
+        self.user_label.setText(_("User: {name}").format(name=actor.display_name))
+        self.user_label.setToolTip(
+            _("{name} ({username}): {roles}").format(
+                name=actor.display_name, username=actor.username, roles=role_names(actor.roles)
+            )
+        )
+
+    def actor_changed(self) -> None:
+        """The acting user's details changed (not their administrator role)."""
+        self._show_user()
+        self.dashboard.refresh()
 
     def _context_changed(self, what: str) -> None:
         if what == "key_mode":
@@ -241,12 +339,25 @@ class MainWindow(QMainWindow):
 
     def current_area(self) -> str:
         item = self.navigation.currentItem()
-        return str(item.data(KEY_ROLE)) if item is not None else AREAS[0][0]
+        return str(item.data(KEY_ROLE)) if item is not None else self.areas[0][0]
 
     def area_titles(self) -> list[str]:
         return [self.navigation.item(r).text() for r in range(self.navigation.count())]
 
-    # -- actions (switch to the partner area first)
+    # -- actions (switch to their area first)
+    def open_case(self, case_id: int) -> None:
+        """Show one case file in the cases area (from the dashboard)."""
+        self.show_area("cases")
+        self.cases.show_case(case_id)
+
+    def new_case(self) -> None:
+        self.show_area("cases")
+        self.cases.new_case()
+
+    def find_case(self) -> None:
+        self.show_area("cases")
+        self.cases.focus_filter()
+
     def open_partner(self, organisation_id: int) -> None:
         """Show one organisation in the partner editor (from "Who can help?")."""
         self.show_area("partners")
@@ -259,6 +370,16 @@ class MainWindow(QMainWindow):
     def find_partner(self) -> None:
         self.show_area("partners")
         self.partners.focus_filter()
+
+    def new_user(self) -> None:
+        if self.users is not None:
+            self.show_area("users")
+            self.users.new_user()
+
+    def find_user(self) -> None:
+        if self.users is not None:
+            self.show_area("users")
+            self.users.focus_filter()
 
     def save(self) -> None:
         self.show_area("partners")
@@ -285,10 +406,55 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(lambda _r: setattr(self, "settings_dialog", None))
         self._open(dialog)
 
+    # -- unsaved changes (the partner editor, a case file)
+    def has_unsaved_changes(self) -> bool:
+        return self._unsaved() is not None
+
+    def _unsaved(self) -> str | None:
+        """Which area has typed input that is not saved: "partners", "cases" or None."""
+        if self.partners.has_unsaved_changes():
+            return "partners"
+        if self.cases.has_unsaved_changes():
+            return "cases"
+        return None
+
+    @staticmethod
+    def _unsaved_text(area: str) -> str:
+        if area == "cases":
+            return _("The case you are editing has changes that are not saved.")
+        return _("The partner you are editing has changes that are not saved.")
+
+    def _confirm_discard(
+        self, name: str, title: str, question: str, go_text: str, go: Callable[[], None]
+    ) -> None:
+        """Ask before an action that would lose unsaved input; ``go`` if confirmed."""
+        area = self._unsaved()
+        if area is None:
+            go()
+            return
+        box = QMessageBox(self)
+        box.setObjectName(name)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(title)
+        box.setText(
+            _("{unsaved} {question}").format(unsaved=self._unsaved_text(area), question=question)
+        )
+        now = box.addButton(go_text, QMessageBox.ButtonRole.DestructiveRole)
+        now.setObjectName("switchNowButton")
+        now.setAccessibleName(now.text())
+        later = box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
+        later.setObjectName("switchLaterButton")
+        later.setAccessibleName(later.text())
+        box.setDefaultButton(later)
+        box.setEscapeButton(later)
+        box.buttonClicked.connect(lambda b: go() if b is now else None)
+        self._open(box)
+
     def _settings_done(self, dialog: SettingsDialog) -> None:
         if not dialog.language_changed:
             return
-        if not self.partners.has_unsaved_changes():
+        area = self._unsaved()
+        if area is None:
             self.language_requested.emit()
             return
         box = QMessageBox(self)
@@ -296,9 +462,8 @@ class MainWindow(QMainWindow):
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle(_("Change the language"))
         box.setText(
-            _(
-                "The partner you are editing has changes that are not saved. Switching the "
-                "language now discards them."
+            _("{unsaved} Switching the language now discards them.").format(
+                unsaved=self._unsaved_text(area)
             )
         )
         now = box.addButton(_("Switch now"), QMessageBox.ButtonRole.DestructiveRole)
@@ -310,6 +475,15 @@ class MainWindow(QMainWindow):
         box.setDefaultButton(later)
         box.buttonClicked.connect(lambda b: self.language_requested.emit() if b is now else None)
         self._open(box)
+
+    def switch_user(self) -> None:
+        self._confirm_discard(
+            "switchUserUnsavedBox",
+            _("Switch user"),
+            _("Switching the user now discards them."),
+            _("Switch user"),
+            self.switch_user_requested.emit,
+        )
 
     def about(self) -> None:
         self._open(AboutDialog(self.ctx.db.path, self))
@@ -338,7 +512,7 @@ class MainWindow(QMainWindow):
 
     # -- closing
     def close_for_rebuild(self) -> None:
-        """Close without asking and without quitting (the language changed)."""
+        """Close without asking and without quitting (the language or user changed)."""
         self._closing_for_rebuild = True
         self.close()
 
@@ -346,35 +520,41 @@ class MainWindow(QMainWindow):
         if self._closing_for_rebuild:
             event.accept()
             return
-        if not self._discard_changes and self.partners.has_unsaved_changes():
+        area = None if self._discard_changes else self._unsaved()
+        if area is not None:
             event.ignore()
-            self._ask_unsaved()
+            self._ask_unsaved(area)
             return
         self.save_state()
         event.accept()
         self.closed.emit()
 
-    def _ask_unsaved(self) -> None:
+    def _ask_unsaved(self, area: str) -> None:
         box = QMessageBox(self)
         box.setObjectName("unsavedBox")
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(_("Unsaved changes"))
-        box.setText(_("The partner you are editing has changes that are not saved."))
-        box.setInformativeText(_("Save them before pact closes?"))
-        save = box.addButton(_("Save"), QMessageBox.ButtonRole.AcceptRole)
-        save.setObjectName("saveButton")
-        save.setAccessibleName(save.text())
+        box.setText(self._unsaved_text(area))
+        # the partner editor can save from here; a case file is saved in its own dialogs
+        save: QPushButton | None = None
+        if area == "partners":
+            box.setInformativeText(_("Save them before pact closes?"))
+            save = box.addButton(_("Save"), QMessageBox.ButtonRole.AcceptRole)
+            save.setObjectName("saveButton")
+            save.setAccessibleName(save.text())
+        else:
+            box.setInformativeText(_("Close pact and discard them?"))
         discard = box.addButton(_("Don't save"), QMessageBox.ButtonRole.DestructiveRole)
         discard.setObjectName("discardButton")
         discard.setAccessibleName(discard.text())
         cancel = box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
         cancel.setObjectName("cancelButton")
         cancel.setAccessibleName(cancel.text())
-        box.setDefaultButton(save)
+        box.setDefaultButton(save or cancel)
         box.setEscapeButton(cancel)
 
         def answered(button: object) -> None:
-            if button is save:
+            if save is not None and button is save:
                 self.show_area("partners")
                 self.partners.save()
                 self._close_when_saved(SAVE_WAIT_MS // SAVE_POLL_MS)
@@ -388,7 +568,7 @@ class MainWindow(QMainWindow):
     def _close_when_saved(self, tries: int) -> None:
         # the view saves in a background op; close once it reports nothing unsaved.
         # If saving fails (a message next to a field), the window stays open.
-        if not self.partners.has_unsaved_changes():
+        if not self.has_unsaved_changes():
             self.close()
         elif tries > 0:
             QTimer.singleShot(SAVE_POLL_MS, lambda: self._close_when_saved(tries - 1))

@@ -28,13 +28,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from alembic import command as alembic_command
 from alembic.script import ScriptDirectory
 
 from pact import __version__, argparse_texts, cli, i18n, log
 from pact.__main__ import has_no_display, main
 from pact.db import migrate
 from pact.db.database import create_database, create_file, open_database
-from pact.db.engine import Passphrase, connect_raw
+from pact.db.engine import Passphrase, connect_raw, make_engine
 from pact.i18n import N_, _, ngettext
 from pact.models.partner import SECTORS, TWENTE_MUNICIPALITIES
 from pact.services import demo, maintenance
@@ -148,16 +149,21 @@ def listing(path: Path) -> str:
 def make_outdated(path: Path) -> migrate.SchemaState:
     """A database whose layout this pact would have to upgrade.
 
-    With an older revision to go back to, a migrated file is stamped with it; with
-    only one revision, the older layout is the one before it: a keyed file that was
-    never migrated (what an interrupted first start leaves)."""
+    With an older revision to go back to, a new file is migrated up to that one
+    only; with only one revision, the older layout is the one before it: a keyed
+    file that was never migrated (what an interrupted first start leaves)."""
     script = ScriptDirectory.from_config(migrate.alembic_config())
     older = script.get_revision(migrate.head_revision()).down_revision
     if isinstance(older, str):
-        create_database(path, Passphrase(PASSPHRASE)).close()
-        conn = connect_raw(path, Passphrase(PASSPHRASE))
-        conn.execute("UPDATE alembic_version SET version_num = ?", (older,))
-        conn.close()
+        create_file(path)
+        engine = make_engine(path, Passphrase(PASSPHRASE))
+        cfg = migrate.alembic_config()
+        try:
+            with engine.begin() as conn:
+                cfg.attributes["connection"] = conn
+                alembic_command.upgrade(cfg, older)
+        finally:
+            engine.dispose()
         return migrate.SchemaState.OUTDATED
     create_file(path)
     connect_raw(path, Passphrase(PASSPHRASE)).close()

@@ -20,6 +20,7 @@ from pact.db.migrate import SchemaState
 from pact.errors import SchemaTooNewError
 from pact.i18n import _
 from pact.models import Base
+from pact.services import cases, partners, users
 from tests.conftest import TEST_KEY
 from tests.db.conftest import file_state
 
@@ -213,3 +214,61 @@ def test_downgrade_to_base_and_up_again(db: Database) -> None:
     db.upgrade()
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM municipality")).scalar() == 14
+
+
+def test_a_step_1_database_with_partners_upgrades_and_keeps_them(db_path: Path) -> None:
+    """A database made by step 1 (revision 0001) with a partner directory: the upgrade
+    to head keeps every organisation and contact person, and the new tables work."""
+    create_file(db_path)
+    engine = make_engine(db_path, TEST_KEY)
+    cfg = migrate.alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    assert migrate.current_revision(engine) == "0001"
+    assert "case_file" not in inspect(engine).get_table_names()
+    old = Database(db_path, engine)
+    ids = {m.name: m.id for m in partners.list_municipalities(old.uow())}
+    saved = partners.save_organisation(
+        old.uow(),
+        partners.OrganisationData(
+            name="Basisschool De Esch",
+            sector="school",
+            municipality_ids=(ids["Hengelo"], ids["Borne"]),
+            domains=("child_school",),
+            contacts=(partners.ContactData(name="Ilse Kamphuis", function="IB'er"),),
+        ),
+    )
+    partners.save_organisation(
+        old.uow(), partners.OrganisationData(name="Sociaal Team Almelo", sector="social_team")
+    )
+    before = partners.list_organisations(old.uow())
+    assert migrate.schema_state(engine) is SchemaState.OUTDATED
+    engine.dispose()
+
+    database = open_database(db_path, TEST_KEY)
+    try:
+        backup = database.upgrade()
+        assert backup is not None and backup.exists()
+        assert migrate.current_revision(database.engine) == migrate.head_revision()
+        assert partners.list_organisations(database.uow()) == before
+        assert saved.id is not None
+        kept = partners.get_organisation(database.uow(), saved.id)
+        assert kept == saved
+        # the directory can be used by the new records: a user at the school, a case
+        admin = users.create_first_user(
+            database.uow(),
+            users.UserData(
+                username="ilse",
+                display_name="Ilse Kamphuis",
+                organisation_id=saved.id,
+                contact_id=saved.contacts[0].id,
+            ),
+        )
+        header = cases.register_case(
+            database.uow(), admin, cases.CaseInput(alias="Fam. E.", municipality_id=ids["Borne"])
+        )
+        file = cases.get_case(database.uow(), admin, header.id)
+        assert [p.organisation for p in file.partners] == ["Basisschool De Esch"]
+    finally:
+        database.close()

@@ -1,5 +1,6 @@
-"""Fixtures for the partner screens: an AppContext on the real test database,
-partners made through the services, and the views under test."""
+"""Fixtures for the screens: an AppContext (with an acting user) on the real test
+database, partners and users made through the services, the views under test,
+and the app's start-up controller (which now asks who is working)."""
 
 from __future__ import annotations
 
@@ -8,28 +9,81 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from pact.db.database import Database
 from pact.services import partners as svc
+from pact.services import users
 from pact.services.access import KeyMode
+from pact.services.users import Actor, UserData
 from pact.ui import ops
 from pact.ui.app import PactApp
 from pact.ui.context import AppContext
+from pact.ui.dialogs.first_user import FirstUserDialog
 from pact.ui.ops import wait_idle
 from pact.ui.views.partners import PartnersView
 from pact.ui.views.who_can_help import WhoCanHelpView
 
 MakePartner = Callable[..., svc.OrganisationData]
 
+# the user the tests act as unless they choose another
+TEST_USER = "tester"
+TEST_USER_NAME = "Tessa Tester"
+
+
+def add_first_user(db: Database, username: str = TEST_USER, name: str = TEST_USER_NAME) -> Actor:
+    """The first user of ``db`` (administrator and coordinator), through the service."""
+    return users.create_first_user(db.uow(), UserData(username=username, display_name=name))
+
 
 @pytest.fixture
-def ctx(db: Database, qapp: object) -> Iterator[AppContext]:
-    context = AppContext(db, KeyMode.KEYRING)
+def actor(db: Database) -> Actor:
+    return add_first_user(db)
+
+
+@pytest.fixture
+def ctx(db: Database, actor: Actor, qapp: object) -> Iterator[AppContext]:
+    context = AppContext(db, KeyMode.KEYRING, actor)
     yield context
     wait_idle()
+
+
+MakeUser = Callable[..., Actor]
+
+
+@pytest.fixture
+def make_user(db: Database, actor: Actor) -> MakeUser:
+    """Another user, saved by the first (an administrator)."""
+
+    def make(
+        username: str,
+        name: str,
+        roles: Sequence[str] = ("worker",),
+        organisation_id: int | None = None,
+        contact_id: int | None = None,
+        active: bool = True,
+    ) -> Actor:
+        saved = users.save_user(
+            db.uow(),
+            actor,
+            UserData(
+                username=username,
+                display_name=name,
+                roles=tuple(roles),
+                organisation_id=organisation_id,
+                contact_id=contact_id,
+                active=active,
+            ),
+        )
+        assert saved.id is not None
+        if not active:
+            return Actor(saved.id, saved.username, saved.display_name, None, None, frozenset())
+        return users.get_actor(db.uow(), saved.id)
+
+    return make
 
 
 @pytest.fixture
@@ -97,27 +151,75 @@ def who_view(ctx: AppContext, qtbot: QtBot) -> Callable[[], WhoCanHelpView]:
     return build
 
 
+def fill_first_user(dialog: FirstUserDialog, name: str = TEST_USER_NAME) -> None:
+    """What a person does in the first-user dialog: type their name, press Enter (the
+    user name is filled in from PACT_USER)."""
+    form = dialog.form
+    if not form.username_edit.text():
+        QTest.keyClicks(form.username_edit, TEST_USER)
+    QTest.keyClicks(form.display_name_edit, name)
+    QTest.keyClick(form.display_name_edit, Qt.Key.Key_Return)
+
+
+class _FirstUserDriver:
+    """Answers the first-user dialog when the controller shows one."""
+
+    def __init__(self, app: PactApp):
+        self.app = app
+        self.answered: set[int] = set()
+        self.timer = QTimer()
+        self.timer.setInterval(20)
+        self.timer.timeout.connect(self.poll)
+        self.timer.start()
+
+    def poll(self) -> None:
+        dialog: QDialog | None = self.app.dialog
+        if (
+            isinstance(dialog, FirstUserDialog)
+            and dialog.isVisible()
+            and id(dialog) not in self.answered
+        ):
+            self.answered.add(id(dialog))
+            fill_first_user(dialog)
+        if self.app.window is not None or self.app.exit_code is not None:
+            self.timer.stop()
+
+
+StartApp = Callable[..., PactApp]
+
+
 @pytest.fixture
-def start_app(qtbot: QtBot, tmp_path: Path) -> Iterator[Callable[[Path], PactApp]]:
-    """Start the app's controller on a database file; cleaned up after the test."""
+def start_app(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[StartApp]:
+    """Start the app's controller on a database file; cleaned up after the test.
+
+    PACT_USER names the test user: a database that has that user opens without the
+    "Who is working?" dialog; a database without users gets the first-user dialog,
+    which is answered like a person would (``first_user=False``: the test does it).
+    """
     QSettings.setPath(
         QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings")
     )
+    monkeypatch.setenv("PACT_USER", TEST_USER)
     started: list[PactApp] = []
+    drivers: list[_FirstUserDriver] = []
 
-    def start(path: Path) -> PactApp:
+    def start(path: Path, first_user: bool = True) -> PactApp:
         app = PactApp(path)
         started.append(app)
+        if first_user:
+            drivers.append(_FirstUserDriver(app))
         app.start()
         return app
 
     yield start
+    for driver in drivers:
+        driver.timer.stop()
     for app in started:
         if app.window is not None and app.exit_code is None:
+            app.window._discard_changes = True
             app.window.close()
         ops.wait_idle()
-        if app.ctx is not None:
-            app.ctx.db.close()
+        app.close_database()
         if app.dialog is not None:
             app.dialog.hide()
         app.status.close()

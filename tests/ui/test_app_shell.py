@@ -30,21 +30,29 @@ from pact.errors import NotFoundError
 from pact.i18n import _, ngettext
 from pact.models import AppSetting
 from pact.security import recovery
-from pact.services import access
+from pact.services import access, users
 from pact.services.access import KeyMode
+from pact.services.users import Actor
 from pact.ui import ops
 from pact.ui.app import PactApp, run_gui
 from pact.ui.context import AppContext
 from pact.ui.dialogs.about import AboutDialog
+from pact.ui.dialogs.choose_user import ChooseUserDialog
 from pact.ui.dialogs.create_database import CreateDatabaseDialog
 from pact.ui.dialogs.error import GENERIC_MESSAGE, ErrorDialog, ExceptHook, scrub
+from pact.ui.dialogs.first_user import FirstUserDialog
 from pact.ui.dialogs.municipalities import MunicipalitiesDialog
 from pact.ui.dialogs.recovery_key import RecoveryKeyDialog
 from pact.ui.dialogs.settings import NewPassphraseDialog, SettingsDialog
 from pact.ui.dialogs.unlock import UnlockDialog
+from pact.ui.dialogs.user_editor import DirectoryOptions, UserEditorDialog
 from pact.ui.main_window import MainWindow
+from pact.ui.views.cases import CasesView
+from pact.ui.views.dashboard import DashboardView
 from pact.ui.views.partners import PartnersView
+from pact.ui.views.users import UsersView
 from pact.ui.views.who_can_help import WhoCanHelpView
+from tests.ui.conftest import TEST_USER, TEST_USER_NAME, add_first_user, fill_first_user
 
 PASSPHRASE = "lente in Twente 2024"
 WAIT = 15_000
@@ -61,8 +69,10 @@ def qsettings_dir(tmp_path: Path) -> Path:
 def open_app(
     qtbot: QtBot, qsettings_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Callable[[Path], PactApp]]:
-    """Open an existing passphrase database (PACT_PASSPHRASE skips the dialog)."""
+    """Open an existing passphrase database (PACT_PASSPHRASE skips the unlock dialog,
+    PACT_USER the "Who is working?" dialog)."""
     monkeypatch.setenv("PACT_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("PACT_USER", TEST_USER)
     started: list[PactApp] = []
 
     def start(path: Path) -> PactApp:
@@ -84,7 +94,9 @@ def open_app(
 
 
 def make_db(path: Path, demo: bool = False) -> Path:
+    """A passphrase database with the test user (administrator and coordinator)."""
     created = access.create(path, PASSPHRASE)
+    add_first_user(created.db)
     if demo:
         with created.db.uow() as uow:
             uow.session.add(AppSetting(key="demo", value="1"))
@@ -128,15 +140,24 @@ def test_no_demo_banner_on_a_real_database(
     assert _("DEMO") not in window.windowTitle()
 
 
-def test_navigation_shows_exactly_the_two_working_areas(
+def test_navigation_shows_the_areas_start_first(
     qtbot: QtBot, tmp_path: Path, open_app: Callable[[Path], PactApp]
 ) -> None:
     window = window_of(open_app(make_db(tmp_path / "pact.db")))
-    assert window.area_titles() == [_("Partners"), _("Who can help?")]
-    assert isinstance(window.stack.currentWidget(), PartnersView)
+    assert window.area_titles() == [
+        _("Start"),
+        _("Cases"),
+        _("Partners"),
+        _("Who can help?"),
+        _("Users"),  # the test user is an administrator
+    ]
+    assert isinstance(window.stack.currentWidget(), DashboardView)
 
     nav = window.navigation
     nav.setFocus()
+    qtbot.keyClick(nav, Qt.Key.Key_Down)
+    assert isinstance(window.stack.currentWidget(), CasesView)
+    qtbot.keyClick(nav, Qt.Key.Key_Down)
     qtbot.keyClick(nav, Qt.Key.Key_Down)
     assert isinstance(window.stack.currentWidget(), WhoCanHelpView)
     assert window.current_area() == "who_can_help"
@@ -147,6 +168,46 @@ def test_navigation_shows_exactly_the_two_working_areas(
     window.show_area("who_can_help")
     window.action_new.trigger()
     assert window.current_area() == "partners"
+    # Ctrl+1 … go to the areas in order
+    for n, key in enumerate(("start", "cases", "partners", "who_can_help", "users"), start=1):
+        qtbot.keyClick(window, Qt.Key(Qt.Key.Key_0 + n), Qt.KeyboardModifier.ControlModifier)
+        assert window.current_area() == key
+
+
+def test_ctrl_n_and_ctrl_f_act_on_the_current_area(
+    qtbot: QtBot,
+    tmp_path: Path,
+    open_app: Callable[[Path], PactApp],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window = window_of(open_app(make_db(tmp_path / "pact.db")))
+    calls: list[str] = []
+    monkeypatch.setattr(window.cases, "new_case", lambda: calls.append("new case"))
+    monkeypatch.setattr(window.cases, "focus_filter", lambda: calls.append("find case"))
+    assert window.users is not None
+    monkeypatch.setattr(window.users, "new_user", lambda: calls.append("new user"))
+
+    def press(key: Qt.Key) -> None:
+        qtbot.keyClick(window.navigation, key, Qt.KeyboardModifier.ControlModifier)
+
+    window.navigation.setFocus()
+    press(Qt.Key.Key_N)  # from Start: register a case
+    assert window.current_area() == "cases"
+    assert calls == ["new case"]
+    press(Qt.Key.Key_F)
+    assert calls == ["new case", "find case"]
+    window.show_area("partners")
+    window.navigation.setFocus()
+    press(Qt.Key.Key_F)
+    assert window.partners.search_edit.hasFocus()
+    window.show_area("users")
+    window.navigation.setFocus()
+    press(Qt.Key.Key_N)
+    assert calls[-1] == "new user"
+    # the menu shows Ctrl+N next to what it does here
+    assert window.action_new_user is not None
+    assert window.action_new_user.shortcut().toString() == "Ctrl+N"
+    assert window.action_new_case.shortcut().isEmpty()
 
 
 def test_activating_a_helper_opens_it_in_the_partner_editor(
@@ -189,23 +250,35 @@ def test_menus_shortcuts_and_status_bar(
     shortcuts = {
         a.objectName(): a.shortcut().toString() for a in window.actions() if a.objectName()
     }
-    assert shortcuts["actionNewPartner"] == "Ctrl+N"
-    assert shortcuts["actionFind"] == "Ctrl+F"
+    # the start page: Ctrl+N registers a case, Ctrl+F finds one
+    assert shortcuts["actionNewCase"] == "Ctrl+N"
+    assert shortcuts["actionFindCase"] == "Ctrl+F"
+    assert shortcuts["actionNewPartner"] == ""
     assert shortcuts["actionSave"] == "Ctrl+S"
     assert shortcuts["actionQuit"] == "Ctrl+Q"
+    assert [shortcuts[f"actionArea{n}"] for n in range(1, 6)] == [f"Ctrl+{n}" for n in range(1, 6)]
+    window.show_area("partners")
+    assert window.action_new.shortcut().toString() == "Ctrl+N"
+    assert window.action_find.shortcut().toString() == "Ctrl+F"
+    assert window.action_new_case.shortcut().isEmpty()
     file_items = [a.text() for a in window.file_menu.actions() if not a.isSeparator()]
     assert file_items == [
+        _("New &case…"),
         _("&New partner"),
+        _("New &user…"),
         _("&Import partners (CSV)…"),
         _("E&xport partners (CSV)…"),
+        _("S&witch user…"),
         _("&Settings…"),
         _("&Quit"),
     ]
     status = window.findChild(QLabel, "statusDatabase")
     mode = window.findChild(QLabel, "statusKeyMode")
-    assert status is not None and mode is not None
+    user = window.findChild(QLabel, "statusUser")
+    assert status is not None and mode is not None and user is not None
     assert status.text() == _("Database: {path}").format(path=path.resolve())
     assert mode.text() == _("Protected by passphrase")
+    assert user.text() == _("User: {name}").format(name=TEST_USER_NAME)
     # every interactive widget has a name for tests and screen readers
     assert window.navigation.accessibleName()
 
@@ -273,6 +346,29 @@ def test_closing_with_unsaved_changes_asks(
     assert not window.isVisible()
     # the database was closed: the file can be opened again at once
     open_database(path, Passphrase(PASSPHRASE)).close()
+
+
+def test_closing_with_unsaved_changes_in_a_case_asks_too(
+    qtbot: QtBot,
+    tmp_path: Path,
+    open_app: Callable[[Path], PactApp],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = open_app(make_db(tmp_path / "pact.db"))
+    window = window_of(app)
+    monkeypatch.setattr(window.cases, "has_unsaved_changes", lambda: True)
+    window.close()
+    box = window.open_dialog
+    assert isinstance(box, QMessageBox) and box.isVisible()
+    assert box.text() == _("The case you are editing has changes that are not saved.")
+    assert box.findChild(QPushButton, "saveButton") is None  # a case saves in its dialogs
+    qtbot.mouseClick(button(box, "cancelButton"), Qt.MouseButton.LeftButton)
+    assert window.isVisible() and app.exit_code is None
+    window.close()
+    box = window.open_dialog
+    assert isinstance(box, QMessageBox)
+    qtbot.mouseClick(button(box, "discardButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: app.exit_code == 0, timeout=WAIT)
 
 
 # ---------------------------------------------------------------- errors
@@ -382,6 +478,9 @@ def test_run_gui_opens_the_window_and_returns_the_exit_code(
     def close_when_shown(tries: int = 200) -> None:
         windows = [w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow)]
         visible = [w for w in windows if w.isVisible()]
+        first = [w for w in qapp.topLevelWidgets() if isinstance(w, FirstUserDialog)]
+        if first and first[0].isVisible() and not first[0].form.display_name_edit.text():
+            fill_first_user(first[0])  # a new database: who is going to work with it
         if visible:
             seen.append(visible[0].windowTitle())
             visible[0].close()
@@ -405,10 +504,18 @@ def test_run_gui_opens_the_window_and_returns_the_exit_code(
 
 
 def test_every_interactive_widget_of_the_shell_dialogs_is_named(
-    qtbot: QtBot, tmp_path: Path, db: Database
+    qtbot: QtBot, tmp_path: Path, db: Database, actor: Actor
 ) -> None:
-    ctx = AppContext(db, KeyMode.KEYRING)
+    ctx = AppContext(db, KeyMode.KEYRING, actor)
+    rows = users.list_users(db.uow())
     dialogs: list[QWidget] = [
+        FirstUserDialog(DirectoryOptions()),
+        ChooseUserDialog(rows, message="message"),
+        ChooseUserDialog(rows, switching=True),
+        UserEditorDialog(ctx),
+        UserEditorDialog(ctx, rows[0]),
+        DashboardView(ctx),
+        UsersView(ctx),
         CreateDatabaseDialog(tmp_path / "a.db", keyring_available=True),
         CreateDatabaseDialog(tmp_path / "b.db", keyring_available=False),
         UnlockDialog(tmp_path / "c.db", "reason"),
@@ -430,11 +537,14 @@ def test_every_interactive_widget_of_the_shell_dialogs_is_named(
                 assert widget.accessibleName(), where
                 checked += 1
     ops.wait_idle()
-    assert checked > 30
+    assert checked > 60
 
 
 def inside_combo(widget: QWidget) -> bool:
-    """A combo box's own popup list is Qt's, not ours."""
+    """A combo box's own popup list (and a line edit's clear button, a list's header)
+    is Qt's, not ours."""
+    if isinstance(widget.parentWidget(), QLineEdit | QAbstractItemView):
+        return True
     parent = widget.parentWidget()
     while parent is not None:
         if isinstance(parent, QComboBox) or parent.inherits("QComboBoxPrivateContainer"):

@@ -50,6 +50,7 @@ def test_no_horizontal_scroll_bar_at_1280_with_the_editor_open(
     window.resize(1280, 800)
     window.show()
     qtbot.waitExposed(window)
+    window.show_area("partners")
     view = window.partners
     view.table.selectRow(0)
     qtbot.waitUntil(lambda: view.editor.isVisible())
@@ -84,6 +85,7 @@ def test_dragging_a_column_edge_keeps_the_columns_filling_the_width(
     window.resize(1900, 900)
     window.show()
     qtbot.waitExposed(window)
+    window.show_area("partners")
     table = window.partners.table
     header = table.horizontalHeader()
     qtbot.waitUntil(lambda: sum(shown_widths(window).values()) == table.viewport().width())

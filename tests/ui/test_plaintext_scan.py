@@ -1,5 +1,5 @@
-"""After a real GUI session that creates partners, none of their names, e-mail
-addresses or phone numbers may be readable in any file pact wrote: the database,
+"""After a real GUI session that creates its first user and a partner, none of their
+names, e-mail addresses or phone numbers may be readable in any file pact wrote: the database,
 its WAL, or anything in pact's data, config, cache, state (log) and temp folders.
 
 The session runs in a separate process with its own XDG folders, driven through
@@ -10,6 +10,7 @@ WAL holds the fresh pages) and after it has quit.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -20,7 +21,7 @@ import pytest
 
 from pact.db.database import open_database
 from pact.db.engine import Passphrase
-from pact.services import partners
+from pact.services import partners, users
 
 PASSPHRASE = "plaintext-scan passphrase"
 SECRETS = {
@@ -30,6 +31,7 @@ SECRETS = {
     "contact name": "Hendrikje Wolterink",
     "contact e-mail": "h.wolterink@zuidkamp-loket.nl",
     "contact phone": "06 98765432",
+    "user's name": "Geertruida Zwiersema",
 }
 
 DRIVER = textwrap.dedent(
@@ -60,6 +62,14 @@ DRIVER = textwrap.dedent(
                 sys.exit("timed out waiting for " + what)
             app.processEvents(); time.sleep(0.02)
 
+    # a new database: who is going to work with it (the first user)
+    from pact.ui.dialogs.first_user import FirstUserDialog
+    wait(lambda: isinstance(ctl.dialog, FirstUserDialog) and ctl.dialog.isVisible(),
+         "the first-user dialog")
+    form = ctl.dialog.form
+    QTest.keyClicks(form.username_edit, "g.zwiersema")
+    QTest.keyClicks(form.display_name_edit, secrets["user's name"])
+    QTest.keyClick(form.display_name_edit, Qt.Key.Key_Return)
     wait(lambda: ctl.window is not None and ctl.window.isVisible(), "the main window")
     window = ctl.window
     window.new_partner()
@@ -110,8 +120,9 @@ def _scan(folders: list[Path]) -> list[str]:
     return found
 
 
-@pytest.mark.slow
-def test_no_partner_detail_in_plaintext_anywhere(tmp_path: Path) -> None:
+def _private_session(tmp_path: Path) -> tuple[dict[str, Path], dict[str, str], Path]:
+    """Private XDG folders, HOME and TMPDIR for a pact process (everything it may write
+    is in them), its environment, and a folder for the handshake with its driver."""
     home = tmp_path / "home"
     dirs = {
         "XDG_DATA_HOME": home / "data",
@@ -128,6 +139,12 @@ def test_no_partner_detail_in_plaintext_anywhere(tmp_path: Path) -> None:
     env.update({k: str(v) for k, v in dirs.items()})
     env.update(HOME=str(home), QT_QPA_PLATFORM="offscreen", PACT_PASSPHRASE=PASSPHRASE)
     env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    return dirs, env, handshake
+
+
+@pytest.mark.slow
+def test_no_partner_detail_in_plaintext_anywhere(tmp_path: Path) -> None:
+    dirs, env, handshake = _private_session(tmp_path)
     args = [sys.executable, "-c", DRIVER, str(handshake)]
     args += [f"{k}={v}" for k, v in SECRETS.items()]
     proc = subprocess.Popen(
@@ -160,5 +177,128 @@ def test_no_partner_detail_in_plaintext_anywhere(tmp_path: Path) -> None:
         assert [r.name for r in rows] == [SECRETS["organisation name"]]
         detail = partners.get_organisation(db.uow(), rows[0].id)
         assert detail.contacts[0].email == SECRETS["contact e-mail"]
+        assert [u.display_name for u in users.list_users(db.uow())] == [SECRETS["user's name"]]
     finally:
         db.close()
+
+
+DEMO_DRIVER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+    from pact import config
+    from pact.services import demo
+    from pact.ui import ops
+    from pact.ui.app import PactApp, apply_language, setup_logging
+
+    handshake = Path(sys.argv[1])
+    app = QApplication(sys.argv[:1])
+    app.setOrganizationName("pact"); app.setApplicationName("pact")
+    app.setQuitOnLastWindowClosed(False)
+    setup_logging()
+    apply_language(config.Settings.load().language)
+    ctl = PactApp(config.default_db_path())
+    ctl.start()
+
+    def wait(cond, what, limit=60.0):
+        end = time.monotonic() + limit
+        while not cond():
+            if time.monotonic() > end:
+                sys.exit("timed out waiting for " + what)
+            app.processEvents(); time.sleep(0.02)
+
+    def settle(seconds=0.5):
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            app.processEvents(); time.sleep(0.02)
+
+    # PACT_USER=worker: the school's internal coach, who sees the Tukker case
+    wait(lambda: ctl.window is not None and ctl.window.isVisible(), "the main window")
+    window = ctl.window
+    settle()
+    window.show_area("cases")
+    view = window.cases
+    table = view.table
+    # a worker looks the family up by its name, as people do
+    window.find_case()
+    QTest.keyClicks(view.search_edit, demo.TUKKER_FAMILY)
+    wait(lambda: table.model().rowCount() == 1 and not view.model.busy, "the found case")
+    table.setFocus()
+    table.setCurrentIndex(table.model().index(0, 0))
+    QTest.keyClick(table, Qt.Key.Key_Return)
+    wait(lambda: view.showing_case() is not None, "the case file")
+    file = view.case_file
+    for key in file.TAB_KEYS:
+        file.show_tab(key)
+        settle(0.4)
+    window.show_area("start")
+    settle(1.0)
+    ops.wait_idle()
+    (handshake / "looked").write_text("1")
+    wait(lambda: (handshake / "scanned").exists(), "the first scan", 120.0)
+    window.close()
+    wait(lambda: ctl.exit_code is not None, "pact to quit")
+    sys.exit(ctl.exit_code)
+    """
+)
+
+
+@pytest.mark.slow
+def test_no_demo_child_or_family_name_in_plaintext_after_a_gui_session(tmp_path: Path) -> None:
+    """The demo's children and families (demo.SENSITIVE_NAMES) stay inside the encrypted
+    database while a worker searches a family by name, reads its case file tab by tab
+    and looks at the start page: nothing in the WAL, log, settings, cache or temp."""
+    from pact.services import demo
+
+    dirs, env, handshake = _private_session(tmp_path)
+    db_file = dirs["XDG_DATA_HOME"] / "pact" / "pact.db"
+    made = subprocess.run(
+        [sys.executable, "-m", "pact", "demo", "--db", str(db_file)],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=180,
+        check=False,
+    )
+    assert made.returncode == 0, made.stderr.decode()[-2000:]
+    env["PACT_USER"] = demo.WORKER
+    names = re.compile(
+        b"|".join(re.escape(v) for name in demo.SENSITIVE_NAMES for v in _variants(name))
+    )
+
+    def scan() -> list[str]:
+        found = []
+        files = [p for folder in dirs.values() for p in folder.rglob("*") if p.is_file()]
+        assert db_file in files
+        for path in files:
+            found += [f"{m.group()!r} in {path}" for m in names.finditer(path.read_bytes())]
+        return found
+
+    proc = subprocess.Popen(
+        [sys.executable, "-c", DEMO_DRIVER, str(handshake)],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not (handshake / "looked").exists():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                _out, err = proc.communicate(timeout=10)
+                pytest.fail(f"GUI session ended early ({proc.returncode}): {err.decode()[-2000:]}")
+            time.sleep(0.1)
+        running = scan()
+        (handshake / "scanned").write_text("1")
+        _out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err.decode()[-2000:]
+    assert running == []
+    assert scan() == []
+    # the settings were written (so the scan looked at them) and hold no search text
+    assert any(dirs["XDG_CONFIG_HOME"].rglob("*"))

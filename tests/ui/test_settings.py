@@ -20,6 +20,7 @@ from pact.security import credentials, recovery
 from pact.security.credentials import KeyringState
 from pact.services import access, partners
 from pact.services.access import KeyMode
+from pact.services.users import Actor
 from pact.ui import ops
 from pact.ui.app import PactApp, apply_language
 from pact.ui.context import AppContext
@@ -30,6 +31,7 @@ from pact.ui.dialogs.settings import NewPassphraseDialog, SettingsDialog, keyrin
 from pact.ui.main_window import MainWindow
 from tests.conftest import TEST_KEY
 from tests.db.conftest import secret_service  # noqa: F401 - the real Secret Service fixture
+from tests.ui.conftest import TEST_USER, TEST_USER_NAME
 
 PASSPHRASE = "lente in Twente 2024"
 NEW_PASSPHRASE = "zomer in Enschede 2025"
@@ -48,12 +50,12 @@ def languages() -> Iterator[None]:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, db: Database, tmp_path: Path) -> Iterator[MainWindow]:
+def window(qtbot: QtBot, db: Database, tmp_path: Path, actor: Actor) -> Iterator[MainWindow]:
     """A main window on a keyring-mode database (the conftest's raw key)."""
     QSettings.setPath(
         QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings")
     )
-    ctx = AppContext(db, KeyMode.KEYRING)
+    ctx = AppContext(db, KeyMode.KEYRING, actor)
     win = MainWindow(ctx)
     qtbot.addWidget(win)
     win.show()
@@ -124,11 +126,13 @@ def test_language_switch_rebuilds_the_window_in_english(
     # visible texts are the English source strings, and Qt's own are English too
     assert [a.text() for a in new.menuBar().actions()] == ["&File", "&Edit", "&Help"]
     assert [a.text() for a in new.menuBar().actions()] == [_("&File"), _("&Edit"), _("&Help")]
-    assert new.area_titles() == ["Partners", "Who can help?"]
+    assert new.area_titles() == ["Start", "Cases", "Partners", "Who can help?", "Users"]
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
     assert new.current_area() == "who_can_help"  # where the person was
     assert not old.isVisible()
     assert new.ctx is old.ctx  # the same open database
+    assert new.ctx.actor.username == TEST_USER  # and the same acting user
+    assert TEST_USER_NAME in label(new, "statusUser")
 
     # and back to Dutch
     dialog = open_settings(new)

@@ -1,8 +1,14 @@
-"""The demo pact: a believable, valid, fixed partner directory, written all or nothing."""
+"""The demo pact: a believable, valid, fixed partner directory, its users and 31 cases
+(the Tukker family of DOMAIN.md first), written all or nothing through the services.
+
+The demo is filled once per module (``demo_db``) for the tests that only read it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -10,16 +16,71 @@ from sqlalchemy import func, select, text
 
 from pact.db.database import Database, create_database
 from pact.db.engine import Passphrase, connect_raw
-from pact.errors import PactError, ValidationError
-from pact.models import Organisation
+from pact.errors import AccessDeniedError, FieldError, PactError, ValidationError
+from pact.models import (
+    Action,
+    Case,
+    CasePartner,
+    Child,
+    Consent,
+    Consultation,
+    MeldcodeJustification,
+    Organisation,
+    User,
+)
 from pact.models.partner import SECTORS, TWENTE_MUNICIPALITIES
-from pact.services import access, demo
+from pact.services import access, cases, clock, consultations, dashboard, demo, figures, timeline
+from pact.services import consent as consent_svc
+from pact.services import consent_rules as rules
 from pact.services import partners as p
+from pact.services import users as u
 from pact.services import validation as v
 from pact.services.partners import OrganisationData
 from tests.conftest import TEST_KEY
 
 PASSPHRASE = "demo-test-passphrase"
+
+
+@pytest.fixture(scope="module")
+def demo_day() -> date:
+    """The day the module's demo was made (tests that fill another pin the clock to it)."""
+    return clock.today()
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory, demo_day: date) -> Iterator[Database]:
+    """One demo database for the tests that only read it."""
+    database = create_database(tmp_path_factory.mktemp("demo") / "demo.db", TEST_KEY)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(clock, "today", lambda: demo_day)
+        demo.fill_demo(database.uow())
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def today(demo_day: date, monkeypatch: pytest.MonkeyPatch) -> date:
+    """The services' today is the demo's day (a test running past midnight stays right)."""
+    monkeypatch.setattr(clock, "today", lambda: demo_day)
+    return demo_day
+
+
+def actor(db: Database, name: str) -> u.Actor:
+    return u.find_actor(db.uow(), name)
+
+
+def every_case(db: Database, who: str = demo.COORDINATOR) -> list[cases.CaseRow]:
+    return cases.list_cases(
+        db.uow(), actor(db, who), cases.CaseFilter(status=None), limit=cases.PAGE_SIZE
+    )
+
+
+def tukker_id(db: Database) -> int:
+    rows = cases.list_cases(
+        db.uow(), actor(db, demo.COORDINATOR), cases.CaseFilter(text=demo.TUKKER_FAMILY)
+    )
+    assert len(rows) == 1
+    return rows[0].id
 
 
 def all_organisations(db: Database) -> list[OrganisationData]:
@@ -37,9 +98,8 @@ def count(db: Database) -> int:
 
 
 @pytest.fixture
-def filled(db: Database) -> Database:
-    demo.fill_demo(db.uow())
-    return db
+def filled(demo_db: Database) -> Database:
+    return demo_db
 
 
 def test_about_forty_organisations_of_every_sector_in_every_municipality(
@@ -104,8 +164,36 @@ def test_the_partners_of_the_tukker_story_are_there(filled: Database) -> None:
     assert t.school in top
 
 
-def test_the_demo_is_the_same_every_time(db: Database, tmp_path: Path) -> None:
-    demo.fill_demo(db.uow())
+def _cases_as_text(db: Database) -> list[object]:
+    """Everything a coordinator reads about every case, without ids and versions."""
+    me = actor(db, demo.COORDINATOR)
+    out: list[object] = []
+    for row in every_case(db):
+        file = cases.get_case(db.uow(), me, row.id)
+        out.append(replace(row, id=0))
+        out.append(
+            (
+                replace(
+                    file.header,
+                    id=0,
+                    version=0,
+                    municipality_id=0,
+                    registered_by_id=0,
+                    referred_by_id=None,
+                    lead_contact_id=None,
+                ),
+                [(c.name, c.birth_year, c.school, c.buddy_organisation) for c in file.children],
+                [(c.alias, c.relation, c.parental_authority) for c in file.carers],
+                [(x.organisation, x.role, x.added_on, x.ended_on, x.basis) for x in file.partners],
+                file.levels,
+                file.consent,
+            )
+        )
+        out.append(timeline.timeline(db.uow(), me, row.id))
+    return out
+
+
+def test_the_demo_is_the_same_every_time(demo_db: Database, tmp_path: Path, today: date) -> None:
     other = create_database(tmp_path / "other.db", TEST_KEY)
     try:
         demo.fill_demo(other.uow())
@@ -121,12 +209,16 @@ def test_the_demo_is_the_same_every_time(db: Database, tmp_path: Path) -> None:
                 for o in all_organisations(d)
             ]
 
-        assert comparable(db) == comparable(other)
+        assert comparable(demo_db) == comparable(other)
+        assert [replace(x, id=0) for x in u.list_users(demo_db.uow())] == [
+            replace(x, id=0) for x in u.list_users(other.uow())
+        ]
+        assert _cases_as_text(demo_db) == _cases_as_text(other)
     finally:
         other.close()
 
 
-def test_fill_refuses_a_database_with_organisations(filled: Database) -> None:
+def test_fill_refuses_a_database_with_organisations(filled: Database, today: date) -> None:
     before = count(filled)
     with pytest.raises(PactError):
         demo.fill_demo(filled.uow())
@@ -145,6 +237,45 @@ def test_a_failure_halfway_leaves_nothing_behind(db: Database, db_path: Path) ->
     with pytest.raises(Exception, match="refused"):
         demo.fill_demo(db.uow())
     assert count(db) == 0
+    assert not db.is_demo()
+
+
+def test_a_rule_broken_in_a_story_leaves_nothing_behind(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A service refuses a step of a story (here: every joint consultation): the
+    directory, the users and the cases told so far are all rolled back."""
+    real = consultations.save_consultation
+    told: list[int] = []
+
+    def refuse(uow: object, who: u.Actor, case_id: int, data: object) -> object:
+        told.append(case_id)
+        if len(told) == 3:
+            raise ValidationError(FieldError("question", "refused"))
+        return real(uow, who, case_id, data)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(consultations, "save_consultation", refuse)
+    with pytest.raises(ValidationError):
+        demo.fill_demo(db.uow())
+    assert len(told) == 3  # two consultations were saved before the refusal
+    with db.sessions() as s:
+        for model in (Organisation, User, Case, Consultation, Action, Consent):
+            assert s.scalar(select(func.count()).select_from(model)) == 0, model
+    assert not db.is_demo()
+
+
+def test_a_database_error_in_a_story_leaves_nothing_behind(db: Database, db_path: Path) -> None:
+    conn = connect_raw(db_path, TEST_KEY)
+    conn.execute(
+        "CREATE TRIGGER refuse_consent BEFORE INSERT ON consent "
+        "WHEN (SELECT count(*) FROM consent) >= 5 BEGIN SELECT RAISE(ABORT, 'refused'); END"
+    )
+    conn.close()
+    with pytest.raises(Exception, match="refused"):
+        demo.fill_demo(db.uow())
+    with db.sessions() as s:
+        for model in (Organisation, User, Case, Child, Consent):
+            assert s.scalar(select(func.count()).select_from(model)) == 0, model
     assert not db.is_demo()
 
 
@@ -179,6 +310,8 @@ def test_create_demo_in_passphrase_mode(tmp_path: Path) -> None:
     assert made.created.recovery_key is None
     assert made.summary.organisations == len(demo._ORGANISATIONS)
     assert made.summary.contacts == sum(len(o.contacts) for o in demo._ORGANISATIONS)
+    assert made.summary.cases == 31
+    assert made.summary.users[:3] == (demo.ADMIN, demo.COORDINATOR, demo.WORKER)
     from pact.db.database import open_database
 
     db = open_database(tmp_path / "demo.db", Passphrase(PASSPHRASE))
@@ -212,3 +345,330 @@ def test_create_filled_removes_the_new_file_when_fill_fails(tmp_path: Path) -> N
     with pytest.raises(PactError, match="bad rows"):
         access.create_filled(path, fill, PASSPHRASE)
     assert list(tmp_path.iterdir()) == []  # no file, no -wal, no -shm
+
+
+# ---------------------------------------------------------------- users
+
+
+def test_the_demo_users_and_their_roles(demo_db: Database, today: date) -> None:
+    rows = {r.username: r for r in u.list_users(demo_db.uow())}
+    assert set(demo.MAIN_USERS) <= set(rows)
+    assert all(r.active for r in rows.values())
+    admin, coordinator, worker = (rows[n] for n in demo.MAIN_USERS)
+    assert admin.roles == (u.ADMINISTRATOR,)
+    assert coordinator.roles == (u.COORDINATOR,)
+    assert (coordinator.display_name, coordinator.contact) == ("Ingrid Kamphuis",) * 2
+    assert coordinator.organisation == demo.TUKKER.welfare
+    assert worker.roles == (u.WORKER,)
+    assert worker.organisation == demo.TUKKER.school  # the Tukker child's school
+    assert worker.contact == demo.TUKKER.internal_coach
+    # the others are workers too, each with an organisation and contact person
+    for row in rows.values():
+        if row.username not in demo.MAIN_USERS:
+            assert row.roles == (u.WORKER,) and row.organisation and row.contact
+    assert sum(u.ADMINISTRATOR in r.roles for r in rows.values()) == 1
+    # the administrator manages users and sees no case
+    assert every_case(demo_db, demo.ADMIN) == []
+
+
+# ---------------------------------------------------------------- the Tukker story
+
+
+def test_the_tukker_family_is_told_as_in_domain_md(demo_db: Database, today: date) -> None:
+    me = actor(demo_db, demo.COORDINATOR)
+    case_id = tukker_id(demo_db)
+    file = cases.get_case(demo_db.uow(), me, case_id)
+    h = file.header
+    t = demo.TUKKER
+    assert (h.alias, h.family_name, h.municipality) == ("Fam. T.", "Tukker", t.municipality)
+    assert h.registered_by == t.internal_coach  # registered by the user "worker"
+    assert h.status == "active" and h.level == 2 and not h.meldcode
+    assert h.lead_organisation in (t.welfare, t.social_team)
+    # over the last seven months
+    assert today - timedelta(days=240) <= h.registered_on <= today - timedelta(days=180)
+    # the family
+    [wesley] = file.children
+    assert wesley.name == "Wesley" and wesley.school == t.school
+    assert set(wesley.ages(today)) <= {9, 10, 11} and 10 in wesley.ages(today)
+    assert wesley.buddy_organisation == t.buddy_programme and wesley.buddy_since is not None
+    assert [(c.relation, c.parental_authority) for c in file.carers] == [
+        ("mother", True),
+        ("father", True),
+    ]
+    # the escalation ladder: 1, 2 (divorce), 3 (the parenting plan), 2 (better)
+    assert [x.level for x in file.levels] == [1, 2, 3, 2]
+    raised = file.levels[2].changed_on
+    lowered = file.levels[3].changed_on
+    assert lowered >= today - timedelta(days=60)
+    # help came in: school, social team, mediator, buddy programme, welfare
+    involved = {x.organisation: x for x in file.partners if x.ended_on is None}
+    assert {t.school, t.social_team, t.mediator, t.buddy_programme, t.welfare} <= set(involved)
+    assert all(x.basis in ("registrant", "consent") for x in involved.values())
+    assert file.consent.state == "complete" and file.consent.warnings == ()
+
+    entries = timeline.timeline(demo_db.uow(), me, case_id)
+    signals = " ".join(e.detail for e in entries if e.kind == "signal")
+    for fact in ("ergens anders woont", "afwezig", "kort lontje", "schuld", "5,5", "beter"):
+        assert fact in signals, fact
+    assert any("Elia" in e.detail for e in entries if e.kind == "signal")  # teacher Elia
+    # a positive signal after the level came down, within the dashboard's two weeks
+    last = [e for e in entries if e.kind == "signal"][-1]
+    assert last.on > lowered and last.on >= today - timedelta(days=dashboard.RECENT_DAYS)
+
+    # consultations: one by the school, one joint with school, social team and mediator
+    held = consultations.list_consultations(demo_db.uow(), me, case_id)
+    assert len(held) == 2 and not any(x.anonymous for x in held)
+    joint = next(x for x in held if len(x.partners) >= 3)
+    assert {t.school, t.social_team, t.mediator} <= set(joint.partners)
+    assert joint.held_on > raised
+    steps = joint.actions
+    done = [a for a in steps if a.status == "done"]
+    assert len(done) >= 2 and all(a.done_on and a.done_on <= a.due_on for a in done)
+    assert sum(a.overdue(today) for a in steps) == 1
+    assert sum(a.status == "open" and not a.overdue(today) for a in steps) >= 2
+
+    # consent: first the mother alone (level 1), at level 3 both parents together
+    with demo_db.sessions() as s:
+        records = list(s.scalars(select(Consent).where(Consent.case_id == case_id)))
+        givers = [(r.given_on, {g.carer_id for g in r.givers}) for r in records]
+    givers.sort(key=lambda x: x[0])
+    assert [len(g) for _d, g in givers] == [1, 2]
+    assert givers[1][0] > raised
+    # the worker (the internal coach) has her own open step on the dashboard
+    board = dashboard.dashboard(demo_db.uow(), actor(demo_db, demo.WORKER))
+    assert any(a.case_id == case_id for a in board.my_steps)
+
+
+# ---------------------------------------------------------------- the 30 other cases
+
+
+def test_31_cases_over_14_municipalities_and_4_levels(demo_db: Database, today: date) -> None:
+    rows = every_case(demo_db)
+    assert len(rows) == 31 == demo_db_cases(demo_db)
+    assert {r.municipality for r in rows} == set(TWENTE_MUNICIPALITIES)
+    assert {r.level for r in rows} == {1, 2, 3, 4}
+    assert {r.status for r in rows} == {"registered", "active", "closed"}
+    assert len({r.code for r in rows}) == 31
+    me = actor(demo_db, demo.COORDINATOR)
+    closed = [cases.get_case(demo_db.uow(), me, r.id).header for r in rows if r.status == "closed"]
+    assert len(closed) >= 3
+    assert all(h.close_reason and h.closed_on and h.closed_on <= today for h in closed)
+    # aliases and initials, never a family name in the alias
+    assert all(r.alias.startswith("Fam. ") and len(r.alias) == 7 for r in rows)
+    earliest = min(r.registered_on for r in rows)
+    assert today - timedelta(days=240) <= earliest and max(r.registered_on for r in rows) <= today
+
+
+def demo_db_cases(db: Database) -> int:
+    with db.sessions() as s:
+        return s.scalar(select(func.count()).select_from(Case)) or 0
+
+
+def test_consent_states_are_mixed(demo_db: Database, today: date) -> None:
+    rows = every_case(demo_db)
+    states = {r.consent for r in rows}
+    assert {"complete", "expiring", "expired", "withdrawn", "incomplete", "none"} <= states
+    for r in rows:
+        if r.consent == "expiring":
+            assert r.consent_ok_until is not None
+            assert today <= r.consent_ok_until <= today + timedelta(days=30)
+    # the dashboard warns about the expiring ones
+    board = dashboard.dashboard(demo_db.uow(), actor(demo_db, demo.COORDINATOR))
+    assert {e.code for e in board.expiring} == {r.code for r in rows if r.consent == "expiring"}
+    assert board.overdue_total >= 5 and board.signals
+    # consent was missing, incomplete, expired or expiring in enough cases to filter on
+    problems = cases.list_cases(
+        demo_db.uow(),
+        actor(demo_db, demo.COORDINATOR),
+        cases.CaseFilter(status=None, consent_problem=True),
+        limit=100,
+    )
+    assert 10 <= len(problems) < len(rows)
+
+
+def test_the_meldcode_cases(demo_db: Database, today: date) -> None:
+    me = actor(demo_db, demo.COORDINATOR)
+    flagged = [r for r in every_case(demo_db) if r.meldcode]
+    assert len(flagged) >= 2 and all(r.level == 4 for r in flagged)
+    for row in flagged:
+        entries = timeline.timeline(demo_db.uow(), me, row.id)
+        justified = [e for e in entries if e.meldcode and e.kind == "consent"]
+        assert justified and len(justified[0].detail) >= consent_svc.MIN_JUSTIFICATION
+        file = cases.get_case(demo_db.uow(), me, row.id)
+        assert any(x.basis == "meldcode" and x.under_meldcode for x in file.partners)
+    # at level 4 with consent of everybody, without the Meldcode, too
+    assert any(
+        r.level == 4 and not r.meldcode and r.consent == "complete" for r in every_case(demo_db)
+    )
+
+
+def test_children_ages_buddies_consultations_and_steps(demo_db: Database, today: date) -> None:
+    with demo_db.sessions() as s:
+        births = list(s.scalars(select(Child.birth_year)))
+        buddies = s.scalar(
+            select(func.count()).select_from(Child).where(Child.buddy_organisation_id.is_not(None))
+        )
+        anonymous = s.scalar(
+            select(func.count()).select_from(Consultation).where(Consultation.anonymous.is_(True))
+        )
+        named = s.scalar(
+            select(func.count()).select_from(Consultation).where(Consultation.anonymous.is_(False))
+        )
+        statuses = {st for (st,) in s.execute(select(Action.status))}
+        overdue = s.scalar(
+            select(func.count())
+            .select_from(Action)
+            .where(Action.status == "open", Action.due_on < today)
+        )
+        ended = s.scalar(
+            select(func.count()).select_from(CasePartner).where(CasePartner.ended_on.is_not(None))
+        )
+    ages = {today.year - b for b in births}
+    assert len(births) >= 40
+    assert min(ages) <= 5 and max(ages) >= 16 and len(ages) >= 10
+    # ages that are uncertain from the year of birth around 12 and 16
+    assert 12 in ages and 16 in ages
+    assert buddies and buddies >= 5
+    assert anonymous and anonymous >= 2 and named and named >= 15
+    assert statuses == {"open", "done", "cancelled"} and overdue and overdue >= 5
+    assert ended  # withdrawn consent: the partners heard no more
+
+
+def test_every_case_passes_the_service_validators(demo_db: Database, today: date) -> None:
+    me = actor(demo_db, demo.COORDINATOR)
+    for row in every_case(demo_db):
+        file = cases.get_case(demo_db.uow(), me, row.id)
+        h = file.header
+        data = cases.CaseInput(
+            alias=h.alias,
+            municipality_id=h.municipality_id,
+            level=h.level,
+            family_name=h.family_name,
+            notes=h.notes,
+            registered_on=h.registered_on,
+        )
+        assert cases.case_field_errors(data, today) == [], h.code
+        for child in file.children:
+            assert cases.child_field_errors(child, today) == [], (h.code, child.name)
+        for carer in file.carers:
+            assert cases.carer_field_errors(carer) == [], h.code
+        for signal in consultations.list_signals(demo_db.uow(), me, row.id):
+            assert consultations.signal_field_errors(signal, today) == [], h.code
+        for item in consultations.list_consultations(demo_db.uow(), me, row.id):
+            held = consultations.ConsultationInput(
+                held_on=item.held_on,
+                question=item.question,
+                advice=item.advice,
+                anonymous=item.anonymous,
+                partner_ids=item.partner_ids,
+            )
+            assert consultations.consultation_field_errors(held, today) == [], h.code
+        for step in consultations.case_actions(demo_db.uow(), me, row.id):
+            what = consultations.ActionInput(
+                step.what, step.due_on, step.owner_org_id, step.owner_contact_id
+            )
+            assert consultations.action_field_errors(what) == [], h.code
+            assert step.done_on is None or step.created_on <= step.done_on <= today
+        # a case whose consent holds has every involved partner covered
+        if h.consent in ("complete", "expiring"):
+            assert all(x.basis for x in file.partners if x.ended_on is None), h.code
+    with demo_db.sessions() as s:
+        for record in s.scalars(select(Consent)):
+            data = consent_svc.ConsentInput(
+                given_on=record.given_on,
+                method=record.method,
+                givers=tuple(
+                    rules.carer_party(g.carer_id) if g.carer_id else rules.child_party(g.child_id)
+                    for g in record.givers
+                    if g.carer_id or g.child_id
+                ),
+                partner_ids=tuple(x.organisation_id for x in record.partner_links),
+                info_kinds=tuple(x.kind for x in record.info_links),
+                valid_until=record.valid_until,
+            )
+            assert consent_svc.consent_field_errors(data, today) == []
+        for mj in s.scalars(select(MeldcodeJustification)):
+            meld = consent_svc.MeldcodeInput(
+                mj.decided_on, mj.justification, tuple(x.organisation_id for x in mj.partner_links)
+            )
+            assert consent_svc.meldcode_field_errors(meld, today) == []
+
+
+def test_the_worker_sees_the_tukker_case_and_no_unrelated_one(
+    demo_db: Database, today: date
+) -> None:
+    worker = actor(demo_db, demo.WORKER)
+    school = demo_db_org(demo_db, demo.TUKKER.school)
+    seen = every_case(demo_db, demo.WORKER)
+    assert tukker_id(demo_db) in {r.id for r in seen}
+    assert 1 <= len(seen) < 31
+    with demo_db.sessions() as s:
+        for row in seen:
+            c = s.get(Case, row.id)
+            assert c is not None
+            involved = {x.organisation_id for x in c.partners if x.ended_on is None}
+            assert c.registered_by_id == worker.id or school in involved
+    unseen = [r for r in every_case(demo_db) if r.id not in {x.id for x in seen}]
+    assert unseen
+    for row in unseen[:5]:
+        with pytest.raises(AccessDeniedError):
+            cases.find_case(demo_db.uow(), worker, row.code)
+        with pytest.raises(AccessDeniedError):
+            cases.get_case(demo_db.uow(), worker, row.id)
+        with pytest.raises(AccessDeniedError):
+            timeline.timeline(demo_db.uow(), worker, row.id)
+    # and the funders' figures are for coordinators only
+    with pytest.raises(AccessDeniedError):
+        figures.figures(demo_db.uow(), worker, today.year)
+
+
+def demo_db_org(db: Database, name: str) -> int:
+    with db.sessions() as s:
+        found = s.scalar(select(Organisation.id).where(Organisation.name == name))
+        assert found is not None
+        return found
+
+
+def test_the_figures_for_funders_are_not_zero(demo_db: Database, today: date) -> None:
+    me = actor(demo_db, demo.COORDINATOR)
+    rows = figures.figures(demo_db.uow(), me, today.year)
+    if today.month < 8:  # the demo reaches back seven months, into last year
+        rows += figures.figures(demo_db.uow(), me, today.year - 1)
+    totals = [r for r in rows if r.municipality == figures.TOTAL]
+    for name in figures.FIELDS:
+        assert sum(getattr(r, name) for r in totals) > 0, name
+    # this quarter: the families the pact works with now
+    now = next(r for r in totals if r.quarter.start <= today <= r.quarter.end)
+    assert now.families >= 20 and now.children >= now.families and now.partners > 0
+
+
+def test_sensitive_names_are_every_childs_name_and_family_name(demo_db: Database) -> None:
+    names = set(demo.SENSITIVE_NAMES)
+    assert {"Wesley", "Tukker"} <= names
+    assert len(names) == len(demo.SENSITIVE_NAMES)  # no name twice
+    with demo_db.sessions() as s:
+        children = set(s.scalars(select(Child.name)))
+        families = {f for f in s.scalars(select(Case.family_name)) if f}
+    assert children <= names and families <= names
+    assert len(children) >= 40 and len(families) >= 10
+    # long enough that random bytes of an encrypted file never spell one by chance
+    assert all(len(n) >= 6 for n in names)
+
+
+def test_the_demo_fills_around_the_new_year(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cases of two years, ages that move on the 1st of January, a quarter just begun:
+    the stories still pass every rule."""
+    day = date(2027, 1, 2)
+    monkeypatch.setattr(clock, "today", lambda: day)
+    database = create_database(tmp_path / "day.db", TEST_KEY)
+    try:
+        summary = demo.fill_demo(database.uow())
+        assert summary.cases == 31
+        assert clock.today() == day  # the clock is given back
+        rows = every_case(database)
+        assert {r.code[:4] for r in rows} <= {str(day.year), str(day.year - 1)}
+        assert {"expiring", "expired", "withdrawn", "complete"} <= {r.consent for r in rows}
+    finally:
+        database.close()

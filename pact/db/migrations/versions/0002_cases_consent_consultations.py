@@ -225,7 +225,7 @@ def upgrade() -> None:
     with op.batch_alter_table("case_partner", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_case_partner_case_id"), ["case_id"], unique=False)
         batch_op.create_index(
-            "ix_case_partner_org_case", ["organisation_id", "case_id"], unique=False
+            "ix_case_partner_org_case", ["organisation_id", "ended_on", "case_id"], unique=False
         )
 
     op.create_table(
@@ -454,7 +454,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_case_signal")),
     )
     with op.batch_alter_table("case_signal", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_case_signal_case_id"), ["case_id"], unique=False)
+        batch_op.create_index(
+            "ix_case_signal_case_observed", ["case_id", "observed_on"], unique=False
+        )
         batch_op.create_index("ix_case_signal_observed", ["observed_on"], unique=False)
 
     op.create_table(
@@ -628,7 +630,7 @@ def downgrade() -> None:
     op.drop_table("consent")
     with op.batch_alter_table("case_signal", schema=None) as batch_op:
         batch_op.drop_index("ix_case_signal_observed")
-        batch_op.drop_index(batch_op.f("ix_case_signal_case_id"))
+        batch_op.drop_index("ix_case_signal_case_observed")
 
     op.drop_table("case_signal")
     with op.batch_alter_table("action", schema=None) as batch_op:

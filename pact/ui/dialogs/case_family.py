@@ -1,0 +1,233 @@
+"""A child of the family (name or initials, year of birth, school, buddy), or a
+parent or carer (alias, relation, parental authority)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtGui import QIntValidator
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QWidget
+
+from pact.i18n import _
+from pact.services import cases as svc
+from pact.services import clock
+from pact.services.consent_rules import possible_ages
+from pact.services.vocab import RELATION_LABELS
+from pact.ui.context import AppContext
+from pact.ui.dialogs.case_choices import CaseChoices
+from pact.ui.dialogs.case_form import (
+    CaseFormDialog,
+    check_box,
+    combo,
+    date_edit,
+    date_value,
+    hint_label,
+    line_edit,
+    text_edit,
+)
+
+
+def ages_text(birth_year: int) -> str:
+    """ "10 or 11 years old now" for a year of birth."""
+    youngest, oldest = possible_ages(birth_year, clock.today())
+    if youngest == oldest:
+        return _("{n} years old now").format(n=oldest)
+    return _("{young} or {old} years old now").format(young=youngest, old=oldest)
+
+
+class ChildDialog(CaseFormDialog):
+    def __init__(
+        self,
+        ctx: AppContext,
+        choices: CaseChoices,
+        case_id: int,
+        child: svc.ChildData | None = None,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(
+            ctx,
+            "childDialog",
+            _("Add a child") if child is None else _("Child: {name}").format(name=child.name),
+            save_text=_("&Add child") if child is None else _("&Save"),
+            parent=parent,
+        )
+        self.case_id = case_id
+        self.child = child
+        today = clock.today()
+        self.name_edit = line_edit(
+            "childNameEdit", _("First name or initials"), child.name if child else "", _("e.g. W.")
+        )
+        self.add_row(
+            "name",
+            _("&First name or initials"),
+            self.name_edit,
+            required=True,
+            hint=_("Initials are enough; the case file never needs the child's surname."),
+        )
+
+        self.year_edit = line_edit(
+            "birthYearEdit",
+            _("Year of birth"),
+            str(child.birth_year) if child else "",
+            _("e.g. {year}").format(year=today.year - 10),
+        )
+        self.year_edit.setValidator(QIntValidator(1900, 2999, self.year_edit))
+        self.year_edit.setMaximumWidth(self.year_edit.fontMetrics().horizontalAdvance("0") * 10)
+        year_box = QWidget()
+        year_layout = QHBoxLayout(year_box)
+        year_layout.setContentsMargins(0, 0, 0, 0)
+        year_layout.addWidget(self.year_edit)
+        self.ages_label = hint_label("", "agesLabel")
+        year_layout.addWidget(self.ages_label, 1)
+        year_box.setFocusProxy(self.year_edit)
+        self.add_row(
+            "birth_year",
+            _("&Year of birth"),
+            year_box,
+            required=True,
+            hint=_(
+                "The year is enough: pact works out whose consent is needed from the possible "
+                "ages (the stricter rule when the age is uncertain)."
+            ),
+        )
+        self.year_edit.textChanged.connect(self._show_ages)
+        self._show_ages(self.year_edit.text())
+
+        schools = choices.partners_of("school")
+        school_items = [(p.id, p.label) for p in schools]
+        if child is not None and child.school_id and child.school_id not in {p.id for p in schools}:
+            school_items.append((child.school_id, child.school))
+        self.school_combo = combo(
+            "schoolCombo",
+            _("School"),
+            school_items,
+            _("No school / not known"),
+            child.school_id if child else None,
+        )
+        self.add_row("school_id", _("&School"), self.school_combo)
+
+        buddies = choices.partners_of("experience_experts")
+        buddy_items = [(p.id, p.label) for p in buddies]
+        current = child.buddy_organisation_id if child else None
+        if current and current not in {p.id for p in buddies}:
+            buddy_items.append((current, child.buddy_organisation if child else ""))
+        self.buddy_combo = combo(
+            "buddyCombo", _("Buddy programme"), buddy_items, _("No buddy"), current
+        )
+        self.add_row(
+            "buddy_organisation_id",
+            _("B&uddy"),
+            self.buddy_combo,
+            hint=_(
+                "An experience expert of a buddy programme. Linking the child shares case "
+                "information with the programme: consent must cover it."
+            ),
+        )
+        self.buddy_since_edit = date_edit(
+            "buddySinceEdit",
+            _("Buddy since"),
+            child.buddy_since if child and child.buddy_since else today,
+            latest=today,
+        )
+        self.add_row("buddy_since", _("Buddy s&ince"), self.buddy_since_edit)
+        self.buddy_combo.currentIndexChanged.connect(self._buddy_changed)
+        self._buddy_changed()
+
+        self.notes_edit = text_edit("childNotesEdit", _("Notes"), child.notes if child else "")
+        self.add_row("notes", _("&Notes"), self.notes_edit)
+        self.done_text = _("Child added.") if child is None else _("Child saved.")
+        self.finish_building(600)
+
+    def _show_ages(self, text: str) -> None:
+        year = int(text) if text.isdigit() and len(text) == 4 else 0
+        today = clock.today()
+        self.ages_label.setText(ages_text(year) if 0 < today.year - year <= 30 else "")
+
+    def _buddy_changed(self, *_args: object) -> None:
+        self.buddy_since_edit.setEnabled(self.buddy_combo.currentData() is not None)
+
+    def data(self) -> svc.ChildData:
+        text = self.year_edit.text().strip()
+        buddy = self.buddy_combo.currentData()
+        c = self.child
+        return svc.ChildData(
+            name=self.name_edit.text(),
+            birth_year=int(text) if text.isdigit() else 0,
+            school_id=self.school_combo.currentData(),
+            notes=self.notes_edit.toPlainText(),
+            buddy_organisation_id=buddy,
+            buddy_since=date_value(self.buddy_since_edit) if buddy is not None else None,
+            id=c.id if c else None,
+            version=c.version if c else None,
+        )
+
+    def prepare(self) -> Callable[[], Any] | None:
+        data = self.data()
+        uow, actor, case_id = self.ctx.uow, self.ctx.actor, self.case_id
+        return lambda: svc.save_child(uow(), actor, case_id, data)
+
+
+class CarerDialog(CaseFormDialog):
+    def __init__(
+        self,
+        ctx: AppContext,
+        case_id: int,
+        carer: svc.CarerData | None = None,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(
+            ctx,
+            "carerDialog",
+            _("Add a parent or carer")
+            if carer is None
+            else _("Parent or carer: {alias}").format(alias=carer.alias),
+            save_text=_("&Add") if carer is None else _("&Save"),
+            parent=parent,
+        )
+        self.case_id = case_id
+        self.carer = carer
+        self.alias_edit = line_edit(
+            "carerAliasEdit", _("Initials or alias"), carer.alias if carer else "", _("e.g. M.T.")
+        )
+        self.add_row("alias", _("&Initials or alias"), self.alias_edit, required=True)
+        self.relation_combo = combo(
+            "relationCombo",
+            _("Relation to the children"),
+            [(code, _(text)) for code, text in RELATION_LABELS.items()],
+            _("Choose…"),
+            carer.relation if carer else None,
+        )
+        self.add_row("relation", _("&Relation"), self.relation_combo, required=True)
+        self.authority_check: QCheckBox = check_box(
+            "parentalAuthorityCheck",
+            _("Has &parental authority (gezag)"),
+            carer.parental_authority if carer else False,
+            _("Has parental authority"),
+        )
+        self.add_row(
+            "parental_authority",
+            "",
+            self.authority_check,
+            hint=_(
+                "Parents with parental authority give consent for a child under 16 (together "
+                "with the child from 12)."
+            ),
+        )
+        self.notes_edit = text_edit("carerNotesEdit", _("Notes"), carer.notes if carer else "")
+        self.add_row("notes", _("&Notes"), self.notes_edit)
+        self.done_text = _("Parent or carer added.") if carer is None else _("Details saved.")
+        self.finish_building(520)
+
+    def prepare(self) -> Callable[[], Any] | None:
+        c = self.carer
+        data = svc.CarerData(
+            alias=self.alias_edit.text(),
+            relation=self.relation_combo.currentData() or "",
+            parental_authority=self.authority_check.isChecked(),
+            notes=self.notes_edit.toPlainText(),
+            id=c.id if c else None,
+            version=c.version if c else None,
+        )
+        uow, actor, case_id = self.ctx.uow, self.ctx.actor, self.case_id
+        return lambda: svc.save_carer(uow(), actor, case_id, data)

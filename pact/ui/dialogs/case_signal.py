@@ -1,0 +1,109 @@
+"""Record or correct a signal: an early observation about a child or the family."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from pact.i18n import _
+from pact.services import cases as case_svc
+from pact.services import clock
+from pact.services import consultations as svc
+from pact.services.vocab import SERIOUSNESS_LABELS, SIGNAL_DOMAIN_LABELS
+from pact.ui.context import AppContext
+from pact.ui.dialogs.case_choices import CaseChoices, fill_owner_combo, owner_ids, owner_of
+from pact.ui.dialogs.case_form import CaseFormDialog, combo, date_edit, date_value, text_edit
+
+
+class SignalDialog(CaseFormDialog):
+    def __init__(
+        self,
+        ctx: AppContext,
+        choices: CaseChoices,
+        case_id: int,
+        children: Sequence[case_svc.ChildData],
+        signal: svc.SignalData | None = None,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(
+            ctx,
+            "signalDialog",
+            _("Record a signal") if signal is None else _("Signal"),
+            intro=_(
+                "A signal is an early observation: a child withdraws, is absent more often, "
+                "has a short fuse. Write down what was seen, not a diagnosis."
+            ),
+            save_text=_("&Record signal") if signal is None else _("&Save"),
+            parent=parent,
+        )
+        self.case_id = case_id
+        self.signal = signal
+        today = clock.today()
+        self.date_edit = date_edit(
+            "observedOnEdit", _("Observed on"), signal.observed_on if signal else today, today
+        )
+        self.add_row("observed_on", _("Observed &on"), self.date_edit, required=True)
+        self.child_combo = combo(
+            "signalChildCombo",
+            _("About which child"),
+            [(c.id, c.name) for c in children],
+            _("The family as a whole"),
+            signal.child_id if signal else None,
+        )
+        self.add_row("child_id", _("About &child"), self.child_combo)
+        self.domain_combo = combo(
+            "domainCombo",
+            _("What it is about"),
+            [(code, _(text)) for code, text in SIGNAL_DOMAIN_LABELS.items()],
+            _("Choose…"),
+            signal.domain if signal else None,
+        )
+        self.add_row("domain", _("&About"), self.domain_combo, required=True)
+        self.seriousness_combo = combo(
+            "seriousnessCombo",
+            _("How serious"),
+            [(code, _(text)) for code, text in SERIOUSNESS_LABELS.items()],
+            None,
+            signal.seriousness if signal else 1,
+        )
+        self.add_row("seriousness", _("&How serious"), self.seriousness_combo, required=True)
+        self.source_combo = combo("sourceCombo", _("Who noticed it"), [])
+        fill_owner_combo(
+            self.source_combo,
+            choices,
+            ctx.actor if ctx.has_actor else None,
+            _("Not recorded"),
+            owner_of(signal.source_org_id, signal.source_contact_id) if signal else None,
+        )
+        self.add_row(
+            "source",
+            _("&Noticed by"),
+            self.source_combo,
+            hint=_("A contact person or a partner organisation."),
+        )
+        self.observation_edit = text_edit(
+            "observationEdit", _("Observation"), signal.observation if signal else "", lines=5
+        )
+        self.add_row("observation", _("O&bservation"), self.observation_edit, required=True)
+        self.aliases = {"source_org_id": "source", "source_contact_id": "source"}
+        self.done_text = _("Signal recorded.") if signal is None else _("Signal saved.")
+        self.finish_building(620)
+
+    def prepare(self) -> Callable[[], Any] | None:
+        org_id, contact_id = owner_ids(self.source_combo.currentData())
+        s = self.signal
+        data = svc.SignalData(
+            observed_on=date_value(self.date_edit),
+            observation=self.observation_edit.toPlainText(),
+            domain=self.domain_combo.currentData() or "",
+            seriousness=self.seriousness_combo.currentData() or 0,
+            child_id=self.child_combo.currentData(),
+            source_org_id=org_id,
+            source_contact_id=contact_id,
+            id=s.id if s else None,
+            version=s.version if s else None,
+        )
+        uow, actor, case_id = self.ctx.uow, self.ctx.actor, self.case_id
+        return lambda: svc.save_signal(uow(), actor, case_id, data)
