@@ -62,7 +62,8 @@ def _main(args: list[str]) -> int:
         from pact.ui.app import run_gui
 
         program = sys.argv[0] if sys.argv and sys.argv[0] else "pact"
-        return run_gui(cli.db_path(parsed), [program, *args])
+        # pact --user NAME: the acting user, as for the commands (else PACT_USER)
+        return run_gui(cli.db_path(parsed), [program, *args], getattr(parsed, "user", None))
     return cli.run(parsed)
 
 

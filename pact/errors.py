@@ -69,6 +69,11 @@ class ValidationError(PactError):
         return None
 
 
+class NeedsConfirmationError(ValidationError):
+    """The change is allowed, but has a consequence the user must confirm first (the
+    message, on the field, says which); repeat the call with ``confirm=True``."""
+
+
 class ConsentRequiredError(ValidationError):
     """Case information would reach a partner that no consent (and no Meldcode
     justification) covers."""

@@ -435,6 +435,10 @@ class Action(Base):
     due_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="open")
     done_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # who marked it done or cancelled it
+    closed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pact_user.id", ondelete="RESTRICT"), nullable=True
+    )
     note: Mapped[str] = mapped_column(Text, default="")
     created_on: Mapped[date] = mapped_column(Date)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("pact_user.id", ondelete="RESTRICT"))

@@ -20,7 +20,13 @@ from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from pact.db.uow import UnitOfWork
-from pact.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from pact.errors import (
+    ConflictError,
+    FieldError,
+    NeedsConfirmationError,
+    NotFoundError,
+    ValidationError,
+)
 from pact.i18n import _, format_date
 from pact.models import (
     Action,
@@ -569,6 +575,19 @@ def _summary(s: Session, c: Case) -> ConsentSummary:
                     why=consent_svc.coverage_text(c, cov),
                 )
             )
+    if result.state == "incomplete" and not req.problems and not result.partners:
+        # no partner involved yet: say whose consent the records still lack
+        gave: set[rules.Party] = set()
+        for record in consent_svc.consent_facts(s, c.id):
+            if record.in_force(req.on):
+                gave |= record.givers
+        gaps = req.gaps(gave)
+        if gaps:
+            warnings.append(
+                _("Still missing: {gaps}.").format(
+                    gaps="; ".join(consent_svc.describe_gap(c, g) for g in gaps)
+                )
+            )
     if state == "expiring" and result.ok_until not in (None, rules.FOREVER):
         warnings.append(
             _("The consent stays complete until {date}; renew it in time.").format(
@@ -778,7 +797,10 @@ def carer_field_errors(data: CarerData) -> list[FieldError]:
 
 
 def _search_text(c: Case) -> str:
-    return v.fold(" ".join(p for p in (c.code, c.alias, c.family_name) if p))
+    """What the case list's search finds a case by: its code, the family's alias and
+    name, and the children's names (all inside the encrypted database)."""
+    parts = [c.code, c.alias, c.family_name, *(child.name for child in c.children)]
+    return v.fold(" ".join(p for p in parts if p))
 
 
 def _next_code(s: Session, year: int) -> tuple[int, str]:
@@ -905,10 +927,29 @@ def update_case(uow: UnitOfWork, actor: Actor, data: CaseInput) -> CaseHeader:
         return _header(s, c)
 
 
+def meldcode_only_partners(s: Session, c: Case) -> list[str]:
+    """Involved partners whose only ground for knowing the case is the Meldcode (no
+    consent covers them): lowering the level below 4 leaves them without one."""
+    names = org_names(s, [p.organisation_id for p in consent_svc.active_involvements(c)])
+    return sorted(
+        names.get(p.organisation_id, "?")
+        for p in consent_svc.active_involvements(c)
+        if consent_svc.sharing_basis(s, c, p.organisation_id) == "meldcode"
+    )
+
+
 def change_level(
-    uow: UnitOfWork, actor: Actor, case_id: int, level: int, reason: str = ""
+    uow: UnitOfWork,
+    actor: Actor,
+    case_id: int,
+    level: int,
+    reason: str = "",
+    confirm: bool = False,
 ) -> CaseHeader:
-    """Move the case on the escalation ladder; the history keeps every step."""
+    """Move the case on the escalation ladder; the history keeps every step.
+
+    Lowering a level-4 case while partners know it only under the Meldcode takes them
+    out of that cover: NeedsConfirmationError names them, unless ``confirm``."""
     reason = reason.strip()
     with uow:
         s = uow.session
@@ -923,6 +964,20 @@ def change_level(
             errors.append(FieldError("reason", message))
         if errors:
             raise ValidationError(errors)
+        if c.level == consent_svc.MELDCODE_LEVEL and level < c.level and not confirm:
+            exposed = meldcode_only_partners(s, c)
+            if exposed:
+                raise NeedsConfirmationError(
+                    FieldError(
+                        "level",
+                        _(
+                            "{partners} know this case only under the Meldcode, which applies "
+                            "at level 4 only. At a lower level they are involved without any "
+                            "ground: record their consent or end their involvement. Lower the "
+                            "level anyway?"
+                        ).format(partners=", ".join(exposed)),
+                    )
+                )
         s.add(
             CaseLevelChange(
                 case_id=c.id,
@@ -966,7 +1021,8 @@ def mark_active(s: Session, c: Case, me: Actor) -> None:
 def close_case(
     uow: UnitOfWork, actor: Actor, case_id: int, closed_on: date, reason: str
 ) -> CaseHeader:
-    """Close a case with a reason and date; it is read-only until reopened."""
+    """Close a case with a reason and date; it is read-only until reopened. Its open
+    next steps are cancelled (a closed case has nobody left to do them)."""
     reason = reason.strip()
     with uow:
         s = uow.session
@@ -986,6 +1042,14 @@ def close_case(
         c.status = "closed"
         c.closed_on = closed_on
         c.close_reason = reason
+        for action in s.scalars(
+            select(Action).where(Action.case_id == c.id, Action.status == "open")
+        ):
+            action.status = "cancelled"
+            action.closed_by_id = me.id
+            action.note = "\n".join(
+                t for t in (action.note, _("Cancelled: the case was closed.")) if t
+            )
         _status_event(s, c, me, "closed", closed_on, reason)
         commit_case_change(uow)
         return _header(s, c)
@@ -1047,6 +1111,7 @@ def save_child(uow: UnitOfWork, actor: Actor, case_id: int, data: ChildData) -> 
         if data.buddy_organisation_id is not None and data.buddy_organisation_id != previous_buddy:
             # linking the child to a buddy shares information with the buddy programme
             _involve(s, c, me, data.buddy_organisation_id, "buddy", "buddy_organisation_id")
+        c.search_text = _search_text(c)
         consent_svc.refresh(s, c)
         commit_case_change(uow)
         orgs = org_names(s, {child.school_id or 0, child.buddy_organisation_id or 0})
@@ -1087,6 +1152,7 @@ def remove_child(uow: UnitOfWork, actor: Actor, case_id: int, child_id: int) -> 
                 )
             )
         c.children.remove(child)
+        c.search_text = _search_text(c)
         consent_svc.refresh(s, c)
         commit_case_change(uow)
 

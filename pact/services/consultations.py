@@ -35,7 +35,7 @@ from pact.services import cases as case_svc
 from pact.services import clock
 from pact.services import consent as consent_svc
 from pact.services import validation as v
-from pact.services.lookup import commit_case_change, mapping
+from pact.services.lookup import commit_case_change, mapping, user_names
 from pact.services.scope import load_case, visible
 from pact.services.users import Actor, acting_user
 
@@ -88,9 +88,15 @@ class ActionData:
     created_on: date
     created_by: str
     meldcode: bool = False
+    closed_by: str = ""  # who marked it done or cancelled it
 
     def overdue(self, on: date | None = None) -> bool:
         return self.status == "open" and self.due_on < (on or clock.today())
+
+    @property
+    def done_late(self) -> bool:
+        """Done, but after its due date."""
+        return self.status == "done" and self.done_on is not None and self.done_on > self.due_on
 
 
 @dataclass(frozen=True)
@@ -256,9 +262,7 @@ def action_rows(s: Session, q: Select[Any]) -> list[ActionData]:
             select(Case.id, Case.code, Case.meldcode).where(Case.id.in_(case_ids))
         )
     }
-    users = mapping(
-        s, select(User.id, User.display_name).where(User.id.in_({a.created_by_id for a in actions}))
-    )
+    users = user_names(s, [a.created_by_id for a in actions] + [a.closed_by_id for a in actions])
     out = []
     for a in actions:
         contact = contacts.get(a.owner_contact_id) if a.owner_contact_id else None
@@ -284,6 +288,7 @@ def action_rows(s: Session, q: Select[Any]) -> list[ActionData]:
                 created_on=a.created_on,
                 created_by=users.get(a.created_by_id, ""),
                 meldcode=meld,
+                closed_by=users.get(a.closed_by_id, "") if a.closed_by_id else "",
             )
         )
     return out
@@ -670,7 +675,7 @@ def set_action_status(
     note = note.strip()
     with uow:
         s = uow.session
-        action, _c, _me = _load_action(s, actor, action_id, write=True)
+        action, _c, me = _load_action(s, actor, action_id, write=True)
         if version is not None and action.version != version:
             raise ConflictError(_("Someone else changed this next step. Reload the case first."))
         errors: list[FieldError] = []
@@ -690,6 +695,7 @@ def set_action_status(
             raise ValidationError(errors)
         action.status = status
         action.done_on = done_on if status == "done" else None
+        action.closed_by_id = None if status == "open" else me.id
         action.note = note
         commit_case_change(uow)
         return action_rows(s, select(Action).where(Action.id == action_id))[0]

@@ -268,8 +268,13 @@ def timeline(
                     TimelineEntry(
                         ac.done_on,
                         "action",
-                        _("Next step done: {what}").format(what=ac.what),
+                        (
+                            _("Next step done late: {what}")
+                            if ac.done_on > ac.due_on
+                            else _("Next step done: {what}")
+                        ).format(what=ac.what),
                         ac.note,
+                        users.get(ac.closed_by_id or 0, ""),
                     ),
                 )
             elif ac.status == "cancelled":
@@ -284,6 +289,7 @@ def timeline(
                         "action",
                         _("Next step cancelled: {what}").format(what=ac.what),
                         ac.note,
+                        users.get(ac.closed_by_id or 0, ""),
                     ),
                 )
     entries.sort(key=lambda pair: pair[0])

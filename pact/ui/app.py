@@ -8,7 +8,8 @@ every dialog is opened without blocking, so tests can drive each step.
     new file:  probe keyring -> CreateDatabaseDialog -> create -> RecoveryKeyDialog
     existing:  open_auto -> (UnlockDialog -> open_with)* -> upgrade if needed
     then:      who is acting: no users yet -> FirstUserDialog -> create_first_user;
-               PACT_USER names an active user -> that user; else ChooseUserDialog
+               pact --user (or PACT_USER) names an active user -> that user;
+               else ChooseUserDialog
     then:      MainWindow (rebuilt in place when the language or the user changes),
                and the stored consent states are brought up to date in the background
 """
@@ -172,17 +173,20 @@ class _UserStep:
     message: str = ""
 
 
-def _user_step(db: Database, wanted: str | None) -> _UserStep:
+def _user_step(db: Database, wanted: str | None, named_by: str = USER_ENV) -> _UserStep:
+    """``named_by``: where ``wanted`` came from (PACT_USER, or --user), for the message."""
     if users.count_users(db.uow()) == 0:
         return _UserStep(first=directory_options(db.uow))
     message = ""
     if wanted is not None:
         try:
             return _UserStep(actor=users.find_actor(db.uow(), wanted))
-        except NoUserError as exc:
-            message = _("{reason} (named by {variable}) Choose who is working.").format(
-                reason=str(exc), variable=USER_ENV
-            )
+        except NoUserError:
+            # one sentence: the service's reason would be a sentence of its own
+            message = _(
+                "{source} names “{name}”, but that is not an active pact user: choose who "
+                "is working."
+            ).format(source=named_by, name=wanted)
     return _UserStep(users=users.list_users(db.uow(), include_inactive=False), message=message)
 
 
@@ -233,9 +237,12 @@ class PactApp(QObject):
 
     finished = Signal(int)
 
-    def __init__(self, db_path: Path, parent: QObject | None = None):
+    def __init__(self, db_path: Path, parent: QObject | None = None, user: str | None = None):
+        """``user``: the acting user named on the command line (``pact --user``); it
+        wins over PACT_USER."""
         super().__init__(parent)
         self.path = Path(db_path).expanduser().resolve()
+        self.user = (user or "").strip() or None
         self.status = StartupWindow()
         self.status.closed.connect(lambda: self._finish(0))
         self.dialog: QDialog | None = None
@@ -246,6 +253,10 @@ class PactApp(QObject):
         self.demo = False
         self.exit_code: int | None = None
         self._notices: list[str] = []
+
+    def wanted_user(self) -> str | None:
+        """Who should act from the start: ``pact --user``, else PACT_USER."""
+        return self.user or env_user()
 
     # ------------------------------------------------------------ start
     def start(self) -> None:
@@ -437,11 +448,12 @@ class PactApp(QObject):
         assert db is not None
         switching = self.window is not None
         # PACT_USER decides at start only: asking again means choosing
-        wanted = None if message or switching else env_user()
+        wanted = None if message or switching else self.wanted_user()
+        named_by = "--user" if self.user else USER_ENV
         parent = self.window if switching else self.status
         if not switching:
             self.status.show_status(_("Looking up the users…"))
-        Op(parent, lambda: _user_step(db, wanted)).success(
+        Op(parent, lambda: _user_step(db, wanted, named_by)).success(
             lambda step: self._user_step_done(step, message)
         ).failure(self._user_step_failed).run()
 
@@ -459,7 +471,7 @@ class PactApp(QObject):
         if step.actor is not None:
             self._acting(step.actor)
         elif step.first is not None:
-            dialog = FirstUserDialog(step.first, env_user() or "")
+            dialog = FirstUserDialog(step.first, self.wanted_user() or "")
             dialog.submitted.connect(self._create_first_user)
             dialog.rejected.connect(self._quit_at_user_step)
             self._show_dialog(dialog)
@@ -672,8 +684,9 @@ class PactApp(QObject):
         self.finished.emit(code)
 
 
-def run_gui(db_path: Path | None, argv: list[str]) -> int:
-    """Start the GUI on ``db_path`` (None: the default database); returns the exit code."""
+def run_gui(db_path: Path | None, argv: list[str], user: str | None = None) -> int:
+    """Start the GUI on ``db_path`` (None: the default database) with ``user`` acting
+    (``pact --user``; None: PACT_USER, else ask); returns the exit code."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(argv)
@@ -683,7 +696,7 @@ def run_gui(db_path: Path | None, argv: list[str]) -> int:
     setup_logging()
     apply_language(config.Settings.load().language)
     hook = install_excepthook()
-    controller = PactApp(db_path if db_path is not None else config.default_db_path())
+    controller = PactApp(db_path if db_path is not None else config.default_db_path(), user=user)
     controller.finished.connect(app.exit, Qt.ConnectionType.QueuedConnection)
     QTimer.singleShot(0, controller.start)
     code = app.exec()

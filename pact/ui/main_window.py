@@ -208,7 +208,7 @@ class MainWindow(QMainWindow):
 
         # Ctrl+N and Ctrl+F belong to the action of the current area (_area_changed)
         self.action_new_case = self._action(
-            "actionNewCase", _("New &case…"), self.new_case, tip=_("Register a new case")
+            "actionNewCase", _("&Register a case…"), self.new_case, tip=_("Register a new case")
         )
         self.action_new = self._action(
             "actionNewPartner",
@@ -345,10 +345,11 @@ class MainWindow(QMainWindow):
         return [self.navigation.item(r).text() for r in range(self.navigation.count())]
 
     # -- actions (switch to their area first)
-    def open_case(self, case_id: int) -> None:
-        """Show one case file in the cases area (from the dashboard)."""
+    def open_case(self, case_id: int, tab: str | None = None) -> None:
+        """Show one case file in the cases area (from the dashboard), at ``tab`` (a
+        key of ``CaseFileView.TAB_KEYS``; None or "": the first)."""
         self.show_area("cases")
-        self.cases.show_case(case_id)
+        self.cases.show_case(case_id, tab=tab or None)
 
     def new_case(self) -> None:
         self.show_area("cases")

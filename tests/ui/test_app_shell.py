@@ -263,7 +263,7 @@ def test_menus_shortcuts_and_status_bar(
     assert window.action_new_case.shortcut().isEmpty()
     file_items = [a.text() for a in window.file_menu.actions() if not a.isSeparator()]
     assert file_items == [
-        _("New &case…"),
+        _("&Register a case…"),  # the words of the case list's button
         _("&New partner"),
         _("New &user…"),
         _("&Import partners (CSV)…"),
@@ -498,6 +498,58 @@ def test_run_gui_opens_the_window_and_returns_the_exit_code(
     assert code == 0
     assert seen == [_("pact: {name}").format(name="run.db")]
     assert path.stat().st_size > 0
+
+
+def test_the_gui_acts_as_the_user_named_with_dash_dash_user(
+    qtbot: QtBot,
+    tmp_path: Path,
+    qsettings_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """pact --user NAME starts the window as NAME, as the commands do (over PACT_USER)."""
+    import pact.__main__ as entry
+    import pact.ui.app as app_module
+
+    path = make_db(tmp_path / "pact.db")
+    db = open_database(path, Passphrase(PASSPHRASE))
+    try:
+        admin = users.find_actor(db.uow(), TEST_USER)
+        users.save_user(
+            db.uow(),
+            admin,
+            users.UserData(username="wendy", display_name="Wendy Wolters", roles=("worker",)),
+        )
+    finally:
+        db.close()
+    calls: list[tuple[Path | None, str | None]] = []
+
+    def fake_run_gui(db_path: Path | None, argv: list[str], user: str | None = None) -> int:
+        calls.append((db_path, user))
+        return 0
+
+    monkeypatch.setattr(app_module, "run_gui", fake_run_gui)
+    monkeypatch.setattr(entry, "has_no_display", lambda *a, **k: False)
+    assert entry.main(["--db", str(path), "--user", "wendy"]) == 0
+    assert calls == [(path, "wendy")]
+    assert entry.main(["--db", str(path)]) == 0
+    assert calls[-1] == (path, None)
+
+    # the controller then opens as that user, without asking who is working
+    monkeypatch.setenv("PACT_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("PACT_USER", TEST_USER)
+    app = PactApp(path, user="wendy")
+    try:
+        app.start()
+        qtbot.waitUntil(lambda: app.window is not None and app.window.isVisible(), timeout=WAIT)
+        assert window_of(app).ctx.actor.username == "wendy"
+    finally:
+        if app.window is not None:
+            app.window._discard_changes = True
+            app.window.close()
+        ops.wait_idle()
+        if app.ctx is not None:
+            app.ctx.db.close()
+        app.status.close()
 
 
 # ---------------------------------------------------------------- names (tests, screen readers)

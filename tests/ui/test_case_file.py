@@ -271,7 +271,7 @@ def test_family_child_and_consent_through_dialogs(
     dialog = wait_dialog(qtbot, view, "carerDialog")
     qtbot.keyClicks(find(dialog, QLineEdit, "carerAliasEdit"), "M.")
     choose(find(dialog, QComboBox, "relationCombo"), _("Mother"))
-    qtbot.mouseClick(find(dialog, QCheckBox, "parentalAuthorityCheck"), Qt.MouseButton.LeftButton)
+    assert find(dialog, QCheckBox, "parentalAuthorityCheck").isChecked()  # a mother's is
     save_dialog(qtbot, dialog)
     wait_file(qtbot, view)
     assert file.family_tab.carers_table.row_texts(0)[:3] == ["M.", _("Mother"), _("Yes")]
@@ -589,3 +589,392 @@ def test_consent_and_meldcode_records_are_read_on_need_to_know(case_world: CaseW
         consent.list_consents(case_world.db.uow(), outsider, case.id)
     with pytest.raises(AccessDeniedError):
         consent.list_meldcode(case_world.db.uow(), outsider, case.id)
+
+
+# ---------------------------------------------------------------- review fixes
+
+
+def owner_texts(box: QComboBox) -> list[str]:
+    return [box.itemText(i) for i in range(box.count()) if box.itemText(i)]
+
+
+def test_a_next_step_for_someone_else_is_saved_and_edited_with_its_owner(
+    qtbot: QtBot, case_world: CaseWorld, cases_view: BuildCasesView
+) -> None:
+    case = case_world.make_case("Fam. T.")
+    case_world.add_family(case.id)
+    case_world.give_consent(case.id, ["social"])
+    view = cases_view()
+    open_case(qtbot, view, case.id)
+    file = view.case_file
+    file.show_tab("steps")
+    click(qtbot, file, "addStepButton")
+    dialog = wait_dialog(qtbot, view, "stepDialog")
+    box = find(dialog, QComboBox, "stepOwnerCombo")
+    texts = owner_texts(box)
+    home = case_world.org_name("home")
+    mine = _("{contact} ({organisation})").format(contact="Wendy Wolters", organisation=home)
+    # the acting user's own contact person once, marked; their organisation marked as such
+    assert [t for t in texts if t.startswith("Wendy Wolters")] == [
+        _("{owner} (you)").format(owner=mine)
+    ]
+    assert _("{owner} (your organisation)").format(owner=home) in texts
+    assert not any(t.endswith(_("{owner} (you)").format(owner=home)) for t in texts)
+    qtbot.keyClicks(find(dialog, QLineEdit, "stepWhatEdit"), "Intake bij het sociaal team")
+    choose(box, "Sam Kuipers")
+    save_dialog(qtbot, dialog)
+    wait_file(qtbot, view)
+    [step] = consultations.case_actions(case_world.db.uow(), case_world.worker, case.id)
+    assert step.owner_contact_id == case_world.contacts["Sam Kuipers"]
+    # editing it: its owner is chosen, and saving keeps it
+    file.steps_tab._edit(step.id)
+    dialog = wait_dialog(qtbot, view, "stepDialog")
+    box = find(dialog, QComboBox, "stepOwnerCombo")
+    assert box.currentText().startswith("Sam Kuipers")
+    save_dialog(qtbot, dialog)
+    wait_file(qtbot, view)
+    [again] = consultations.case_actions(case_world.db.uow(), case_world.worker, case.id)
+    assert again.owner_contact_id == case_world.contacts["Sam Kuipers"]
+
+
+def test_a_consultation_step_for_another_organisation(
+    qtbot: QtBot, case_world: CaseWorld, cases_view: BuildCasesView
+) -> None:
+    case = case_world.make_case("Fam. T.")
+    case_world.add_family(case.id)
+    case_world.give_consent(case.id, ["school"])
+    view = cases_view()
+    open_case(qtbot, view, case.id)
+    view.case_file.consultations_tab._open(None)
+    dialog = wait_dialog(qtbot, view, "consultationDialog")
+    qtbot.keyClicks(find(dialog, QPlainTextEdit, "questionEdit"), "Hoe gaat het op school?")
+    click(qtbot, dialog, "addStepButton")
+    qtbot.keyClicks(find(dialog, QLineEdit, "step0What"), "Gesprek met de leerkracht")
+    owner = find(dialog, QComboBox, "step0Owner")
+    school = case_world.org_name("school")
+    choose(owner, _("{organisation}: the organisation").format(organisation=school))
+    save_dialog(qtbot, dialog)
+    wait_file(qtbot, view)
+    [step] = consultations.case_actions(case_world.db.uow(), case_world.worker, case.id)
+    assert (step.owner_org_id, step.owner_contact_id) == (case_world.orgs["school"], None)
+
+
+def test_lowering_a_meldcode_level_asks_to_confirm_first(
+    qtbot: QtBot, case_world: CaseWorld, cases_view: BuildCasesView
+) -> None:
+    case = case_world.make_case("Fam. T.", level=4)
+    case_world.add_family(case.id)
+    consent.record_meldcode(
+        case_world.db.uow(),
+        case_world.worker,
+        case.id,
+        consent.MeldcodeInput(
+            clock.today(),
+            "Veilig Thuis adviseert het sociaal team in te schakelen.",
+            (case_world.orgs["social"],),
+        ),
+    )
+    cases.involve_partner(
+        case_world.db.uow(), case_world.worker, case.id, case_world.orgs["social"], "support"
+    )
+    view = cases_view()
+    open_case(qtbot, view, case.id)
+    file = view.case_file
+    click(qtbot, file, "changeLevelButton")
+    dialog = wait_dialog(qtbot, view, "changeLevelDialog")
+    save = find(dialog, QWidget, "saveButton")
+    normal = save.text()
+    find(dialog, QWidget, "levelChooser3").setChecked(True)
+    qtbot.keyClicks(find(dialog, QPlainTextEdit, "levelReasonEdit"), "Het is rustiger thuis")
+    save_dialog(qtbot, dialog, closes=False)
+    # the consequence, next to the level; nothing changed yet
+    assert case_world.org_name("social") in error_text(dialog, "level")
+    assert save.text() == _("Lower the level &anyway")
+    assert save.objectName() == "saveButton"
+    assert cases.get_case(case_world.db.uow(), case_world.worker, case.id).header.level == 4
+    # another choice asks again
+    find(dialog, QWidget, "levelChooser2").setChecked(True)
+    assert save.text() == normal
+    assert error_text(dialog, "level") == ""
+    find(dialog, QWidget, "levelChooser3").setChecked(True)
+    save_dialog(qtbot, dialog, closes=False)
+    assert save.text() == _("Lower the level &anyway")
+    save_dialog(qtbot, dialog)  # confirmed
+    wait_file(qtbot, view)
+    assert cases.get_case(case_world.db.uow(), case_world.worker, case.id).header.level == 3
+
+
+def tab_through(qtbot: QtBot, dialog: QWidget, key: Qt.Key, times: int) -> list[str]:
+    from PySide6.QtWidgets import QApplication
+
+    seen = []
+    for _n in range(times):
+        widget = QApplication.focusWidget()
+        assert widget is not None
+        seen.append(widget.objectName())
+        modifier = (
+            Qt.KeyboardModifier.ShiftModifier
+            if key == Qt.Key.Key_Backtab
+            else Qt.KeyboardModifier.NoModifier
+        )
+        qtbot.keyClick(widget, key, modifier)
+    return seen
+
+
+def test_tab_goes_round_in_the_case_dialogs(
+    qtbot: QtBot, case_world: CaseWorld, cases_view: BuildCasesView
+) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    case = case_world.make_case("Fam. T.")
+    view = cases_view()
+    open_case(qtbot, view, case.id)
+    file = view.case_file
+    file.steps_tab._edit(None)
+    dialog = wait_dialog(qtbot, view, "stepDialog")
+    first = find(dialog, QLineEdit, "stepWhatEdit")
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is first)
+    cancel = find(dialog, QWidget, "cancelButton")
+    cancel.setFocus()
+    qtbot.keyClick(cancel, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is first
+    qtbot.keyClick(first, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget() is cancel
+    dialog.discard()
+    # a dialog whose first field is a choice of levels: from the level chosen
+    file.change_level()
+    dialog = wait_dialog(qtbot, view, "changeLevelDialog")
+    level = find(dialog, QWidget, "levelChooser1")
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is level)
+    seen = tab_through(qtbot, dialog, Qt.Key.Key_Tab, 5)
+    assert seen == [
+        "levelChooser1",
+        "levelReasonEdit",
+        "levelHistory",
+        "saveButton",
+        "cancelButton",
+    ]
+    assert QApplication.focusWidget() is level  # round again
+    qtbot.keyClick(level, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget().objectName() == "cancelButton"
+    dialog.discard()
+
+
+def test_closing_says_the_open_next_steps_will_be_cancelled(
+    qtbot: QtBot, case_world: CaseWorld, cases_view: BuildCasesView
+) -> None:
+    case = case_world.make_case("Fam. T.")
+    case_world.add_step(case.id, "Call the school", clock.today() + timedelta(days=3))
+    case_world.add_step(case.id, "Call the GP", clock.today() + timedelta(days=5))
+    done = case_world.add_step(case.id, "Call the mother", clock.today())
+    consultations.set_action_status(
+        case_world.db.uow(), case_world.worker, done, "done", clock.today()
+    )
+    quiet = case_world.make_case("Fam. Q.")
+    view = cases_view()
+    open_case(qtbot, view, case.id)
+    file = view.case_file
+    click(qtbot, file, "closeCaseButton")
+    dialog = wait_dialog(qtbot, view, "closeCaseDialog")
+    notice = find(dialog, QLabel, "openStepsNotice")
+    assert notice.isVisible()
+    assert notice.text().startswith(
+        ngettext(
+            "{n} open next step will be cancelled, with the note “{note}”",
+            "{n} open next steps will be cancelled, each with the note “{note}”",
+            2,
+        ).format(n=2, note="")[:12]
+    )
+    qtbot.keyClicks(find(dialog, QPlainTextEdit, "closeReasonEdit"), "Het gaat weer goed")
+    save_dialog(qtbot, dialog)
+    wait_file(qtbot, view)
+    file.show_tab("steps")
+    statuses = [file.steps_tab.table.text(r, 3) for r in range(3)]
+    assert statuses.count(_("Cancelled")) == 2
+    # a case without open next steps says nothing of them
+    open_case(qtbot, view, quiet.id)
+    click(qtbot, file, "closeCaseButton")
+    dialog = wait_dialog(qtbot, view, "closeCaseDialog")
+    assert not find(dialog, QLabel, "openStepsNotice").isVisible()
+    dialog.discard()
+
+
+def test_the_steps_tab_says_who_closed_a_step_and_marks_it_late(
+    qtbot: QtBot, case_world: CaseWorld, cases_view: BuildCasesView
+) -> None:
+    from pact.ui.widgets.case_badges import short_date
+
+    case = case_world.make_case("Fam. T.")
+    late = case_world.add_step(case.id, "Call the school", clock.today() - timedelta(days=3))
+    consultations.set_action_status(
+        case_world.db.uow(), case_world.worker, late, "done", clock.today()
+    )
+    gone = case_world.add_step(case.id, "Call the GP", clock.today() + timedelta(days=3))
+    consultations.set_action_status(
+        case_world.db.uow(), case_world.admin, gone, "cancelled", note="Niet meer nodig"
+    )
+    view = cases_view()
+    open_case(qtbot, view, case.id)
+    file = view.case_file
+    file.show_tab("steps")
+    table = file.steps_tab.table
+    rows = {table.text(r, 0): r for r in range(table.row_count())}
+    today = short_date(clock.today())
+    assert table.text(rows["Call the school"], 3) == _("Done on {date} (late)").format(date=today)
+    table.select_key(late)
+    detail = file.steps_tab.detail.text()
+    assert "Wendy Wolters" in detail
+    assert (
+        ngettext(
+            "That was {n} day after its due date.", "That was {n} days after its due date.", 3
+        ).format(n=3)
+        in detail
+    )
+    table.select_key(gone)
+    assert _("Cancelled by {user}.").format(user=case_world.admin.display_name) in (
+        file.steps_tab.detail.text()
+    )
+    # the timeline names who did it
+    file.show_tab("timeline")
+    tl = file.timeline_tab.table
+    by = {tl.text(r, 1): tl.text(r, 3) for r in range(tl.row_count())}
+    assert by[_("Next step done late: {what}").format(what="Call the school")] == "Wendy Wolters"
+    assert (
+        by[_("Next step cancelled: {what}").format(what="Call the GP")]
+        == case_world.admin.display_name
+    )
+
+
+def test_partner_pickers_name_what_is_ticked(
+    qtbot: QtBot, case_world: CaseWorld, cases_view: BuildCasesView
+) -> None:
+    case = case_world.make_case("Fam. T.")
+    case_world.add_family(case.id)
+    view = cases_view()
+    open_case(qtbot, view, case.id)
+    view.case_file.consent_tab._record()
+    dialog = wait_dialog(qtbot, view, "consentDialog")
+    picker = find(dialog, QWidget, "consentPartners")
+    summary = find(dialog, QLabel, "consentPartnersSummary")
+    assert summary.text() == _("Nothing ticked yet.")
+    tick(qtbot, picker, case_world.org_name("social"))
+    tick(qtbot, picker, case_world.org_name("school"))
+    names = sorted([case_world.org_name("social"), case_world.org_name("school")])
+    assert summary.text() == _("Ticked: {names}").format(names=", ".join(names))
+    assert all(name in summary.toolTip() for name in names)
+    dialog.discard()
+
+
+def test_a_new_parent_has_parental_authority_unless_unticked(
+    qtbot: QtBot, case_world: CaseWorld, cases_view: BuildCasesView
+) -> None:
+    case = case_world.make_case("Fam. T.")
+    view = cases_view()
+    open_case(qtbot, view, case.id)
+    file = view.case_file
+    click(qtbot, file, "addCarerButton")
+    dialog = wait_dialog(qtbot, view, "carerDialog")
+    relation = find(dialog, QComboBox, "relationCombo")
+    authority = find(dialog, QCheckBox, "parentalAuthorityCheck")
+    assert not authority.isChecked()
+    choose(relation, _("Father"))
+    assert authority.isChecked()
+    choose(relation, _("Grandparent"))
+    assert not authority.isChecked()
+    choose(relation, _("Parent"))
+    assert authority.isChecked()
+    # once the person unticks it, the relation no longer decides
+    qtbot.mouseClick(authority, Qt.MouseButton.LeftButton)
+    assert not authority.isChecked()
+    choose(relation, _("Mother"))
+    assert not authority.isChecked()
+    qtbot.keyClicks(find(dialog, QLineEdit, "carerAliasEdit"), "M.")
+    save_dialog(qtbot, dialog)
+    wait_file(qtbot, view)
+    assert file.family_tab.carers_table.row_texts(0)[:3] == ["M.", _("Mother"), _("No")]
+    # an existing carer keeps what was recorded
+    carer = cases.get_case(case_world.db.uow(), case_world.worker, case.id).carers[0]
+    file.family_tab._carer(carer.id)
+    dialog = wait_dialog(qtbot, view, "carerDialog")
+    choose(find(dialog, QComboBox, "relationCombo"), _("Father"))
+    assert not find(dialog, QCheckBox, "parentalAuthorityCheck").isChecked()
+    dialog.discard()
+
+
+def test_escape_in_a_case_file_goes_back_to_the_list(
+    qtbot: QtBot, case_world: CaseWorld, cases_view: BuildCasesView
+) -> None:
+    case = case_world.make_case("Fam. T.")
+    view = cases_view()
+    open_case(qtbot, view, case.id)
+    file = view.case_file
+    file.show_tab("signals")
+    table = file.signals_tab.table
+    qtbot.keyClick(table, Qt.Key.Key_Escape)
+    assert view.showing_case() is None
+    assert view.table.hasFocus()
+    # not while a dialog is open: Esc closes the dialog
+    open_case(qtbot, view, case.id)
+    file.family_tab._child(None)
+    dialog = wait_dialog(qtbot, view, "childDialog")
+    qtbot.keyClick(find(dialog, QLineEdit, "childNameEdit"), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: closed(dialog))
+    assert view.showing_case() == case.id
+    qtbot.keyClick(file.tabs.tabBar(), Qt.Key.Key_Escape)
+    assert view.showing_case() is None
+
+
+def test_opening_a_case_at_a_tab(
+    qtbot: QtBot, case_world: CaseWorld, cases_view: BuildCasesView
+) -> None:
+    case = case_world.make_case("Fam. T.")
+    case_world.add_step(case.id, "Call the school", clock.today())
+    view = cases_view()
+    view.show_case(case.id, tab="steps")
+    qtbot.waitUntil(lambda: view.showing_case() == case.id, timeout=10_000)
+    wait_file(qtbot, view)
+    assert view.case_file.current_tab() == "steps"
+    assert view.case_file.steps_tab.table.hasFocus()
+    view.show_case(case.id, tab="consent")
+    qtbot.waitUntil(lambda: view.case_file.current_tab() == "consent", timeout=10_000)
+    view.show_case(case.id)  # the same case again: it stays where it is
+    wait_file(qtbot, view)
+    assert view.case_file.current_tab() == "consent"
+
+
+def test_roles_and_step_statuses_are_not_cut_off(
+    qtbot: QtBot, case_world: CaseWorld, cases_view: BuildCasesView
+) -> None:
+    """In the cases area of a 1360 pixels wide window: the partners' roles and the
+    next steps' statuses (with room to spare for a desktop's wider font)."""
+    case = case_world.make_case("Fam. T.")
+    case_world.add_family(case.id)
+    case_world.give_consent(case.id, ["social"])
+    header = cases.get_case(case_world.db.uow(), case_world.worker, case.id).header
+    cases.update_case(  # a lead of another organisation: "Case lead's organisation"
+        case_world.db.uow(),
+        case_world.worker,
+        cases.CaseInput(
+            alias=header.alias,
+            municipality_id=header.municipality_id,
+            level=header.level,
+            lead_contact_id=case_world.contacts["Sam Kuipers"],
+            id=header.id,
+            version=header.version,
+        ),
+    )
+    late = case_world.add_step(case.id, "Call the school", clock.today() - timedelta(days=30))
+    consultations.set_action_status(
+        case_world.db.uow(), case_world.worker, late, "done", clock.today()
+    )
+    view = cases_view(width=1170, height=800)
+    open_case(qtbot, view, case.id)
+    file = view.case_file
+    file.show_tab("partners")
+    table = file.partners_tab.table
+    assert any(table.text(r, 2) == _("Case lead's organisation") for r in range(table.row_count()))
+    assert table.columnWidth(2) >= 1.15 * table.sizeHintForColumn(2)
+    file.show_tab("steps")
+    table = file.steps_tab.table
+    assert table.text(0, 3).endswith(_("Done on {date} (late)").format(date="")[-6:])
+    assert table.columnWidth(3) >= 1.15 * table.sizeHintForColumn(3), table.text(0, 3)

@@ -229,12 +229,31 @@ def test_paging_loads_more_on_scrolling(
 def test_no_cases_yet_offers_to_register(
     qtbot: QtBot, case_world: CaseWorld, cases_view: BuildCasesView
 ) -> None:
-    view = cases_view()
+    ctx = AppContext(case_world.db, KeyMode.KEYRING, case_world.admin)  # a coordinator
+    view = cases_view(ctx)
     assert view.list_stack.currentWidget() is view.no_cases
-    assert _("No cases yet") in view.no_cases.texts()
+    assert view.no_cases.title.text() == _("No cases yet")
     qtbot.mouseClick(view.empty_new_button, Qt.MouseButton.LeftButton)
     dialog = wait_dialog(qtbot, view, "registerCaseDialog")
     dialog.reject()
+
+
+def test_a_worker_who_sees_no_cases_is_told_why(
+    qtbot: QtBot, case_world: CaseWorld, cases_view: BuildCasesView
+) -> None:
+    case_world.make_case("Fam. X.", actor=case_world.admin)  # a case the worker does not see
+    view = cases_view()
+    assert view.list_stack.currentWidget() is view.no_cases
+    # not "no cases yet": there are, this user does not see them
+    assert view.no_cases.title.text() == _("No cases for you yet")
+    assert view.no_cases.body.text().startswith(
+        _(
+            "You see only the cases you registered or lead, and those in which your "
+            "organisation is involved. Register a case to start one: the family's initials "
+            "or an alias and the municipality are enough."
+        )
+    )
+    assert view.empty_new_button.isVisible()
 
 
 def test_nothing_matches_offers_to_clear_the_filter(
@@ -296,3 +315,50 @@ def test_layout_is_remembered_never_what_was_typed(
     assert any(k == "casesView/sortColumn" for k in settings.allKeys())
     assert settings.value("casesView/sortColumn") == "municipality"
     assert not any("Tukker" in v for v in values)
+
+
+def test_the_search_finds_a_childs_name_and_enter_opens_the_one_case(
+    qtbot: QtBot, case_world: CaseWorld, cases_view: BuildCasesView
+) -> None:
+    wesley = case_world.make_case("Fam. T.")
+    case_world.add_family(wesley.id, child="Wesley")
+    other = case_world.make_case("Fam. B.")
+    case_world.add_family(other.id, child="Bram")
+    case_world.make_case("Fam. W.", family_name="Westerhof")
+    view = cases_view()
+    assert view.search_edit.placeholderText() == _(
+        "Search case code, alias, family or child's name…"
+    )
+    assert "Ctrl+F" in view.search_edit.toolTip()
+    view.search_edit.setFocus()
+    # two cases match "wes" (a child, a family name): Enter goes to the list
+    qtbot.keyClicks(view.search_edit, "wes")
+    qtbot.keyClick(view.search_edit, Qt.Key.Key_Return)
+    wait_loaded(qtbot, view)
+    qtbot.waitUntil(lambda: len(shown_codes(view)) == 2)
+    assert view.showing_case() is None
+    assert view.table.hasFocus()
+    # one match: Enter opens it at once (without waiting for the search to run)
+    view.search_edit.setFocus()
+    view.search_edit.selectAll()
+    qtbot.keyClicks(view.search_edit, "wesley")
+    qtbot.keyClick(view.search_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.showing_case() == wesley.id, timeout=10_000)
+
+
+def test_the_next_step_column_shows_its_overdue_text_whole(
+    qtbot: QtBot, case_world: CaseWorld, cases_view: BuildCasesView
+) -> None:
+    from pact.ui.itemmodels.cases import COLUMN_KEYS
+
+    case = case_world.make_case("Fam. T.")
+    case_world.add_step(case.id, "Call the school", clock.today() - timedelta(days=3))
+    case_world.add_step(case.id, "Call the GP", clock.today() - timedelta(days=1))
+    view = cases_view(width=1170)  # the cases area of a 1360 pixels wide window
+    column = COLUMN_KEYS.index("next_due")
+    text = str(view.table.model().index(0, column).data())
+    assert text.endswith(ngettext("{n} overdue", "{n} overdue", 2).format(n=2))
+    # as wide as the (bold) text with its icon needs, with room to spare for a desktop's
+    # font (wider than the test platform's): nothing is cut off
+    need = view.table.sizeHintForColumn(column)
+    assert view.table.columnWidth(column) >= 1.2 * need, (text, need)

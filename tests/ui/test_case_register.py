@@ -127,6 +127,13 @@ def test_the_full_family_name_is_optional_and_hidden_at_first(
     toggle = child(dialog, object, "familyNameToggle")
     qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
     assert family.isVisible()
+    # what the hint says is true: stored encrypted, shown to whoever may see the case
+    hint = child(dialog, QLabel, "family_nameHint").text()
+    assert hint == _(
+        "Stored encrypted. Everyone who may see the case can read it in the case details; "
+        "lists and printouts show only the case code and alias. The case search also finds "
+        "the case by this name."
+    )
     dialog.discard()
 
 

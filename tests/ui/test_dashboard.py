@@ -226,7 +226,13 @@ def test_activating_a_row_opens_the_case_in_the_cases_area(
     pact.step(case.id, "Buddy koppelen via het maatjesproject", 5)
     window = MainWindow(AppContext(pact.db, KeyMode.KEYRING, pact.worker))
     opened: list[int] = []
-    monkeypatch.setattr(window.cases, "show_case", opened.append)
+    tabs: list[str | None] = []
+
+    def show_case(case_id: int, message: str = "", tab: str | None = None) -> None:
+        opened.append(case_id)
+        tabs.append(tab)
+
+    monkeypatch.setattr(window.cases, "show_case", show_case)
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.dashboard.loaded, timeout=WAIT):
         window.show()
@@ -245,6 +251,7 @@ def test_activating_a_row_opens_the_case_in_the_cases_area(
     qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=where)
     qtbot.mouseDClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=where)
     assert opened == [case.id, case.id]
+    assert tabs == ["steps", "steps"]  # a next step opens the case at its next steps
     assert window.current_area() == "cases"
     ops.wait_idle()
 
@@ -267,7 +274,9 @@ def test_empty_panels_say_what_would_appear(
         )
     )
     assert view.expiring.empty.body.text()
-    assert _("New case…") in view.summary.text()
+    # the same words as the case list's button
+    assert _("Register a case") in view.summary.text()
+    assert view.new_case_button.text() == _("Register a case")
 
 
 def test_it_refreshes_when_next_steps_change_and_counts_what_it_leaves_out(
@@ -322,3 +331,51 @@ def test_a_step_due_today_is_not_overdue(
     assert view.my_steps.rows[0].details[1] == _("due today ({date})").format(
         date=short_date(clock.today(), clock.today())
     )
+
+
+def test_each_panel_opens_the_case_at_its_tab(
+    qtbot: QtBot, pact: Pact, dashboard_for: Callable[[Actor], DashboardView]
+) -> None:
+    case = pact.case()
+    pact.step(case.id, "Te laat", -2)
+    consultations.save_signal(
+        pact.db.uow(),
+        pact.worker,
+        case.id,
+        SignalData(clock.today(), "Moe in de klas", "child_school", 1, source_org_id=pact.org_id),
+    )
+    view = dashboard_for(pact.worker)
+    for panel, tab in (
+        (view.my_steps, "steps"),
+        (view.overdue, "steps"),
+        (view.signals, "signals"),
+    ):
+        panel.list.setFocus()
+        panel.list.setCurrentItem(item(panel))
+        with qtbot.waitSignal(view.open_case, timeout=WAIT) as blocker:
+            qtbot.keyClick(panel.list, Qt.Key.Key_Return)
+        assert blocker.args == [case.id, tab]
+    assert view.expiring.tab == "consent"
+
+
+def test_allot_widths_keeps_the_late_detail_whole() -> None:
+    from pact.ui.views.dashboard import allot_widths
+
+    assert allot_widths([100, 80], 10, 300, 1) == [100, 80]  # room for both
+    assert allot_widths([100, 80], 10, 150, 1) == [60, 80]  # the other one shortened
+    assert allot_widths([100, 80], 10, 70, 1) == [0, 60]
+    assert allot_widths([100, 80], 10, 150, None) == [100, 40]
+
+
+def test_an_overdue_row_in_a_narrow_panel_keeps_its_due_date_whole(
+    qtbot: QtBot, pact: Pact, dashboard_for: Callable[[Actor], DashboardView]
+) -> None:
+    case = pact.case()
+    pact.step(case.id, "Ouders uitnodigen voor een gesprek op school", -12)
+    view = dashboard_for(pact.worker)
+    wide = red_pixels(view.overdue, 0)
+    assert wide > 20
+    view.resize(720, 800)
+    qtbot.waitUntil(lambda: view.overdue.list.viewport().width() < 330)
+    # the owner is shortened, not "due 27 Nov, 12 days overdue"
+    assert red_pixels(view.overdue, 0) >= wide * 0.95

@@ -258,6 +258,8 @@ class World:
             self.carer(header.id, f"P{i + 1}.", relations[min(i, 2)], True, actor)
             for i in range(parents)
         ]
+        # adding children changes the case (what its search finds): the header as it is now
+        header = cases.get_case(self.uow(), actor or self.coordinator, header.id).header
         return header, kids, carers
 
     def consent(

@@ -22,9 +22,9 @@ from pact.errors import (
 )
 from pact.i18n import _
 from pact.models.case import CARER_RELATIONS, LEVELS
-from pact.services import cases, consent, consultations, partners, timeline, users
+from pact.services import cases, clock, consent, consultations, partners, timeline, users
 from pact.services.cases import CarerData, CaseFilter, CaseInput, ChildData
-from pact.services.consent import MeldcodeInput, WithdrawalInput
+from pact.services.consent import ConsentInput, MeldcodeInput, WithdrawalInput
 from pact.services.consultations import ActionInput, ConsultationInput, SignalData
 from pact.services.users import UserData
 from tests.unit.conftest import START, World
@@ -884,3 +884,73 @@ def test_a_contact_person_that_case_records_name_cannot_be_removed(world, how):
 def test_a_contact_person_no_case_names_can_be_removed(world):
     saved = partners.save_organisation(world.uow(), _drop_contact(world, "gp", "Lisa de Linde"))
     assert saved.contacts == ()
+
+
+# ---------------------------------------------------------------- review fixes
+
+
+def test_closing_cancels_the_open_next_steps_and_says_who(world):
+    header = world.case()
+    done = world.step(header.id, "Gesprek met de ouders")
+    open_step = world.step(header.id, "Verwijzen naar het sociaal team")
+    consultations.set_action_status(
+        world.uow(), world.worker, done.id, "done", done_on=clock.today()
+    )
+    cases.close_case(world.uow(), world.coordinator, header.id, clock.today(), "Het gaat goed")
+    steps = {a.id: a for a in consultations.case_actions(world.uow(), world.worker, header.id)}
+    assert steps[done.id].status == "done"
+    assert steps[done.id].closed_by == world.worker.display_name
+    cancelled = steps[open_step.id]
+    assert cancelled.status == "cancelled"
+    assert cancelled.closed_by == world.coordinator.display_name
+    assert _("Cancelled: the case was closed.") in cancelled.note
+    entries = timeline.timeline(world.uow(), world.worker, header.id, kinds={"action"})
+    titles = {e.title: e.user for e in entries}
+    assert (
+        titles[_("Next step cancelled: {what}").format(what="Verwijzen naar het sociaal team")]
+        == world.coordinator.display_name
+    )
+
+
+def test_a_step_done_after_its_due_date_is_marked_late(world):
+    header = world.case()
+    step = world.step(header.id, "Bellen met school", due_in=2)
+    world.clock.advance(5)
+    done = consultations.set_action_status(
+        world.uow(), world.worker, step.id, "done", done_on=clock.today()
+    )
+    assert done.done_late
+    entries = timeline.timeline(world.uow(), world.worker, header.id, kinds={"action"})
+    assert _("Next step done late: {what}").format(what="Bellen met school") in {
+        e.title for e in entries
+    }
+
+
+def test_the_case_search_finds_a_childs_name(world):
+    header = world.case(alias="Fam. Z.")
+    world.child(header.id, "Jochem", 2015)
+    found = cases.list_cases(world.uow(), world.worker, CaseFilter(text="jochem"))
+    assert [r.id for r in found] == [header.id]
+    child = cases.get_case(world.uow(), world.worker, header.id).children[0]
+    cases.remove_child(world.uow(), world.worker, header.id, child.id or 0)
+    assert cases.list_cases(world.uow(), world.worker, CaseFilter(text="jochem")) == []
+
+
+def test_incomplete_consent_without_partners_says_who_is_missing(world):
+    header, _kids, [mum, dad] = world.family(children=(2016,), level=3)
+    consent.record_consent(
+        world.uow(),
+        world.worker,
+        header.id,
+        ConsentInput(
+            clock.today(),
+            "signed_form",
+            (("carer", mum.id or 0),),
+            (world.org("social"),),
+            ("family",),
+        ),
+    )
+    summary = cases.get_case(world.uow(), world.worker, header.id).consent
+    assert summary.state == "incomplete"
+    missing = [w for w in summary.warnings if w.startswith(_("Still missing: {gaps}.")[:8])]
+    assert missing and dad.alias in missing[0] and mum.alias not in missing[0]

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pact.errors import ConsentRequiredError, ValidationError
+from pact.errors import ConsentRequiredError, NeedsConfirmationError, ValidationError
 from pact.i18n import _, format_date
 from pact.models import Action, Child, Consultation
 from pact.models.case import CONSENT_METHODS, INFO_KINDS
@@ -615,8 +615,15 @@ def test_lowering_the_level_ends_the_meldcode_cover(world):
     header, _kids, _carers = world.family(level=4)
     meldcode(world, header.id, "other", "gp")
     cases.involve_partner(world.uow(), world.worker, header.id, world.org("other"), "support")
-    cases.change_level(world.uow(), world.worker, header.id, 3, "Veiligheid hersteld")
+    # first pact says who would be left without any ground, and changes nothing
+    before = world.snapshot()
+    with pytest.raises(NeedsConfirmationError) as asked:
+        cases.change_level(world.uow(), world.worker, header.id, 3, "Veiligheid hersteld")
+    assert "Jeugdhulp Elders" in (asked.value.for_field("level") or "")
+    assert world.snapshot() == before
+    cases.change_level(world.uow(), world.worker, header.id, 3, "Veiligheid hersteld", confirm=True)
     file = file_of(world, header.id)
+    assert file.header.level == 3
     # the case stays flagged: information was shared without consent
     assert file.header.meldcode
     assert stored(world, header.id).meldcode

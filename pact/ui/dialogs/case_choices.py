@@ -83,33 +83,52 @@ def fill_owner_combo(
     actor: Actor | None,
     none_text: str,
     value: Owner | None = None,
+    value_text: str = "",
 ) -> None:
     """Contact persons and organisations in one combo: the acting user's own contact
-    person and organisation first, then every contact person, then every organisation."""
+    person and organisation first (each once, marked so), then every other contact
+    person, then every other organisation. Every item's data is an ``Owner`` text
+    ("contact:12", "org:5"). ``value`` is chosen; when it is not among the choices
+    (an archived contact person, say) it is added, shown as ``value_text``."""
     box.clear()
     box.addItem(none_text, None)
     mine: list[Owner] = []
     if actor is not None and actor.contact_id is not None:
-        mine.append(f"contact:{actor.contact_id}")
+        mine.append(contact_owner(actor.contact_id))
     if actor is not None and actor.organisation_id is not None:
-        mine.append(f"org:{actor.organisation_id}")
+        mine.append(org_owner(actor.organisation_id))
     for owner in mine:
         text = owner_label(choices, owner)
-        if text:
+        if not text:
+            continue
+        if owner.startswith("contact:"):
             box.addItem(_("{owner} (you)").format(owner=text), owner)
+        else:
+            box.addItem(_("{owner} (your organisation)").format(owner=text), owner)
     if box.count() > 1:
         box.insertSeparator(box.count())
     for cid, text in choices.contact_items():
-        if ("contact", cid) not in mine:
-            box.addItem(text, ("contact", cid))
+        if contact_owner(cid) not in mine:
+            box.addItem(text, contact_owner(cid))
     box.insertSeparator(box.count())
     for p in choices.partners:
-        if ("org", p.id) not in mine:
+        if org_owner(p.id) not in mine:
             box.addItem(
-                _("{organisation}: the organisation").format(organisation=p.label), ("org", p.id)
+                _("{organisation}: the organisation").format(organisation=p.label), org_owner(p.id)
             )
     index = box.findData(value) if value is not None else 0
+    if value is not None and index < 0:
+        box.addItem(value_text or owner_label(choices, value) or value, value)
+        index = box.count() - 1
     box.setCurrentIndex(max(index, 0))
+
+
+def contact_owner(contact_id: int) -> Owner:
+    return f"contact:{contact_id}"
+
+
+def org_owner(organisation_id: int) -> Owner:
+    return f"org:{organisation_id}"
 
 
 def _split(owner: Owner) -> tuple[str, int]:
@@ -125,7 +144,7 @@ def owner_label(choices: CaseChoices, owner: Owner) -> str:
 
 
 def owner_ids(owner: Owner | None) -> tuple[int | None, int | None]:
-    """(organisation id, contact id) for the services."""
+    """(organisation id, contact id) for the services, from a combo's data."""
     if not owner:
         return None, None
     kind, oid = _split(owner)
@@ -134,7 +153,7 @@ def owner_ids(owner: Owner | None) -> tuple[int | None, int | None]:
 
 def owner_of(org_id: int | None, contact_id: int | None) -> Owner | None:
     if contact_id is not None:
-        return f"contact:{contact_id}"
+        return contact_owner(contact_id)
     if org_id is not None:
-        return f"org:{org_id}"
+        return org_owner(org_id)
     return None

@@ -19,7 +19,7 @@ from pact.services.consent_rules import Party
 from pact.services.vocab import CONSENT_METHOD_LABELS, INFO_KIND_LABELS, RELATION_LABELS, label
 from pact.ui.context import AppContext
 from pact.ui.dialogs.case_choices import CaseChoices
-from pact.ui.dialogs.case_consultation import partner_picker_items
+from pact.ui.dialogs.case_consultation import partner_picker_items, partner_picker_names
 from pact.ui.dialogs.case_form import (
     CaseFormDialog,
     check_box,
@@ -120,7 +120,11 @@ class ConsentDialog(CaseFormDialog):
             for p in case_file.partners
             if p.ended_on is None and p.role != "registrant"
         ]
-        self.partners.set_items(partner_picker_items(choices, case_file.partners), involved)
+        self.partners.set_items(
+            partner_picker_items(choices, case_file.partners),
+            involved,
+            names=partner_picker_names(choices, case_file.partners),
+        )
         self.add_row("partner_ids", _("For &partners"), self.partners, required=True)
 
         self.kinds = CheckList("infoKindsList", _("Kinds of information"), columns=2)
@@ -256,7 +260,10 @@ class MeldcodeDialog(CaseFormDialog):
         self.date_edit = date_edit("decidedOnEdit", _("Decided on"), today, latest=today)
         self.add_row("decided_on", _("&Decided on"), self.date_edit, required=True)
         self.partners = CheckPicker("meldcodePartners", _("Partners that receive it"), rows=6)
-        self.partners.set_items(partner_picker_items(choices, case_file.partners))
+        self.partners.set_items(
+            partner_picker_items(choices, case_file.partners),
+            names=partner_picker_names(choices, case_file.partners),
+        )
         self.add_row("partner_ids", _("&Partners"), self.partners, required=True)
         self.justification_edit = text_edit("justificationEdit", _("Justification"), lines=6)
         self.add_row(

@@ -40,6 +40,15 @@ def partner_picker_items(
     return items
 
 
+def partner_picker_names(
+    choices: CaseChoices, partners: Sequence[case_svc.InvolvementData]
+) -> dict[int, str]:
+    """The partners' plain names, for the line that says which are ticked."""
+    names = {p.id: p.label for p in choices.partners}
+    names.update({p.organisation_id: p.organisation for p in partners})
+    return names
+
+
 class ConsultationDialog(CaseFormDialog):
     def __init__(
         self,
@@ -83,7 +92,9 @@ class ConsultationDialog(CaseFormDialog):
         )
         self.partners = CheckPicker("consultedPartners", _("Partners consulted"), rows=6)
         self.partners.set_items(
-            partner_picker_items(choices, case_file.partners), c.partner_ids if c else ()
+            partner_picker_items(choices, case_file.partners),
+            c.partner_ids if c else (),
+            names=partner_picker_names(choices, case_file.partners),
         )
         self.add_row("partner_ids", _("&Partners consulted"), self.partners)
 

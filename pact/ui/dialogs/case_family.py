@@ -27,6 +27,9 @@ from pact.ui.dialogs.case_form import (
     text_edit,
 )
 
+# relations that usually come with parental authority: a new carer's box starts ticked
+AUTHORITY_RELATIONS = frozenset({"mother", "father", "parent"})
+
 
 def ages_text(birth_year: int) -> str:
     """ "10 or 11 years old now" for a year of birth."""
@@ -214,10 +217,23 @@ class CarerDialog(CaseFormDialog):
                 "with the child from 12)."
             ),
         )
+        # a new carer: the box follows the relation until the person ticks or unticks it
+        self._authority_touched = carer is not None
+        self.authority_check.clicked.connect(self._authority_clicked)
+        self.relation_combo.currentIndexChanged.connect(self._relation_changed)
         self.notes_edit = text_edit("carerNotesEdit", _("Notes"), carer.notes if carer else "")
         self.add_row("notes", _("&Notes"), self.notes_edit)
         self.done_text = _("Parent or carer added.") if carer is None else _("Details saved.")
         self.finish_building(520)
+
+    def _authority_clicked(self, *_args: object) -> None:
+        self._authority_touched = True
+
+    def _relation_changed(self, *_args: object) -> None:
+        if not self._authority_touched:
+            self.authority_check.setChecked(
+                self.relation_combo.currentData() in AUTHORITY_RELATIONS
+            )
 
     def prepare(self) -> Callable[[], Any] | None:
         c = self.carer

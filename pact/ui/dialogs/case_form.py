@@ -335,6 +335,37 @@ class CaseFormDialog(QDialog):
             QWidget.setTabOrder(fields[-1], self.save_button)
         QWidget.setTabOrder(self.save_button, self.cancel_button)
 
+    def first_field(self) -> QWidget | None:
+        """The widget the keyboard starts in: the first shown field (through its
+        focus proxy: a level chooser's checked level, a picker's filter)."""
+        for row in self.rows.values():
+            if not row.isVisibleTo(self) or not row.isEnabled():
+                continue
+            widget: QWidget = row.focus_target
+            for _step in range(10):
+                proxy = widget.focusProxy()
+                if proxy is None:
+                    break
+                widget = proxy
+            if widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                return widget
+        return None
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab goes round: from the last button back to the first field, and Shift+Tab
+        from the first field to the last button."""
+        chain = self.tab_chain()
+        first = self.first_field()
+        current = self.focusWidget()
+        if chain and first is not None and current is not None:
+            if next and current is chain[-1]:
+                first.setFocus(Qt.FocusReason.TabFocusReason)
+                return True
+            if not next and (current is first or first.isAncestorOf(current)):
+                chain[-1].setFocus(Qt.FocusReason.BacktabFocusReason)
+                return True
+        return super().focusNextPrevChild(next)
+
     def tab_chain(self) -> list[QWidget]:
         """The widgets Tab reaches, in order (the visible, enabled ones)."""
         return [

@@ -89,7 +89,11 @@ class CaseDetailsDialog(CaseFormDialog):
             "family_name",
             _("Full family name"),
             self.family_edit,
-            hint=_("Only shown in this dialog; lists and printouts use the case code and alias."),
+            hint=_(
+                "Stored encrypted. Everyone who may see the case can read it in the case "
+                "details; lists and printouts show only the case code and alias. The case "
+                "search also finds the case by this name."
+            ),
         )
         shown = bool(header and header.family_name)
         self._set_family_visible(shown)

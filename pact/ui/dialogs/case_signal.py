@@ -76,6 +76,7 @@ class SignalDialog(CaseFormDialog):
             ctx.actor if ctx.has_actor else None,
             _("Not recorded"),
             owner_of(signal.source_org_id, signal.source_contact_id) if signal else None,
+            signal.source if signal else "",
         )
         self.add_row(
             "source",

@@ -7,13 +7,22 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtWidgets import QLabel, QWidget
+from shiboken6 import isValid
 
-from pact.i18n import _, format_date
+from pact.errors import NeedsConfirmationError
+from pact.i18n import _, format_date, ngettext
 from pact.services import cases as svc
 from pact.services import clock
 from pact.services.vocab import level_label
 from pact.ui.context import AppContext
-from pact.ui.dialogs.case_form import CaseFormDialog, date_edit, date_value, text_edit
+from pact.ui.dialogs.case_form import (
+    CaseFormDialog,
+    date_edit,
+    date_value,
+    hint_label,
+    text_edit,
+)
+from pact.ui.widgets.field import ERROR_COLOUR
 from pact.ui.widgets.level_chooser import LevelChooser
 from pact.ui.widgets.record_table import Column, RecordTable
 
@@ -37,9 +46,12 @@ class ChangeLevelDialog(CaseFormDialog):
             parent=parent,
         )
         self.header = header
+        self.save_text = _("&Change level")
+        self.confirming = False  # the service asked to confirm lowering the level
         self.level_chooser = LevelChooser("levelChooser", _("Escalation level"))
         self.level_chooser.set_level(header.level)
         self.add_row("level", _("&Level"), self.level_chooser, required=True)
+        self.level_chooser.changed.connect(lambda _level: self._set_confirming(False))
         self.reason_edit = text_edit("levelReasonEdit", _("Reason for the change"), lines=3)
         self.add_row(
             "reason",
@@ -55,9 +67,9 @@ class ChangeLevelDialog(CaseFormDialog):
             _("History of the level"),
             [
                 Column(_("Date"), 1.0, 10),
-                Column(_("Level"), 1.4, 12),
-                Column(_("By"), 1.2, 10),
-                Column(_("Reason"), 3.2, 12),
+                Column(_("Level"), 1.9, 12),
+                Column(_("By"), 1.3, 10),
+                Column(_("Reason"), 2.6, 12),
             ],
         )
         rows = []
@@ -80,11 +92,44 @@ class ChangeLevelDialog(CaseFormDialog):
         level = self.level_chooser.level()
         reason = self.reason_edit.toPlainText()
         uow, actor, case_id = self.ctx.uow, self.ctx.actor, self.header.id
-        return lambda: svc.change_level(uow(), actor, case_id, level, reason)
+        confirm = self.confirming
+        return lambda: svc.change_level(uow(), actor, case_id, level, reason, confirm=confirm)
+
+    def _set_confirming(self, confirming: bool) -> None:
+        """After the service's question the save button confirms it; choosing another
+        level asks again."""
+        self.confirming = confirming
+        text = _("Lower the level &anyway") if confirming else self.save_text
+        self.save_button.setText(text)
+        self.save_button.setAccessibleName(text.replace("&", ""))
+        if not confirming:
+            row = self.rows["level"]
+            if row.error():
+                row.set_error(None)
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, NeedsConfirmationError) and isValid(self):
+            self._set_busy(False)
+            for e in exc.errors:
+                self.set_error(e.field, e.message)
+            self._set_confirming(True)
+            self.rows["level"].focus()
+            self._refit()
+            return
+        super()._failed(exc)
 
 
 class CloseCaseDialog(CaseFormDialog):
-    def __init__(self, ctx: AppContext, header: svc.CaseHeader, parent: QWidget | None = None):
+    """``open_steps``: how many next steps of the case are still open (closing cancels
+    them; the dialog says so beforehand)."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        header: svc.CaseHeader,
+        open_steps: int = 0,
+        parent: QWidget | None = None,
+    ):
         super().__init__(
             ctx,
             "closeCaseDialog",
@@ -97,6 +142,17 @@ class CloseCaseDialog(CaseFormDialog):
             parent=parent,
         )
         self.header = header
+        self.steps_notice = hint_label(
+            ngettext(
+                "{n} open next step will be cancelled, with the note “{note}”",
+                "{n} open next steps will be cancelled, each with the note “{note}”",
+                open_steps,
+            ).format(n=open_steps, note=_("Cancelled: the case was closed.")),
+            "openStepsNotice",
+        )
+        self.steps_notice.setStyleSheet(f"color: {ERROR_COLOUR}; font-weight: bold;")
+        self.steps_notice.setVisible(open_steps > 0)
+        self.body_layout.insertWidget(0, self.steps_notice)
         today = clock.today()
         self.date_edit = date_edit("closedOnEdit", _("Closed on"), today, latest=today)
         self.add_row("closed_on", _("Closed &on"), self.date_edit, required=True)

@@ -85,6 +85,7 @@ class StepDialog(CaseFormDialog):
             ctx.actor if ctx.has_actor else None,
             _("Choose who does it…"),
             owner_of(action.owner_org_id, action.owner_contact_id) if action else None,
+            action.owner if action else "",
         )
         self.add_row("owner", _("W&ho"), self.owner_combo, required=True, hint=owner_hint())
         self.due_edit = date_edit(

@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -89,6 +89,7 @@ from pact.ui.widgets.case_badges import (
     level_tip,
     meldcode_icon,
     overdue_icon,
+    short_date,
 )
 from pact.ui.widgets.field import ERROR_COLOUR
 from pact.ui.widgets.message_bar import MessageBar
@@ -416,12 +417,14 @@ class PartnersTab(_Tab):
             "partnersTable",
             _("Partners involved"),
             [
-                Column(_("Partner"), 2.2, 12),
-                Column(_("Sector"), 1.4, 8),
-                Column(_("Role"), 1.4, 8),
-                Column(_("Since"), 1.0, 9),
-                Column(_("Basis"), 1.6, 10),
-                Column(_("Note"), 2.4, 10),
+                # the roles ("Organisation of the case lead") need their room; a note
+                # is elided, and shown whole under the table
+                Column(_("Partner"), 2.1, 12),
+                Column(_("Sector"), 1.9, 8),
+                Column(_("Role"), 2.0, 12),
+                Column(_("Since"), 0.9, 9),
+                Column(_("Basis"), 1.5, 10),
+                Column(_("Note"), 1.6, 8),
             ],
             select_first=True,
             fit_rows=(4, 14),
@@ -1019,6 +1022,40 @@ class ConsentTab(_Tab):
         self.view.open_dialog(lambda choices: MeldcodeDialog(self.view.ctx, choices, case_file))
 
 
+def step_status(a: step_svc.ActionData, today: date) -> str:
+    """The status column of a next step: short, with "(late)" when it was done late."""
+    if a.status == "done" and a.done_on is not None:
+        text = _("Done on {date} (late)") if a.done_late else _("Done on {date}")
+        return text.format(date=short_date(a.done_on))
+    if a.overdue(today):
+        days = (today - a.due_on).days
+        return ngettext("Overdue by {n} day", "Overdue by {n} days", days).format(n=days)
+    return label(ACTION_STATUS_LABELS, a.status)
+
+
+def step_closed_text(a: step_svc.ActionData) -> str:
+    """Who marked a next step done (when, and whether late) or cancelled it; '' when open."""
+    if a.status == "done" and a.done_on is not None:
+        when = format_date(a.done_on)
+        if a.closed_by:
+            text = _("Done on {date} by {user}.").format(date=when, user=a.closed_by)
+        else:
+            text = _("Done on {date}.").format(date=when)
+        if a.done_late:
+            days = (a.done_on - a.due_on).days
+            text += " " + ngettext(
+                "That was {n} day after its due date.",
+                "That was {n} days after its due date.",
+                days,
+            ).format(n=days)
+        return text
+    if a.status == "cancelled":
+        if a.closed_by:
+            return _("Cancelled by {user}.").format(user=a.closed_by)
+        return _("Cancelled.")
+    return ""
+
+
 class StepsTab(_Tab):
     def __init__(self, view: CaseFileView):
         super().__init__(view, "stepsTab")
@@ -1029,15 +1066,18 @@ class StepsTab(_Tab):
             "stepsTable",
             _("Next steps"),
             [
-                Column(_("What"), 3.0, 12),
-                Column(_("Who"), 2.0, 10),
-                Column(_("Due"), 1.1, 9),
-                Column(_("Status"), 1.5, 9),
-                Column(_("Note"), 2.0, 8),
+                Column(_("What"), 2.8, 12),
+                Column(_("Who"), 2.1, 10),
+                Column(_("Due"), 1.0, 9),
+                Column(_("Status"), 1.8, 12),
+                Column(_("Note"), 1.4, 8),
                 Column(_("Agreed"), 1.0, 9),
             ],
+            select_first=True,
         )
         layout.addWidget(self.table, 1)
+        self.detail = _wrapped("", "stepDetail")
+        layout.addWidget(self.detail)
         self.add = _button("addStepButton", _("Add a next step…"))
         self.edit = _button("editStepButton", _("Edit…"), _("Edit the next step"))
         self.done = _button("doneStepButton", _("Mark done…"), _("Mark the next step done"))
@@ -1050,16 +1090,25 @@ class StepsTab(_Tab):
         self.done.clicked.connect(lambda: self._status("done"))
         self.cancel.clicked.connect(lambda: self._status("cancelled"))
         self.reopen.clicked.connect(self._reopen)
-        self.table.current_key_changed.connect(lambda _k: self.update_buttons())
+        self.table.current_key_changed.connect(lambda _k: self._selected())
 
     def _action(self, key: Any) -> step_svc.ActionData | None:
         if self.bundle is None:
             return None
         return next((a for a in self.bundle.actions if a.id == key), None)
 
+    def _agreed(self, a: step_svc.ActionData) -> tuple[str, str]:
+        """The "Agreed" column (a date) and the sentence behind it."""
+        assert self.bundle is not None
+        consultations = {c.id: c for c in self.bundle.consultations}
+        if a.consultation_id in consultations:
+            held = format_date(consultations[a.consultation_id].held_on)
+            return held, _("Agreed in the consultation of {date}").format(date=held)
+        agreed = format_date(a.created_on)
+        return agreed, _("Agreed on {date} by {user}").format(date=agreed, user=a.created_by or "?")
+
     def fill(self, bundle: CaseBundle) -> None:
         today = bundle.today
-        consultations = {c.id: c for c in bundle.consultations}
         rows: list[list[Cell | str]] = []
         overdue = 0
         open_steps = 0
@@ -1067,20 +1116,10 @@ class StepsTab(_Tab):
             late = a.overdue(today)
             overdue += late
             open_steps += a.status == "open"
-            status = label(ACTION_STATUS_LABELS, a.status)
-            if a.status == "done" and a.done_on is not None:
-                status = _("Done on {date}").format(date=format_date(a.done_on))
-            elif late:
-                days = (today - a.due_on).days
-                status = ngettext("Overdue by {n} day", "Overdue by {n} days", days).format(n=days)
+            status = step_status(a, today)
             colour = ERROR_COLOUR if late else (GREY if a.status != "open" else "")
             cell = lambda text, col=colour, b=late: Cell(text, colour=col, bold=b)  # noqa: E731
-            agreed = format_date(a.created_on)
-            where = _("Agreed on {date} by {user}").format(date=agreed, user=a.created_by or "?")
-            if a.consultation_id in consultations:
-                held = format_date(consultations[a.consultation_id].held_on)
-                agreed = held
-                where = _("Agreed in the consultation of {date}").format(date=held)
+            agreed, where = self._agreed(a)
             rows.append(
                 [
                     cell(a.what),
@@ -1091,7 +1130,12 @@ class StepsTab(_Tab):
                         bold=late,
                         icon=overdue_icon() if late else None,
                     ),
-                    cell(status),
+                    Cell(
+                        status,
+                        tooltip=step_closed_text(a) or status,
+                        colour=colour,
+                        bold=late,
+                    ),
                     cell(a.note.replace("\n", " ")),
                     Cell(agreed, tooltip=where, colour=colour, bold=late),
                 ]
@@ -1115,6 +1159,22 @@ class StepsTab(_Tab):
             self.summary.setStyleSheet(
                 f"color: {ERROR_COLOUR}; font-weight: bold;" if overdue else ""
             )
+        self._selected()
+
+    def _selected(self) -> None:
+        a = self._action(self.table.current_key())
+        if a is None or self.bundle is None:
+            self.detail.setText("")
+        else:
+            parts = [
+                _("{what} ({owner}, due {date})").format(
+                    what=a.what, owner=a.owner or "?", date=format_date(a.due_on)
+                ),
+                self._agreed(a)[1],
+                step_closed_text(a),
+                a.note,
+            ]
+            self.detail.setText("\n".join(p for p in parts if p))
         self.update_buttons()
 
     def update_buttons(self) -> None:
@@ -1269,6 +1329,8 @@ class CaseFileView(QWidget):
         self._generation = 0
         self._timeline_generation = 0
         self._pending_message = ""
+        self._pending_tab: str | None = None
+        self._focus_tab: str | None = None
         self._stale = False
         self._reload_timer = QTimer(self)
         self._reload_timer.setSingleShot(True)
@@ -1288,7 +1350,7 @@ class CaseFileView(QWidget):
             "backToListButton",
             _("← Case list"),
             _("Back to the case list"),
-            _("Back to the case list (Alt+Left)"),
+            _("Back to the case list (Esc or Alt+Left)"),
         )
         top.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addSpacing(8)
@@ -1417,10 +1479,12 @@ class CaseFileView(QWidget):
 
     # ------------------------------------------------------------ loading
 
-    def load(self, case_id: int, message: str = "") -> None:
+    def load(self, case_id: int, message: str = "", tab: str | None = None) -> None:
         """Read and show case ``case_id`` (in the background), with ``message`` in
-        its message bar once it shows."""
+        its message bar once it shows, at ``tab`` (a key of ``TAB_KEYS``; None: the
+        first tab for another case, the same tab for the case shown)."""
         self._pending_message = message
+        self._pending_tab = tab if tab in self.TAB_KEYS else None
         self._fetch(case_id)
 
     def reload(self) -> None:
@@ -1460,7 +1524,11 @@ class CaseFileView(QWidget):
         self.case_id = bundle.header.id
         self.bundle = bundle
         self._show(bundle)
-        if first:
+        tab, self._pending_tab = self._pending_tab, None
+        if tab is not None:
+            self.tabs.setCurrentIndex(self.TAB_KEYS.index(tab))
+            self._focus_tab = tab
+        elif first:
             self.tabs.setCurrentIndex(0)
         self.case_loaded.emit(bundle.header.id)
 
@@ -1511,6 +1579,19 @@ class CaseFileView(QWidget):
                 self._reload_timer.start()
             else:
                 self._stale = True  # read again when it shows
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc (that no field of the case file used) goes back to the list, like
+        Alt+Left."""
+        if (
+            event.key() == Qt.Key.Key_Escape
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and not self.has_dialog()
+        ):
+            event.accept()
+            self.back_requested.emit()
+            return
+        super().keyPressEvent(event)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -1627,8 +1708,14 @@ class CaseFileView(QWidget):
         self.tabs.tabBar().setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def focus_first(self) -> None:
-        """After opening: the keyboard starts on the tabs."""
-        self.tabs.tabBar().setFocus(Qt.FocusReason.OtherFocusReason)
+        """After opening: the keyboard starts on the tabs, or in the list of the tab
+        the case was opened at."""
+        tab, self._focus_tab = self._focus_tab, None
+        target = self._tabs[tab].first_focus() if tab is not None else None
+        if target is not None:
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.tabs.tabBar().setFocus(Qt.FocusReason.OtherFocusReason)
 
     # ------------------------------------------------------------ writes
 
@@ -1753,7 +1840,11 @@ class CaseFileView(QWidget):
         if self.bundle is None or self.bundle.header.closed:
             return
         header = self.bundle.header
-        self.open_dialog(lambda _choices: CloseCaseDialog(self.ctx, header))
+        open_steps = sum(a.status == "open" for a in self.bundle.actions)
+        self.open_dialog(
+            lambda _choices: CloseCaseDialog(self.ctx, header, open_steps),
+            kinds=("cases", "actions"),
+        )
 
     def reopen_case(self) -> None:
         if self.bundle is None or not self.bundle.header.closed:

@@ -6,7 +6,9 @@ Contract the main window relies on:
     CasesView(ctx, parent)
     new_case()                 Ctrl+N in the cases area: register a new case
     focus_filter()             Ctrl+F: to the case list's search field
-    show_case(case_id)         open one case file (from the dashboard)
+    show_case(case_id, message="", tab=None)
+                               open one case file (from the dashboard), at a tab
+                               (a key of CaseFileView.TAB_KEYS; None: the first)
     has_unsaved_changes()      whether closing or switching would lose typed input
 
 Every edit happens in a modal dialog that keeps what was typed until it is saved
@@ -55,9 +57,12 @@ from pact.ui.widgets.empty_state import EmptyState
 from pact.ui.widgets.fit_columns import FitColumns, FitTableView
 from pact.ui.widgets.message_bar import MessageBar
 
-_WEIGHTS = (1.15, 1.0, 1.2, 2.05, 0.85, 1.2, 1.5, 1.5, 1.1)
-_MINIMUM_CHARS = (10, 8, 9, 12, 8, 10, 10, 10, 9)
-_COMFORTABLE_CHARS = (12, 10, 12, 26, 9, 13, 14, 18, 11)
+# "Next step due" needs room for "● 27 Nov · 2 overdue" in bold (Dutch: "te laat")
+_WEIGHTS = (1.05, 0.9, 1.1, 1.85, 0.85, 1.2, 1.5, 1.95, 1.1)
+_MINIMUM_CHARS = (10, 8, 9, 12, 8, 10, 10, 12, 9)
+_COMFORTABLE_CHARS = (12, 10, 12, 26, 9, 13, 14, 22, 11)
+# (the weights used to be kept under "columnWeights"; those cut the due column short)
+_WEIGHTS_KEY = "columnWeights2"
 # when the comfortable widths do not fit: registered on goes first, then municipality
 _HIDE_FIRST = (8, 2, 4)
 _SETTINGS_GROUP = "casesView"
@@ -77,6 +82,7 @@ class CasesView(QWidget):
         self.choices: CaseChoices | None = None
         self.dialog: CaseDetailsDialog | None = None
         self._opening: int | None = None
+        self._open_single_hit = False  # Enter in the search: open the one case found
         self._leads_loaded = False
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -115,11 +121,16 @@ class CasesView(QWidget):
         self.search_edit = QLineEdit(self.list_page)
         self.search_edit.setObjectName("caseSearch")
         self.search_edit.setAccessibleName(_("Search cases"))
-        self.search_edit.setPlaceholderText(_("Search case code, alias or initials…"))
+        self.search_edit.setPlaceholderText(_("Search case code, alias, family or child's name…"))
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setToolTip(_("Search (Ctrl+F)"))
+        self.search_edit.setToolTip(
+            _(
+                "Finds cases by their code, the family's alias or name, or a child's name. "
+                "Enter opens the case when only one is found. (Ctrl+F)"
+            )
+        )
         self.search_edit.setMinimumWidth(220)
-        bar.addWidget(self.search_edit, 2)
+        bar.addWidget(self.search_edit, 3)
         self.status_filter = self._combo("caseStatusFilter", _("Filter by status"))
         self.status_filter.setToolTip(_("Open cases: registered or active"))
         for value, text in (
@@ -283,6 +294,7 @@ class CasesView(QWidget):
         down = QShortcut(QKeySequence(Qt.Key.Key_Down), self.search_edit)
         down.setContext(Qt.ShortcutContext.WidgetShortcut)
         down.activated.connect(self._focus_table)
+        self.search_edit.returnPressed.connect(self._enter_in_search)
 
         chain: list[QWidget] = [
             self.search_edit,
@@ -416,12 +428,13 @@ class CasesView(QWidget):
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_edit.selectAll()
 
-    def show_case(self, case_id: int, message: str = "") -> None:
-        """Open a case file. A case that is gone, or one the user may not see, gives a
-        message on the list instead."""
+    def show_case(self, case_id: int, message: str = "", tab: str | None = None) -> None:
+        """Open a case file (at ``tab``, a key of ``CaseFileView.TAB_KEYS``). A case
+        that is gone, or one the user may not see, gives a message on the list
+        instead."""
         self._opening = case_id
         self.busy.show()
-        self.case_file.load(case_id, message)
+        self.case_file.load(case_id, message, tab)
 
     def show_list(self) -> None:
         self._opening = None
@@ -466,7 +479,7 @@ class CasesView(QWidget):
             self.busy.setVisible(self.model.busy)
             if self.stack.currentWidget() is not self.case_file:
                 self.stack.setCurrentWidget(self.case_file)
-                self.case_file.focus_first()
+            self.case_file.focus_first()
 
     def _on_load_failed(self, message: str) -> None:
         self._opening = None
@@ -529,6 +542,23 @@ class CasesView(QWidget):
             self.clear_filter()
         self.search_edit.setFocus()
 
+    def _enter_in_search(self) -> None:
+        """Enter in the search field: search now; exactly one case found opens it,
+        more go to the list."""
+        self._search_timer.stop()
+        self._open_single_hit = True
+        f = self.current_filter()
+        if f != self.model.case_filter:
+            self.model.set_filter(f)
+        else:  # ask again: the answer on screen may be older than the last change
+            self.model.reload(keep_loaded=True)
+
+    def _after_search_enter(self) -> None:
+        if self.model.total == 1 and self.model.loaded() == 1:
+            self.show_case(self.model.row(0).id)
+        elif self.model.total > 1:
+            self._focus_table()
+
     def _escape_in_search(self) -> None:
         if self.search_edit.text():
             self.search_edit.clear()
@@ -567,19 +597,32 @@ class CasesView(QWidget):
         current = self.case_file.case_id
         if current is not None:
             self._select_id(current)
+        if self._open_single_hit:
+            self._open_single_hit = False
+            if self.search_edit.hasFocus():  # still where Enter was pressed
+                self._after_search_enter()
 
     def _show_nothing_found(self, f: svc.CaseFilter) -> None:
         if self.model.cases_at_all == 0:
-            body = _(
-                "Register the first family you support: the family's initials or an alias and "
-                "the municipality are enough to start. pact gives the case a code."
-            )
             if self.ctx.has_actor and not self.ctx.actor.is_coordinator:
-                body += "\n\n" + _(
-                    "You see the cases you registered or lead, and those in which your "
-                    "organisation is involved."
+                # other cases may well exist: this user does not see them
+                self.no_cases.set_text(
+                    _("No cases for you yet"),
+                    _(
+                        "You see only the cases you registered or lead, and those in which "
+                        "your organisation is involved. Register a case to start one: the "
+                        "family's initials or an alias and the municipality are enough."
+                    ),
                 )
-            self.no_cases.set_text(_("No cases yet"), body)
+            else:
+                self.no_cases.set_text(
+                    _("No cases yet"),
+                    _(
+                        "Register the first family you support: the family's initials or an "
+                        "alias and the municipality are enough to start. pact gives the case "
+                        "a code."
+                    ),
+                )
             self.list_stack.setCurrentWidget(self.no_cases)
             return
         if f.status and self.model.matches_in_any_status:
@@ -660,7 +703,7 @@ class CasesView(QWidget):
 
     def _restore_state(self) -> None:
         settings = _settings()
-        weights = settings.value(f"{_SETTINGS_GROUP}/columnWeights")
+        weights = settings.value(f"{_SETTINGS_GROUP}/{_WEIGHTS_KEY}")
         if isinstance(weights, list) and len(weights) == len(COLUMNS):
             with contextlib.suppress(TypeError, ValueError):
                 self.columns.set_weights([float(w) for w in weights])
@@ -676,7 +719,7 @@ class CasesView(QWidget):
     def _save_state(self) -> None:
         settings = _settings()
         settings.setValue(
-            f"{_SETTINGS_GROUP}/columnWeights", [f"{w:.4f}" for w in self.columns.weights()]
+            f"{_SETTINGS_GROUP}/{_WEIGHTS_KEY}", [f"{w:.4f}" for w in self.columns.weights()]
         )
         header = self.table.horizontalHeader()
         column = header.sortIndicatorSection()

@@ -3,7 +3,8 @@
 Four panels from ``dashboard.dashboard``: my open next steps, overdue next steps,
 cases whose consent ends within 30 days, recent signals. The rows name a case by
 its code (and at most its alias), never a child or a family. Activating a row
-(double-click, Enter) emits ``open_case(case_id)``.
+(double-click, Enter) emits ``open_case(case_id, tab)``: the case file's tab the row
+is about ("steps", "consent" or "signals").
 """
 
 from __future__ import annotations
@@ -166,6 +167,24 @@ def signal_rows(items: tuple[svc.RecentSignal, ...], today: date) -> list[Row]:
     return rows
 
 
+def allot_widths(widths: list[int], gap: int, room: int, keep: int | None) -> list[int]:
+    """How wide each of a row's details may be painted (``gap`` between them): all
+    whole when they fit; else the ``keep`` one whole (as far as it fits), then the
+    others from the left, the last of them shortened; 0 means left out."""
+    if sum(widths) + gap * max(len(widths) - 1, 0) <= room:
+        return list(widths)
+    out = [0] * len(widths)
+    left = room - gap * max(len(widths) - 1, 0)
+    if keep is not None and 0 <= keep < len(widths):
+        out[keep] = max(min(widths[keep], left), 0)
+        left -= out[keep]
+    for i, width in enumerate(widths):
+        if i != keep:
+            out[i] = max(min(width, left), 0)
+            left -= out[i]
+    return out
+
+
 class RowDelegate(QStyledItemDelegate):
     """Paints a ``Row`` on two lines: the case code in bold (red with the Meldcode
     flag) and the title; under it the details, the late one in red."""
@@ -224,39 +243,53 @@ class RowDelegate(QStyledItemDelegate):
             painter.setPen(text)
             title = fm.elidedText(row.title, Qt.TextElideMode.ElideRight, right - x)
             painter.drawText(QRect(x, rect.top(), right - x, line), flags, title)
-        # line 2: the details, separated by a dot
+        # line 2: the details, separated by a dot; when they do not fit, the late one
+        # (overdue, ending soon) stays whole and the others are shortened
         x, y = rect.left(), rect.top() + line + 2
+        metrics = [fm_bold if i == row.late else fm for i in range(len(row.details))]
+        dot = " · "
+        full = [m.horizontalAdvance(part) for m, part in zip(metrics, row.details, strict=True)]
+        widths = allot_widths(full, fm.horizontalAdvance(dot), right - x, row.late)
+        painted = 0
         for i, part in enumerate(row.details):
-            if i:
-                if x >= right:
-                    break
+            if widths[i] <= 0 or x >= right:
+                continue
+            if painted:
                 painter.setFont(font)
                 painter.setPen(muted)
-                dot = fm.elidedText(" · ", Qt.TextElideMode.ElideRight, right - x)
                 painter.drawText(QRect(x, y, right - x, line), flags, dot)
                 x += fm.horizontalAdvance(dot)
-            if x >= right:
-                break
             late = i == row.late
-            f, m = (bold, fm_bold) if late else (font, fm)
-            painter.setFont(f)
+            painter.setFont(bold if late else font)
             painter.setPen(red if late else muted)
-            elided = m.elidedText(part, Qt.TextElideMode.ElideRight, right - x)
+            elided = (
+                part
+                if widths[i] >= full[i]
+                else metrics[i].elidedText(part, Qt.TextElideMode.ElideRight, widths[i])
+            )
             painter.drawText(QRect(x, y, right - x, line), flags, elided)
-            x += m.horizontalAdvance(elided)
+            x += metrics[i].horizontalAdvance(elided)
+            painted += 1
         painter.restore()
 
 
 class Panel(QFrame):
-    """A titled list with a count, or an empty state that says what would appear."""
+    """A titled list with a count, or an empty state that says what would appear.
+    ``tab`` is the case file's tab its rows open."""
 
     activated = Signal(int)
 
     def __init__(
-        self, name: str, title: str, empty: tuple[str, str], parent: QWidget | None = None
+        self,
+        name: str,
+        title: str,
+        empty: tuple[str, str],
+        parent: QWidget | None = None,
+        tab: str = "",
     ):
         super().__init__(parent)
         self.setObjectName(name)
+        self.tab = tab
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.rows: list[Row] = []
         outer = QVBoxLayout(self)
@@ -337,7 +370,7 @@ class Panel(QFrame):
 
 
 class DashboardView(QWidget):
-    open_case = Signal(int)
+    open_case = Signal(int, str)  # the case, and the tab of its case file to show
     new_case_requested = Signal()
     loaded = Signal()  # a refresh finished (tests wait for it)
 
@@ -373,9 +406,9 @@ class DashboardView(QWidget):
         self.summary.setWordWrap(True)
         texts.addWidget(self.summary)
         head.addLayout(texts, 1)
-        self.new_case_button = QPushButton(_("New case…"), self)
+        self.new_case_button = QPushButton(_("Register a case"), self)
         self.new_case_button.setObjectName("dashboardNewCase")
-        self.new_case_button.setAccessibleName(_("Register a new case"))
+        self.new_case_button.setAccessibleName(_("Register a case"))
         self.new_case_button.setToolTip(_("Register a new case (Ctrl+N)"))
         self.new_case_button.clicked.connect(self.new_case_requested.emit)
         self.refresh_button = QPushButton(_("Refresh"), self)
@@ -401,6 +434,7 @@ class DashboardView(QWidget):
                 ),
             ),
             self,
+            tab="steps",
         )
         self.overdue = Panel(
             "dashboardOverdue",
@@ -410,6 +444,7 @@ class DashboardView(QWidget):
                 _("Every open next step in the cases you can see is still on time."),
             ),
             self,
+            tab="steps",
         )
         self.expiring = Panel(
             "dashboardExpiring",
@@ -422,6 +457,7 @@ class DashboardView(QWidget):
                 ),
             ),
             self,
+            tab="consent",
         )
         self.signals = Panel(
             "dashboardSignals",
@@ -431,6 +467,7 @@ class DashboardView(QWidget):
                 _("Signals recorded in a case file in the last 14 days appear here."),
             ),
             self,
+            tab="signals",
         )
         grid = QGridLayout()
         grid.setSpacing(10)
@@ -443,7 +480,9 @@ class DashboardView(QWidget):
             grid.setRowStretch(i, 1)
         outer.addLayout(grid, 1)
         for panel in self.panels():
-            panel.activated.connect(self.open_case.emit)
+            panel.activated.connect(
+                lambda case_id, tab=panel.tab: self.open_case.emit(case_id, tab)
+            )
         chain: list[QWidget] = [self.new_case_button, self.refresh_button]
         chain += [p.list for p in self.panels()]
         for a, b in itertools.pairwise(chain):
@@ -512,9 +551,8 @@ class DashboardView(QWidget):
         else:
             self.summary.setText(
                 _(
-                    "There are no open cases you can see yet. Register a case with "
-                    "“New case…” (Ctrl+N)."
-                )
+                    "There are no open cases you can see yet. Start one with “{button}” (Ctrl+N)."
+                ).format(button=_("Register a case"))
             )
         self.loaded.emit()
 

@@ -8,21 +8,53 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from pact.i18n import _, ngettext
+from pact.i18n import _
 from pact.services.validation import fold
 
 VALUE_ROLE = Qt.ItemDataRole.UserRole
+
+
+class ElidedLine(QLabel):
+    """One line that ends in "…" when it is wider than the widget (``text()`` keeps
+    the whole text; the tooltip shows it)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(40, super().minimumSizeHint().height())
+
+    def shown_text(self) -> str:
+        """The text as painted (elided to the width)."""
+        return self.fontMetrics().elidedText(
+            self.text(), Qt.TextElideMode.ElideRight, self.contentsRect().width()
+        )
+
+    def is_elided(self) -> bool:
+        return self.shown_text() != self.text()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.drawText(
+            self.contentsRect(),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            self.shown_text(),
+        )
 
 
 class CheckPicker(QWidget):
@@ -60,10 +92,10 @@ class CheckPicker(QWidget):
         line = self.list.fontMetrics().height() + 8
         self.list.setFixedHeight(line * rows + 2 * self.list.frameWidth())
         layout.addWidget(self.list)
-        self.summary = QLabel(self)
+        self.summary = ElidedLine(self)
         self.summary.setObjectName(name + "Summary")
-        self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
+        self._names: dict[Any, str] = {}
         self._updating = False
         self.list.itemChanged.connect(self._on_item_changed)
         self.filter_edit.textChanged.connect(self._apply_filter)
@@ -77,8 +109,12 @@ class CheckPicker(QWidget):
         items: Iterable[tuple[Any, str]],
         checked: Iterable[Any] = (),
         tooltips: dict[Any, str] | None = None,
+        names: dict[Any, str] | None = None,
     ) -> None:
+        """``names``: what the line under the list calls a ticked item (its text in
+        the list, unless given)."""
         wanted = set(checked)
+        self._names = dict(names or {})
         self._updating = True
         height = self.list.fontMetrics().height() + 8
         try:
@@ -155,12 +191,23 @@ class CheckPicker(QWidget):
             )
             self.list.setRowHidden(i, not shown)
 
+    def checked_names(self) -> list[str]:
+        """The ticked items, as the line under the list names them."""
+        out = []
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            if item.checkState() == Qt.CheckState.Checked:
+                out.append(self._names.get(item.data(VALUE_ROLE)) or item.text())
+        return out
+
     def _update_summary(self) -> None:
-        n = len(self.checked_values())
-        if n == 0:
+        names = self.checked_names()
+        if not names:
             self.summary.setText(_("Nothing ticked yet."))
+            self.summary.setToolTip("")
         else:
-            self.summary.setText(ngettext("{n} ticked", "{n} ticked", n).format(n=n))
+            self.summary.setText(_("Ticked: {names}").format(names=", ".join(names)))
+            self.summary.setToolTip(_("Ticked:") + "\n" + "\n".join(names))
 
     def _first_visible(self) -> int:
         for i in range(self.list.count()):

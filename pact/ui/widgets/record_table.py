@@ -73,7 +73,7 @@ class RecordTable(FitTableView):
         if wrap:
             rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             # some air around wrapped lines
-            self.setStyleSheet(f"QTableView#{name}::item {{ padding: 3px 2px; }}")
+            self.setStyleSheet(f"QTableView#{name}::item {{ padding: 3px 0px; }}")
         else:
             rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
             rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
@@ -89,6 +89,14 @@ class RecordTable(FitTableView):
         )
         self.activated.connect(self._on_activated)
         self.selectionModel().currentRowChanged.connect(self._on_current)
+        # wrapped rows are as tall as their text at the columns' width: again when a
+        # column's width changes (the table is shown, the window resized)
+        self._rewrap = QTimer(self)
+        self._rewrap.setSingleShot(True)
+        self._rewrap.setInterval(0)
+        self._rewrap.timeout.connect(self.resizeRowsToContents)
+        if wrap:
+            header.sectionResized.connect(lambda *_args: self._rewrap.start())
 
     def set_rows(self, rows: Sequence[Sequence[Cell | str]], keys: Sequence[Any]) -> None:
         """Replace the rows, keeping the current record current when it is still there."""
@@ -124,7 +132,7 @@ class RecordTable(FitTableView):
             # the first record is current: its details show under the table
             self.select_row(0)
         if self._wrap:
-            QTimer.singleShot(0, self.resizeRowsToContents)
+            self._rewrap.start()
         self._fit_height()
 
     def _fit_height(self) -> None:

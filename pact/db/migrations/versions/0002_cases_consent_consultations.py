@@ -356,6 +356,7 @@ def upgrade() -> None:
         sa.Column("due_on", sa.Date(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("done_on", sa.Date(), nullable=True),
+        sa.Column("closed_by_id", sa.Integer(), nullable=True),
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("created_on", sa.Date(), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=False),
@@ -372,6 +373,12 @@ def upgrade() -> None:
             ["consultation.id"],
             name=op.f("fk_action_consultation_id_consultation"),
             ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["closed_by_id"],
+            ["pact_user.id"],
+            name=op.f("fk_action_closed_by_id_pact_user"),
+            ondelete="RESTRICT",
         ),
         sa.ForeignKeyConstraint(
             ["created_by_id"],
