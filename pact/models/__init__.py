@@ -19,6 +19,18 @@ from pact.models.case import (
     MeldcodeJustification,
     MeldcodePartner,
 )
+from pact.models.meeting import (
+    ActionReview,
+    AgendaItem,
+    Amendment,
+    Decision,
+    Meeting,
+    MeetingInvite,
+    MeetingSeries,
+    MinutesDraft,
+    SeriesInvite,
+    SeriesTemplateItem,
+)
 from pact.models.meta import AppSetting
 from pact.models.partner import (
     Contact,
@@ -31,6 +43,9 @@ from pact.models.user import User, UserRole
 
 __all__ = [
     "Action",
+    "ActionReview",
+    "AgendaItem",
+    "Amendment",
     "AppSetting",
     "Base",
     "Carer",
@@ -47,11 +62,18 @@ __all__ = [
     "Consultation",
     "ConsultationPartner",
     "Contact",
+    "Decision",
+    "Meeting",
+    "MeetingInvite",
+    "MeetingSeries",
     "MeldcodeJustification",
     "MeldcodePartner",
+    "MinutesDraft",
     "Municipality",
     "Organisation",
     "OrganisationDomain",
+    "SeriesInvite",
+    "SeriesTemplateItem",
     "User",
     "UserRole",
     "organisation_municipality",

@@ -425,6 +425,13 @@ class Action(Base):
     consultation_id: Mapped[int | None] = mapped_column(
         ForeignKey("consultation.id", ondelete="SET NULL"), nullable=True, index=True
     )
+    # agreed at a meeting (step 3), under one of its agenda items
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    agenda_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_item.id", ondelete="SET NULL"), nullable=True, index=True
+    )
     what: Mapped[str] = mapped_column(Text)
     owner_org_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="RESTRICT"), nullable=True

@@ -13,12 +13,18 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
+from sqlalchemy.orm import Session, aliased
 
 from pact.db.uow import UnitOfWork
-from pact.errors import ConflictError, FieldError, NotFoundError, ValidationError
-from pact.i18n import _
+from pact.errors import (
+    AccessDeniedError,
+    ConflictError,
+    FieldError,
+    NotFoundError,
+    ValidationError,
+)
+from pact.i18n import _, format_date
 from pact.models import (
     Action,
     Case,
@@ -27,6 +33,8 @@ from pact.models import (
     Consultation,
     ConsultationPartner,
     Contact,
+    Meeting,
+    MeetingInvite,
     Organisation,
     User,
 )
@@ -35,6 +43,7 @@ from pact.services import cases as case_svc
 from pact.services import clock
 from pact.services import consent as consent_svc
 from pact.services import validation as v
+from pact.services.cases import Option
 from pact.services.lookup import commit_case_change, mapping, user_names
 from pact.services.scope import load_case, visible
 from pact.services.users import Actor, acting_user
@@ -89,6 +98,9 @@ class ActionData:
     created_by: str
     meldcode: bool = False
     closed_by: str = ""  # who marked it done or cancelled it
+    meeting_id: int | None = None  # agreed at this meeting
+    meeting: str = ""  # its title and date
+    agenda_item_id: int | None = None
 
     def overdue(self, on: date | None = None) -> bool:
         return self.status == "open" and self.due_on < (on or clock.today())
@@ -130,12 +142,27 @@ class ConsultationData:
 class ActionFilter:
     status: str | None = "open"  # None: every status
     case_id: int | None = None
+    meeting_id: int | None = None
     owner_org_id: int | None = None
     owner_contact_id: int | None = None
     mine: bool = False
     overdue: bool = False
     due_from: date | None = None
     due_until: date | None = None
+    # every word found in what has to be done or in the case code (either will do)
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class ActionCounts:
+    """How many next steps match a filter, and how many of them are overdue."""
+
+    total: int
+    overdue: int
+
+
+# what list_actions can sort by (the next steps overview's columns)
+ACTION_SORT_COLUMNS = ("due_on", "what", "owner", "case", "meeting", "status")
 
 
 # ---------------------------------------------------------------- validation
@@ -201,7 +228,7 @@ def _contact_org(s: Session, contact_id: int | None) -> int | None:
     return contact.organisation_id if contact is not None else None
 
 
-def _owner_errors(s: Session, step: ActionInput, prefix: str) -> list[FieldError]:
+def owner_errors(s: Session, step: ActionInput, prefix: str) -> list[FieldError]:
     errors: list[FieldError] = []
     if step.owner_contact_id is not None:
         contact = s.get(Contact, step.owner_contact_id)
@@ -218,7 +245,7 @@ def _owner_errors(s: Session, step: ActionInput, prefix: str) -> list[FieldError
     return errors
 
 
-def _owner_org(s: Session, step: ActionInput) -> int | None:
+def owner_org(s: Session, step: ActionInput) -> int | None:
     return (
         step.owner_org_id
         if step.owner_org_id is not None
@@ -263,6 +290,13 @@ def action_rows(s: Session, q: Select[Any]) -> list[ActionData]:
         )
     }
     users = user_names(s, [a.created_by_id for a in actions] + [a.closed_by_id for a in actions])
+    meeting_ids = {a.meeting_id for a in actions if a.meeting_id}
+    meetings = {
+        mid: _("{title} ({date})").format(title=title, date=format_date(on))
+        for mid, title, on in s.execute(
+            select(Meeting.id, Meeting.title, Meeting.held_on).where(Meeting.id.in_(meeting_ids))
+        )
+    }
     out = []
     for a in actions:
         contact = contacts.get(a.owner_contact_id) if a.owner_contact_id else None
@@ -289,6 +323,9 @@ def action_rows(s: Session, q: Select[Any]) -> list[ActionData]:
                 created_by=users.get(a.created_by_id, ""),
                 meldcode=meld,
                 closed_by=users.get(a.closed_by_id, "") if a.closed_by_id else "",
+                meeting_id=a.meeting_id,
+                meeting=meetings.get(a.meeting_id, "") if a.meeting_id else "",
+                agenda_item_id=a.agenda_item_id,
             )
         )
     return out
@@ -419,9 +456,41 @@ def mine_condition(actor: Actor) -> ColumnElement[bool]:
     return or_(*conditions)
 
 
+def caseless_visible(actor: Actor) -> ColumnElement[bool]:
+    """Which next steps without a case (agreed at a meeting about no case in particular)
+    the actor may see: a coordinator all of them; anyone else those they own or created,
+    and those of meetings their organisation was invited to."""
+    if actor.is_coordinator:
+        return true()
+    conditions: list[ColumnElement[bool]] = [
+        mine_condition(actor),
+        Action.created_by_id == actor.id,
+    ]
+    if actor.organisation_id is not None:
+        conditions.append(
+            Action.meeting_id.in_(
+                select(MeetingInvite.meeting_id).where(
+                    MeetingInvite.organisation_id == actor.organisation_id
+                )
+            )
+        )
+    return or_(*conditions)
+
+
 def _action_query(actor: Actor, f: ActionFilter) -> Select[Any]:
     today = clock.today()
-    q = select(Action).join(Case, Case.id == Action.case_id).where(visible(actor))
+    q = (
+        select(Action)
+        .outerjoin(Case, Case.id == Action.case_id)
+        .where(
+            or_(
+                (Action.case_id.is_not(None)) & visible(actor),
+                (Action.case_id.is_(None)) & caseless_visible(actor),
+            )
+        )
+    )
+    if f.meeting_id is not None:
+        q = q.where(Action.meeting_id == f.meeting_id)
     if f.status:
         q = q.where(Action.status == f.status)
     if f.case_id is not None:
@@ -445,7 +514,53 @@ def _action_query(actor: Actor, f: ActionFilter) -> Select[Any]:
         q = q.where(Action.due_on >= f.due_from)
     if f.due_until is not None:
         q = q.where(Action.due_on <= f.due_until)
+    for word in f.text.split():
+        pattern = "%" + _like_escape(word.lower()) + "%"
+        q = q.where(
+            or_(
+                func.lower(Action.what).like(pattern, escape="\\"),
+                func.lower(Case.code).like(pattern, escape="\\"),
+            )
+        )
     return q
+
+
+def _like_escape(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _sorted(q: Select[Any], sort: str, descending: bool) -> Select[Any]:
+    """``q`` (from ``_action_query``) ordered by ``sort``; rows without a value (no
+    case, no meeting) last either way; then by due date."""
+    if sort not in ACTION_SORT_COLUMNS:
+        raise ValueError(f"unknown sort column {sort!r}")
+    keys: list[Any] = []
+    if sort == "due_on":
+        key: Any = Action.due_on
+    elif sort == "what":
+        key = func.lower(Action.what)
+    elif sort == "owner":
+        contact = aliased(Contact)
+        org = aliased(Organisation)
+        q = q.outerjoin(contact, contact.id == Action.owner_contact_id).outerjoin(
+            org, org.id == func.coalesce(Action.owner_org_id, contact.organisation_id)
+        )
+        # as the owner reads: the contact person's name, else the organisation's
+        key = func.lower(func.coalesce(contact.name, org.name, ""))
+    elif sort == "case":
+        keys.append(Action.case_id.is_(None))
+        key = Case.code
+    elif sort == "meeting":
+        q = q.outerjoin(Meeting, Meeting.id == Action.meeting_id)
+        keys.append(Action.meeting_id.is_(None))
+        key = Meeting.held_on
+    else:  # status: open, done, cancelled
+        key = case((Action.status == "open", 0), (Action.status == "done", 1), else_=2)
+    keys.append(key.desc() if descending else key)
+    if sort != "due_on":
+        keys.append(Action.due_on)
+    keys.append(Action.id.desc() if descending and sort == "due_on" else Action.id)
+    return q.order_by(*keys)
 
 
 def list_actions(
@@ -454,12 +569,15 @@ def list_actions(
     f: ActionFilter = ActionFilter(),
     limit: int = 200,
     offset: int = 0,
+    sort: str = "due_on",
+    descending: bool = False,
 ) -> list[ActionData]:
-    """Next steps of the cases the actor may see, by due date."""
+    """Next steps of the cases the actor may see (and the case-less ones of their
+    meetings), one page, by due date or by another of ``ACTION_SORT_COLUMNS``."""
     with uow:
         s = uow.session
         me = acting_user(s, actor)
-        q = _action_query(me, f).order_by(Action.due_on, Action.id).offset(offset).limit(limit)
+        q = _sorted(_action_query(me, f), sort, descending).offset(offset).limit(limit)
         return action_rows(s, q)
 
 
@@ -468,6 +586,45 @@ def count_actions(uow: UnitOfWork, actor: Actor, f: ActionFilter = ActionFilter(
         s = uow.session
         me = acting_user(s, actor)
         return s.scalar(select(func.count()).select_from(_action_query(me, f).subquery())) or 0
+
+
+def action_counts(uow: UnitOfWork, actor: Actor, f: ActionFilter = ActionFilter()) -> ActionCounts:
+    """How many next steps match ``f`` and how many of those are overdue, in one query."""
+    today = clock.today()
+    with uow:
+        s = uow.session
+        me = acting_user(s, actor)
+        sub = _action_query(me, f).subquery()
+        late = case((and_(sub.c.status == "open", sub.c.due_on < today), 1), else_=0)
+        total, overdue = s.execute(
+            select(func.count(), func.coalesce(func.sum(late), 0)).select_from(sub)
+        ).one()
+        return ActionCounts(int(total or 0), int(overdue or 0))
+
+
+def action_meetings(uow: UnitOfWork, actor: Actor, limit: int = 500) -> list[Option]:
+    """The meetings at which next steps the actor may see were agreed, newest first
+    (for a filter): label "Title (date)", detail the date in ISO form."""
+    with uow:
+        s = uow.session
+        me = acting_user(s, actor)
+        ids = (
+            _action_query(me, ActionFilter(status=None))
+            .with_only_columns(Action.meeting_id)
+            .where(Action.meeting_id.is_not(None))
+        )
+        rows = s.execute(
+            select(Meeting.id, Meeting.title, Meeting.held_on)
+            .where(Meeting.id.in_(ids))
+            .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+            .limit(limit)
+        )
+        return [
+            Option(
+                mid, _("{title} ({date})").format(title=title, date=format_date(on)), on.isoformat()
+            )
+            for mid, title, on in rows
+        ]
 
 
 # ---------------------------------------------------------------- writes
@@ -527,12 +684,12 @@ def _add_steps(
     names = [f"{prefix}{i}." if prefix else "" for i in range(len(steps))]
     errors: list[FieldError] = []
     for i, step in enumerate(steps):
-        errors += _owner_errors(s, step, names[i])
+        errors += owner_errors(s, step, names[i])
     if errors:
         raise ValidationError(errors)
     added = []
     for i, step in enumerate(steps):
-        org = _owner_org(s, step)
+        org = owner_org(s, step)
         if org is not None:
             consent_svc.ensure_may_share(s, c, org, names[i] + "owner")
         assert step.due_on is not None
@@ -627,10 +784,16 @@ def add_action(uow: UnitOfWork, actor: Actor, case_id: int, step: ActionInput) -
 
 def _load_action(
     s: Session, actor: Actor, action_id: int, write: bool
-) -> tuple[Action, Case, Actor]:
+) -> tuple[Action, Case | None, Actor]:
     action = s.get(Action, action_id)
-    if action is None or action.case_id is None:
+    if action is None:
         raise NotFoundError(_("This next step no longer exists."))
+    if action.case_id is None:
+        me = acting_user(s, actor)
+        seen = s.scalar(select(Action.id).where(Action.id == action_id, caseless_visible(me)))
+        if seen is None:
+            raise AccessDeniedError(_("You have no access to this next step."))
+        return action, None, me
     c, me = load_case(s, actor, action.case_id, write=write)
     return action, c, me
 
@@ -645,12 +808,20 @@ def update_action(
         action, c, _me = _load_action(s, actor, action_id, write=True)
         if version is not None and action.version != version:
             raise ConflictError(_("Someone else changed this next step. Reload the case first."))
-        errors = action_field_errors(step) + _owner_errors(s, step, "")
+        errors = action_field_errors(step) + owner_errors(s, step, "")
         if errors:
             raise ValidationError(errors)
-        org = _owner_org(s, step)
-        if org is not None and org != _owner_org(
-            s, ActionInput(action.what, action.due_on, action.owner_org_id, action.owner_contact_id)
+        org = owner_org(s, step)
+        if (
+            c is not None
+            and org is not None
+            and org
+            != owner_org(
+                s,
+                ActionInput(
+                    action.what, action.due_on, action.owner_org_id, action.owner_contact_id
+                ),
+            )
         ):
             consent_svc.ensure_may_share(s, c, org, "owner")
         assert step.due_on is not None
@@ -702,13 +873,17 @@ def set_action_status(
 
 
 __all__ = [
+    "ACTION_SORT_COLUMNS",
+    "ActionCounts",
     "ActionData",
     "ActionFilter",
     "ActionInput",
     "ConsultationData",
     "ConsultationInput",
     "SignalData",
+    "action_counts",
     "action_field_errors",
+    "action_meetings",
     "add_action",
     "case_actions",
     "consultation_field_errors",
