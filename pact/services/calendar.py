@@ -87,7 +87,7 @@ def meeting_ics(uow: UnitOfWork, actor: Actor, meeting_id: int) -> bytes:
             attendee.params["cn"] = vText(name)
             attendee.params["role"] = vText("REQ-PARTICIPANT")
             attendee.params["rsvp"] = vText("TRUE")
-            event.add("attendee", attendee, encode=0)
+            event.add("attendee", attendee, encode=False)
         cal.add_component(event)
         cal.add_missing_timezones()
         return bytes(cal.to_ical())

@@ -849,7 +849,8 @@ def save_for_email(uow: UnitOfWork, actor: Actor, meeting_id: int, folder: Path)
     listing = [_("Recipient\tE-mail\tFile"), *addresses]
     if missing:
         listing += ["", _("Without an e-mail address:"), *missing]
-    recipients_file = folder / f"{stem}-{_safe_name(_('recipients'))}.txt"
+    listing_name = _safe_name(_("recipients"))
+    recipients_file = folder / f"{stem}-{listing_name}.txt"
     atomic_write(recipients_file, ("\n".join(listing) + "\n").encode("utf-8"))
     with uow:
         s = uow.session

@@ -3,7 +3,7 @@
 Signals, consultations, consent given and withdrawn, Meldcode justifications,
 escalation changes, status changes (registered, support started, closed,
 reopened), partners involved and no longer involved, and next steps agreed, done
-or cancelled. Meetings join from step 3.
+or cancelled, and the meetings where the case was on the agenda.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pact.db.uow import UnitOfWork
 from pact.i18n import _, format_date
 from pact.models import (
     Action,
+    AgendaItem,
     CaseLevelChange,
     CasePartner,
     CaseSignal,
@@ -26,10 +27,12 @@ from pact.models import (
     Consent,
     Consultation,
     Contact,
+    Meeting,
     MeldcodeJustification,
     Organisation,
     User,
 )
+from pact.services import clock
 from pact.services.lookup import mapping
 from pact.services.scope import load_case
 from pact.services.users import Actor
@@ -43,7 +46,7 @@ from pact.services.vocab import (
     level_label,
 )
 
-KINDS = ("status", "level", "signal", "consultation", "consent", "partner", "action")
+KINDS = ("status", "level", "signal", "consultation", "consent", "partner", "action", "meeting")
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ _DAY_ORDER = {
     "partner": 3,
     "signal": 4,
     "consultation": 5,
+    "meeting": 6,
     "action": 6,
     "status:activated": 7,
     "consent:withdrawn": 8,
@@ -241,6 +245,26 @@ def timeline(
                 TimelineEntry(
                     co.held_on, "consultation", title, detail, users.get(co.worker_id, "")
                 ),
+            )
+        for item, meeting in s.execute(
+            select(AgendaItem, Meeting)
+            .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+            .where(AgendaItem.case_id == case_id, Meeting.status != "cancelled")
+        ):
+            if meeting.held_on > clock.today() and meeting.status == "planned":
+                title = _("On the agenda of {meeting}").format(meeting=meeting.title)
+            else:
+                title = _("Discussed at {meeting}").format(meeting=meeting.title)
+            if item.case_mode == "anonymous":
+                title = _("{title} (anonymously: case code and level only)").format(title=title)
+            detail = "; ".join(d.text for d in item.decisions)
+            if detail:
+                detail = _("Decisions: {decisions}").format(decisions=detail)
+            add(
+                meeting.held_on,
+                "meeting",
+                item.id,
+                TimelineEntry(meeting.held_on, "meeting", title, detail),
             )
         for ac in s.scalars(select(Action).where(Action.case_id == case_id)):
             owner = orgs.get(ac.owner_org_id, "") if ac.owner_org_id else ""

@@ -253,6 +253,7 @@ class PactApp(QObject):
         self.demo = False
         self.exit_code: int | None = None
         self._notices: list[str] = []
+        self.recovered_dialog: QDialog | None = None  # minutes text recovered after a crash
 
     def wanted_user(self) -> str | None:
         """Who should act from the start: ``pact --user``, else PACT_USER."""
@@ -557,6 +558,7 @@ class PactApp(QObject):
         else:
             self.ctx.set_actor(actor)
             self._replace_window("start")
+            self._offer_recovered_minutes()
 
     # ------------------------------------------------------------ main window
     def _show_main(self, actor: Actor) -> None:
@@ -571,6 +573,30 @@ class PactApp(QObject):
             self.window.statusBar().showMessage("  ".join(self._notices), 30_000)
             self._notices.clear()
         self._refresh_consent()
+        self._offer_recovered_minutes()
+
+    def _offer_recovered_minutes(self) -> None:
+        """Minutes text autosaved but never saved (pact crashed, the power went):
+        offer it to the acting user again."""
+        from pact.services import minutes
+        from pact.ui.dialogs.recovered_minutes import RecoveredMinutesDialog
+
+        ctx, window = self.ctx, self.window
+        assert ctx is not None and window is not None
+        actor = ctx.actor
+
+        def found(drafts: list[minutes.DraftData]) -> None:
+            if not drafts or self.window is not window or self.exit_code is not None:
+                return
+            dialog = RecoveredMinutesDialog(ctx, drafts, window)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.finished.connect(lambda _r: setattr(self, "recovered_dialog", None))
+            self.recovered_dialog = dialog
+            dialog.open()
+
+        Op(window, lambda: minutes.pending_drafts(ctx.uow(), actor), write=True).success(
+            found
+        ).run()
 
     def _refresh_consent(self) -> None:
         """A child's possible ages move on 1 January: bring the stored consent states

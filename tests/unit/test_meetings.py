@@ -443,3 +443,22 @@ def test_next_steps_of_meetings_without_a_case_are_listed(world: World) -> None:
         world.uow(), world.coordinator, rows[0].id, "done", world.clock(), "geregeld"
     )
     assert done.status == "done"
+
+
+def test_case_timeline_shows_the_meetings_that_discussed_it(world: World) -> None:
+    from pact.services import timeline
+
+    header, _k, _c = world.family()
+    meeting = _plan(world, _series(world).id, on=world.clock())
+    meeting = meetings.save_item(
+        world.uow(),
+        world.coordinator,
+        meeting.id,
+        ItemInput(kind="case", case_id=header.id, case_mode="anonymous"),
+    )
+    minutes.add_decision(world.uow(), world.coordinator, meeting.items[-1].id, "Buddy zoeken")
+    entries = timeline.timeline(world.uow(), world.coordinator, header.id, {"meeting"})
+    assert len(entries) == 1
+    assert meeting.title in entries[0].title
+    assert "Buddy zoeken" in entries[0].detail
+    assert entries[0].on == meeting.held_on

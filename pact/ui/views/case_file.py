@@ -106,6 +106,7 @@ TIMELINE_KIND_LABELS = {
     "consent": N_("Consent and Meldcode"),
     "partner": N_("Partners"),
     "action": N_("Next steps"),
+    "meeting": N_("Meetings"),
 }
 assert tuple(TIMELINE_KIND_LABELS) == timeline_svc.KINDS
 
