@@ -262,6 +262,14 @@ def _owner_label(contact: str | None, org: str | None) -> str:
     return contact or org or ""
 
 
+def meeting_label(title: str, on: date) -> str:
+    """A meeting's title with its date, unless the title holds the date already (the
+    default title is the kind and the date)."""
+    if format_date(on, "d MMMM y") in title:
+        return title
+    return _("{title} ({date})").format(title=title, date=format_date(on))
+
+
 def action_rows(s: Session, q: Select[Any]) -> list[ActionData]:
     """ActionData for the actions ``q`` (a select of Action) returns, in its order."""
     actions = list(s.scalars(q))
@@ -292,7 +300,7 @@ def action_rows(s: Session, q: Select[Any]) -> list[ActionData]:
     users = user_names(s, [a.created_by_id for a in actions] + [a.closed_by_id for a in actions])
     meeting_ids = {a.meeting_id for a in actions if a.meeting_id}
     meetings = {
-        mid: _("{title} ({date})").format(title=title, date=format_date(on))
+        mid: meeting_label(title, on)
         for mid, title, on in s.execute(
             select(Meeting.id, Meeting.title, Meeting.held_on).where(Meeting.id.in_(meeting_ids))
         )
@@ -619,12 +627,7 @@ def action_meetings(uow: UnitOfWork, actor: Actor, limit: int = 500) -> list[Opt
             .order_by(Meeting.held_on.desc(), Meeting.id.desc())
             .limit(limit)
         )
-        return [
-            Option(
-                mid, _("{title} ({date})").format(title=title, date=format_date(on)), on.isoformat()
-            )
-            for mid, title, on in rows
-        ]
+        return [Option(mid, meeting_label(title, on), on.isoformat()) for mid, title, on in rows]
 
 
 # ---------------------------------------------------------------- writes

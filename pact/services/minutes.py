@@ -290,9 +290,7 @@ def pending_drafts(uow: UnitOfWork, actor: Actor) -> list[DraftData]:
                     id=draft.id,
                     item_id=item.id,
                     meeting_id=meeting.id,
-                    meeting=_("{title} ({date})").format(
-                        title=meeting.title, date=format_date(meeting.held_on)
-                    ),
+                    meeting=steps_svc.meeting_label(meeting.title, meeting.held_on),
                     item=item.title or item_kind_label(item.kind),
                     text=draft.text,
                     saved_at=draft.saved_at,

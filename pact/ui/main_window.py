@@ -37,6 +37,8 @@ from pact.ui.dialogs.settings import SettingsDialog, key_mode_text
 from pact.ui.dialogs.user_editor import role_names
 from pact.ui.views.cases import CasesView
 from pact.ui.views.dashboard import DashboardView
+from pact.ui.views.meetings import MeetingsView
+from pact.ui.views.next_steps import NextStepsView
 from pact.ui.views.partners import PartnersView
 from pact.ui.views.users import UsersView
 from pact.ui.views.who_can_help import WhoCanHelpView
@@ -46,6 +48,8 @@ SETTINGS_APP = "pact"
 AREAS: tuple[tuple[str, str], ...] = (
     ("start", N_("Start")),
     ("cases", N_("Cases")),
+    ("meetings", N_("Meetings")),
+    ("next_steps", N_("Next steps")),
     ("partners", N_("Partners")),
     ("who_can_help", N_("Who can help?")),
     ("users", N_("Users")),  # administrators only
@@ -54,11 +58,15 @@ AREAS: tuple[tuple[str, str], ...] = (
 AREA_KIND = {
     "start": "case",
     "cases": "case",
+    "meetings": "meeting",
+    "next_steps": "next_step",
     "partners": "partner",
     "who_can_help": "partner",
     "users": "user",
 }
 KEY_ROLE = Qt.ItemDataRole.UserRole
+
+
 SAVE_WAIT_MS = 10_000
 SAVE_POLL_MS = 100
 
@@ -110,6 +118,10 @@ class MainWindow(QMainWindow):
         self.dashboard.open_case.connect(self.open_case)
         self.dashboard.new_case_requested.connect(self.new_case)
         self.cases = CasesView(ctx, self.stack)
+        self.meetings = MeetingsView(ctx, self.stack)
+        self.meetings.open_case.connect(self.open_case)
+        self.next_steps = NextStepsView(ctx, self.stack)
+        self.next_steps.open_case.connect(self.open_case)
         self.partners = PartnersView(ctx, self.stack)
         self.who_can_help = WhoCanHelpView(ctx, self.stack)
         self.who_can_help.open_partner.connect(self.open_partner)
@@ -117,6 +129,8 @@ class MainWindow(QMainWindow):
         self._areas: dict[str, QWidget] = {
             "start": self.dashboard,
             "cases": self.cases,
+            "meetings": self.meetings,
+            "next_steps": self.next_steps,
             "partners": self.partners,
             "who_can_help": self.who_can_help,
         }
@@ -210,6 +224,14 @@ class MainWindow(QMainWindow):
         self.action_new_case = self._action(
             "actionNewCase", _("&Register a case…"), self.new_case, tip=_("Register a new case")
         )
+        self.action_new_meeting: QAction | None = None
+        if self.ctx.actor.is_coordinator:
+            self.action_new_meeting = self._action(
+                "actionNewMeeting",
+                _("Plan a &meeting…"),
+                self.new_meeting,
+                tip=_("Plan a network meeting or case consultation"),
+            )
         self.action_new = self._action(
             "actionNewPartner",
             _("&New partner"),
@@ -239,7 +261,12 @@ class MainWindow(QMainWindow):
         self.action_settings = self._action("actionSettings", _("&Settings…"), self.open_settings)
         self.action_quit = self._action("actionQuit", _("&Quit"), self.close, "Ctrl+Q")
         self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
-        new_actions = [self.action_new_case, self.action_new, self.action_new_user]
+        new_actions = [
+            self.action_new_case,
+            self.action_new_meeting,
+            self.action_new,
+            self.action_new_user,
+        ]
         for a in (*new_actions, None, self.action_import, self.action_export, None):
             if a is None:
                 self.file_menu.addSeparator()
@@ -253,6 +280,18 @@ class MainWindow(QMainWindow):
         self.action_find_case = self._action(
             "actionFindCase", _("Find &case"), self.find_case, tip=_("Search the case list")
         )
+        self.action_find_meeting = self._action(
+            "actionFindMeeting",
+            _("Find &meeting"),
+            self.find_meeting,
+            tip=_("Search the meetings"),
+        )
+        self.action_find_step = self._action(
+            "actionFindStep",
+            _("Find next &step"),
+            self.find_step,
+            tip=_("Search the next steps"),
+        )
         self.action_find = self._action(
             "actionFindPartner",
             _("&Find partner"),
@@ -265,7 +304,13 @@ class MainWindow(QMainWindow):
                 "actionFindUser", _("Find &user"), self.find_user, tip=_("Filter the users")
             )
         self.action_save = self._action("actionSave", _("&Save"), self.save, "Ctrl+S")
-        for a in (self.action_find_case, self.action_find, self.action_find_user):
+        for a in (
+            self.action_find_case,
+            self.action_find_meeting,
+            self.action_find_step,
+            self.action_find,
+            self.action_find_user,
+        ):
             if a is not None:
                 self.edit_menu.addAction(a)
         self.edit_menu.addAction(self.action_save)
@@ -280,6 +325,8 @@ class MainWindow(QMainWindow):
     def _new_and_find(self) -> dict[str, tuple[QAction | None, QAction | None]]:
         return {
             "case": (self.action_new_case, self.action_find_case),
+            "meeting": (self.action_new_meeting, self.action_find_meeting),
+            "next_step": (None, self.action_find_step),
             "partner": (self.action_new, self.action_find),
             "user": (self.action_new_user, self.action_find_user),
         }
@@ -359,6 +406,22 @@ class MainWindow(QMainWindow):
         self.show_area("cases")
         self.cases.focus_filter()
 
+    def open_meeting(self, meeting_id: int, tab: str | None = None) -> None:
+        self.show_area("meetings")
+        self.meetings.show_meeting(meeting_id, tab)
+
+    def new_meeting(self) -> None:
+        self.show_area("meetings")
+        self.meetings.new_meeting()
+
+    def find_meeting(self) -> None:
+        self.show_area("meetings")
+        self.meetings.focus_filter()
+
+    def find_step(self) -> None:
+        self.show_area("next_steps")
+        self.next_steps.focus_filter()
+
     def open_partner(self, organisation_id: int) -> None:
         """Show one organisation in the partner editor (from "Who can help?")."""
         self.show_area("partners")
@@ -383,6 +446,9 @@ class MainWindow(QMainWindow):
             self.users.focus_filter()
 
     def save(self) -> None:
+        if self.current_area() == "meetings":
+            self.meetings.save()
+            return
         self.show_area("partners")
         self.partners.save()
 
@@ -417,12 +483,16 @@ class MainWindow(QMainWindow):
             return "partners"
         if self.cases.has_unsaved_changes():
             return "cases"
+        if self.meetings.has_unsaved_changes():
+            return "meetings"
         return None
 
     @staticmethod
     def _unsaved_text(area: str) -> str:
         if area == "cases":
             return _("The case you are editing has changes that are not saved.")
+        if area == "meetings":
+            return _("The minutes you are typing are not saved as minutes yet.")
         return _("The partner you are editing has changes that are not saved.")
 
     def _confirm_discard(
@@ -538,7 +608,7 @@ class MainWindow(QMainWindow):
         box.setText(self._unsaved_text(area))
         # the partner editor can save from here; a case file is saved in its own dialogs
         save: QPushButton | None = None
-        if area == "partners":
+        if area in ("partners", "meetings"):
             box.setInformativeText(_("Save them before pact closes?"))
             save = box.addButton(_("Save"), QMessageBox.ButtonRole.AcceptRole)
             save.setObjectName("saveButton")
@@ -556,8 +626,11 @@ class MainWindow(QMainWindow):
 
         def answered(button: object) -> None:
             if save is not None and button is save:
-                self.show_area("partners")
-                self.partners.save()
+                if area == "meetings":
+                    self.meetings.save()
+                else:
+                    self.show_area("partners")
+                    self.partners.save()
                 self._close_when_saved(SAVE_WAIT_MS // SAVE_POLL_MS)
             elif button is discard:
                 self._discard_changes = True

@@ -49,6 +49,8 @@ from pact.ui.dialogs.user_editor import DirectoryOptions, UserEditorDialog
 from pact.ui.main_window import MainWindow
 from pact.ui.views.cases import CasesView
 from pact.ui.views.dashboard import DashboardView
+from pact.ui.views.meetings import MeetingsView
+from pact.ui.views.next_steps import NextStepsView
 from pact.ui.views.partners import PartnersView
 from pact.ui.views.users import UsersView
 from pact.ui.views.who_can_help import WhoCanHelpView
@@ -147,6 +149,8 @@ def test_navigation_shows_the_areas_start_first(
     assert window.area_titles() == [
         _("Start"),
         _("Cases"),
+        _("Meetings"),
+        _("Next steps"),
         _("Partners"),
         _("Who can help?"),
         _("Users"),  # the test user is an administrator
@@ -157,6 +161,10 @@ def test_navigation_shows_the_areas_start_first(
     nav.setFocus()
     qtbot.keyClick(nav, Qt.Key.Key_Down)
     assert isinstance(window.stack.currentWidget(), CasesView)
+    qtbot.keyClick(nav, Qt.Key.Key_Down)
+    assert isinstance(window.stack.currentWidget(), MeetingsView)
+    qtbot.keyClick(nav, Qt.Key.Key_Down)
+    assert isinstance(window.stack.currentWidget(), NextStepsView)
     qtbot.keyClick(nav, Qt.Key.Key_Down)
     qtbot.keyClick(nav, Qt.Key.Key_Down)
     assert isinstance(window.stack.currentWidget(), WhoCanHelpView)
@@ -169,7 +177,8 @@ def test_navigation_shows_the_areas_start_first(
     window.action_new.trigger()
     assert window.current_area() == "partners"
     # Ctrl+1 … go to the areas in order
-    for n, key in enumerate(("start", "cases", "partners", "who_can_help", "users"), start=1):
+    areas = ("start", "cases", "meetings", "next_steps", "partners", "who_can_help", "users")
+    for n, key in enumerate(areas, start=1):
         qtbot.keyClick(window, Qt.Key(Qt.Key.Key_0 + n), Qt.KeyboardModifier.ControlModifier)
         assert window.current_area() == key
 
@@ -256,7 +265,7 @@ def test_menus_shortcuts_and_status_bar(
     assert shortcuts["actionNewPartner"] == ""
     assert shortcuts["actionSave"] == "Ctrl+S"
     assert shortcuts["actionQuit"] == "Ctrl+Q"
-    assert [shortcuts[f"actionArea{n}"] for n in range(1, 6)] == [f"Ctrl+{n}" for n in range(1, 6)]
+    assert [shortcuts[f"actionArea{n}"] for n in range(1, 8)] == [f"Ctrl+{n}" for n in range(1, 8)]
     window.show_area("partners")
     assert window.action_new.shortcut().toString() == "Ctrl+N"
     assert window.action_find.shortcut().toString() == "Ctrl+F"
@@ -264,6 +273,7 @@ def test_menus_shortcuts_and_status_bar(
     file_items = [a.text() for a in window.file_menu.actions() if not a.isSeparator()]
     assert file_items == [
         _("&Register a case…"),  # the words of the case list's button
+        _("Plan a &meeting…"),  # the test user is a coordinator
         _("&New partner"),
         _("New &user…"),
         _("&Import partners (CSV)…"),
@@ -301,7 +311,7 @@ def test_window_geometry_and_area_are_remembered(
     path = make_db(tmp_path / "pact.db")
     app = open_app(path)
     window = window_of(app)
-    wanted = (window.minimumSizeHint().width() + 37, window.minimumSizeHint().height() + 301)
+    wanted = (window.minimumSizeHint().width() + 37, window.minimumSizeHint().height() + 121)
     window.resize(*wanted)
     assert (window.width(), window.height()) == wanted
     window.splitter.setSizes([260, wanted[0] - 260])

@@ -126,7 +126,15 @@ def test_language_switch_rebuilds_the_window_in_english(
     # visible texts are the English source strings, and Qt's own are English too
     assert [a.text() for a in new.menuBar().actions()] == ["&File", "&Edit", "&Help"]
     assert [a.text() for a in new.menuBar().actions()] == [_("&File"), _("&Edit"), _("&Help")]
-    assert new.area_titles() == ["Start", "Cases", "Partners", "Who can help?", "Users"]
+    assert new.area_titles() == [
+        "Start",
+        "Cases",
+        "Meetings",
+        "Next steps",
+        "Partners",
+        "Who can help?",
+        "Users",
+    ]
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
     assert new.current_area() == "who_can_help"  # where the person was
     assert not old.isVisible()

@@ -200,10 +200,17 @@ def test_a_worker_has_no_users_area(
     window = MainWindow(AppContext(db, KeyMode.KEYRING, worker))
     qtbot.addWidget(window)
     window.show()
-    assert window.area_titles() == [_("Start"), _("Cases"), _("Partners"), _("Who can help?")]
+    assert window.area_titles() == [
+        _("Start"),
+        _("Cases"),
+        _("Meetings"),
+        _("Next steps"),
+        _("Partners"),
+        _("Who can help?"),
+    ]
     assert window.users is None and window.action_new_user is None
     names = {a.objectName() for a in window.actions()}
-    assert "actionNewUser" not in names and "actionArea5" not in names
+    assert "actionNewUser" not in names and "actionArea7" not in names
     window.show_area("users")
     assert window.current_area() == "start"
     ops.wait_idle()

@@ -533,3 +533,149 @@ def test_good_consultations_have_no_errors(question, days, owner):
     )
     data = ConsultationInput(START, question, steps=(step, step))
     assert consultations.consultation_field_errors(data, START) == []
+
+
+# ---------------------------------------------------------------- the next steps overview
+
+
+def _meeting_with_step(world: World, case_id: int | None, what: str, owner_org: str) -> int:
+    """A network meeting (held yesterday) and a next step agreed at it; the step has
+    a case or (``case_id=None``) is about no case in particular."""
+    from datetime import time
+
+    from pact.models import Meeting
+
+    with world.db.sessions() as s:
+        meeting = Meeting(
+            kind="network",
+            title="Netwerkoverleg juni",
+            held_on=world.clock() - timedelta(1),
+            starts_at=time(9, 30),
+            ends_at=time(11, 0),
+            status="held",
+            created_by_id=world.coordinator.id,
+        )
+        s.add(meeting)
+        s.flush()
+        s.add(
+            Action(
+                case_id=case_id,
+                meeting_id=meeting.id,
+                what=what,
+                owner_org_id=world.org(owner_org),
+                due_on=world.clock() + timedelta(7),
+                status="open",
+                created_on=world.clock(),
+                created_by_id=world.coordinator.id,
+            )
+        )
+        s.commit()
+        return meeting.id
+
+
+def test_action_text_search_finds_what_and_case_code(world, steps):
+    header, other, _made = steps
+    assert whats(world, ActionFilter(text="gesprek")) == ["IB-gesprek"]
+    assert whats(world, ActionFilter(text="GESPREK", status=None)) == [
+        "IB-gesprek",
+        "Gesprek ouders",
+    ]
+    # every word has to be found (in what, or in the case code)
+    assert whats(world, ActionFilter(text="gesprek ouders", status=None)) == ["Gesprek ouders"]
+    assert whats(world, ActionFilter(text=other.code.lower())) == ["Huisbezoek"]
+    assert whats(world, ActionFilter(text=f"{header.code} plan")) == ["Schoolplan"]
+    # LIKE wildcards are searched for literally
+    assert whats(world, ActionFilter(text="%")) == []
+    assert whats(world, ActionFilter(text="_")) == []
+    assert whats(world, ActionFilter(text="   ")) == whats(world, ActionFilter())
+
+
+def sorted_whats(world: World, sort: str, descending: bool = False, **f) -> list[str]:
+    listed = consultations.list_actions(
+        world.uow(), world.coordinator, ActionFilter(**f), sort=sort, descending=descending
+    )
+    return [a.what for a in listed]
+
+
+def test_actions_sort_by_every_column_of_the_overview(world, steps):
+    header, other, _made = steps
+    assert consultations.ACTION_SORT_COLUMNS == (
+        "due_on",
+        "what",
+        "owner",
+        "case",
+        "meeting",
+        "status",
+    )
+    by_due = ["Huisbezoek", "IB-gesprek", "Terugbellen", "Schoolplan"]
+    assert sorted_whats(world, "due_on") == by_due
+    assert sorted_whats(world, "due_on", True) == by_due[::-1]
+    assert sorted_whats(world, "what") == ["Huisbezoek", "IB-gesprek", "Schoolplan", "Terugbellen"]
+    assert sorted_whats(world, "what", True) == [
+        "Terugbellen",
+        "Schoolplan",
+        "IB-gesprek",
+        "Huisbezoek",
+    ]
+    # owner: the contact person's name, else the organisation's
+    # (Basisschool De Wilgenhoek, Marieke Olthof, Stichting Welzijn De Schakel, Wendy Wolters)
+    assert sorted_whats(world, "owner") == ["Schoolplan", "IB-gesprek", "Terugbellen", "Huisbezoek"]
+    # case codes in order of registration; within a case by due date
+    first = min([header, other], key=lambda h: h.code)
+    tukker = ["IB-gesprek", "Terugbellen", "Schoolplan"]
+    expected = [*tukker, "Huisbezoek"] if first is header else ["Huisbezoek", *tukker]
+    assert sorted_whats(world, "case") == expected
+    # status: open ones first, then done, then cancelled
+    consultations.set_action_status(
+        world.uow(), world.worker, _made["home"].id, "cancelled", note="Niet meer nodig"
+    )
+    assert sorted_whats(world, "status", status=None) == [
+        "Huisbezoek",
+        "IB-gesprek",
+        "Schoolplan",
+        "Gesprek ouders",
+        "Terugbellen",
+    ]
+    # steps without a meeting come last, sorted by meeting or not
+    _meeting_with_step(world, header.id, "Afspraak uit overleg", "school")
+    assert sorted_whats(world, "meeting")[0] == "Afspraak uit overleg"
+    assert sorted_whats(world, "meeting", True)[0] == "Afspraak uit overleg"
+    with pytest.raises(ValueError):
+        consultations.list_actions(world.uow(), world.coordinator, sort="what; DROP TABLE")
+
+
+def test_action_counts_total_and_overdue_in_one_answer(world, steps):
+    _header, other, _made = steps
+    counts = consultations.action_counts(world.uow(), world.coordinator, ActionFilter())
+    assert counts == consultations.ActionCounts(total=4, overdue=3)
+    assert consultations.action_counts(
+        world.uow(), world.coordinator, ActionFilter(status=None)
+    ) == consultations.ActionCounts(5, 3)
+    assert consultations.action_counts(
+        world.uow(), world.coordinator, ActionFilter(status="done")
+    ) == consultations.ActionCounts(1, 0)
+    assert consultations.action_counts(
+        world.uow(), world.worker, ActionFilter(mine=True)
+    ) == consultations.ActionCounts(2, 2)
+    assert consultations.action_counts(
+        world.uow(), world.coordinator, ActionFilter(case_id=other.id, text="nothing like it")
+    ) == consultations.ActionCounts(0, 0)
+    # need to know: an outsider counts nothing
+    assert consultations.action_counts(
+        world.uow(), world.actor("outsider"), ActionFilter(status=None)
+    ) == consultations.ActionCounts(0, 0)
+
+
+def test_action_meetings_lists_the_meetings_of_visible_steps(world, steps):
+    header, _other, _made = steps
+    about_case = _meeting_with_step(world, header.id, "Afspraak over de casus", "school")
+    about_nothing = _meeting_with_step(world, None, "Folder maken", "social")
+    listed = consultations.action_meetings(world.uow(), world.coordinator)
+    assert {o.id for o in listed} == {about_case, about_nothing}
+    assert listed[0].label.startswith("Netwerkoverleg juni (")
+    assert whats(world, ActionFilter(meeting_id=about_nothing)) == ["Folder maken"]
+    # the social team owns the case-less step: it sees that meeting only
+    social = {o.id for o in consultations.action_meetings(world.uow(), world.actor("social"))}
+    assert about_nothing in social
+    # the outsider sees no step of either meeting, so neither meeting
+    assert consultations.action_meetings(world.uow(), world.actor("outsider")) == []
