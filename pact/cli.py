@@ -43,6 +43,7 @@ from pact.errors import (
     AccessDeniedError,
     DatabaseLockedError,
     NotADatabaseError,
+    NotFoundError,
     NoUserError,
     PactError,
     SchemaOutdatedError,
@@ -51,8 +52,20 @@ from pact.errors import (
 )
 from pact.i18n import _, ngettext
 from pact.models.case import LEVELS
+from pact.models.meeting import MEETING_KINDS
 from pact.models.user import ROLES
-from pact.services import access, cases, demo, figures, maintenance, partner_csv, timeline, users
+from pact.services import (
+    access,
+    calendar,
+    cases,
+    demo,
+    figures,
+    maintenance,
+    meetings,
+    partner_csv,
+    timeline,
+    users,
+)
 from pact.services import partners as p
 from pact.services import validation as v
 from pact.services.consent_rules import FOREVER
@@ -199,6 +212,7 @@ def build_parser() -> Parser:
     )
     _add_user_commands(commands, common)
     _add_case_commands(commands, common)
+    _add_meeting_commands(commands, common)
     return parser
 
 
@@ -318,6 +332,72 @@ def _add_case_commands(commands: argparse._SubParsersAction[Parser], common: Par
         choices=(1, 2, 3, 4),
         metavar="Q",
         help=_("one quarter (1-4); default: all four"),
+    )
+
+
+def _add_meeting_commands(commands: argparse._SubParsersAction[Parser], common: Parser) -> None:
+    group = commands.add_parser(
+        "meetings",
+        parents=[common],
+        help=_("network meetings and case consultations: list, ics (needs --user)"),
+    )
+    actions = group.add_subparsers(
+        dest="action", metavar="ACTION", parser_class=Parser, required=True
+    )
+    listing = actions.add_parser(
+        "list",
+        parents=[common],
+        help=_("one line per meeting the acting user may see"),
+        description=_(
+            "One line per meeting the acting user may see, tab-separated: id, date, kind "
+            "(network or case), title, status. Upcoming meetings soonest first, otherwise "
+            "newest first."
+        ),
+    )
+    when = listing.add_mutually_exclusive_group()
+    when.add_argument(
+        "--upcoming",
+        action="store_const",
+        dest="when",
+        const="upcoming",
+        default="all",
+        help=_("only meetings from today on that are not cancelled"),
+    )
+    when.add_argument(
+        "--past",
+        action="store_const",
+        dest="when",
+        const="past",
+        help=_("only meetings before today"),
+    )
+    listing.add_argument(
+        "--kind",
+        choices=MEETING_KINDS,
+        metavar="KIND",
+        help=_("only network meetings (network) or case consultations (case)"),
+    )
+    invite = actions.add_parser(
+        "ics",
+        parents=[common],
+        help=_("export a meeting as a calendar invite (iCalendar file)"),
+        description=_(
+            "Write a meeting as an iCalendar file (.ics) that Outlook and Thunderbird "
+            "accept. The description lists the agenda as every invitee may read it: case "
+            "items only by case code and level. -o - writes it to standard output."
+        ),
+    )
+    invite.add_argument(
+        "meeting_id",
+        type=int,
+        metavar="MEETING_ID",
+        help=_("the meeting's id (pact meetings list)"),
+    )
+    invite.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE",
+        help=_("the .ics file to write; - for standard output"),
     )
 
 
@@ -673,6 +753,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
             coordinator=demo.COORDINATOR,
             worker=demo.WORKER,
             others=others,
+        )
+    )
+    _err(
+        _("It also holds {meetings} of the pact, held and planned (pact meetings list).").format(
+            meetings=ngettext(
+                "{n} network meeting or case consultation",
+                "{n} network meetings and case consultations",
+                summary.meetings,
+            ).format(n=summary.meetings)
         )
     )
     _err(
@@ -1078,6 +1167,62 @@ def cmd_figures(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_meetings_list(args: argparse.Namespace) -> int:
+    name = require_user_name(args)
+    db = open_current(db_path(args) or default_db_path())
+    try:
+        me = acting_user(db, name)
+        f = meetings.MeetingFilter(when=args.when, kind=args.kind)
+        offset = 0
+        while True:
+            rows = meetings.list_meetings(db.uow(), me, f, offset=offset, limit=LIST_PAGE)
+            for row in rows:
+                _out(
+                    "\t".join(
+                        (
+                            str(row.id),
+                            row.held_on.isoformat(),
+                            row.kind,
+                            _cell(row.title),
+                            row.status,
+                        )
+                    )
+                )
+            if len(rows) < LIST_PAGE:
+                break
+            offset += LIST_PAGE
+    finally:
+        db.close()
+    return EXIT_OK
+
+
+def cmd_meetings_ics(args: argparse.Namespace) -> int:
+    name = require_user_name(args)
+    to_stdout = args.output == STDOUT
+    target = Path(args.output)
+    if not to_stdout and not target.parent.exists():  # before the key is asked for
+        raise PactError(_("The folder {folder} does not exist.").format(folder=target.parent))
+    db = open_current(db_path(args) or default_db_path())
+    try:
+        me = acting_user(db, name)
+        try:
+            data = calendar.meeting_ics(db.uow(), me, args.meeting_id)
+        except NotFoundError as exc:
+            raise PactError(
+                _("There is no meeting {id}. pact meetings list shows the meetings.").format(
+                    id=args.meeting_id
+                )
+            ) from exc
+    finally:
+        db.close()
+    if to_stdout:
+        write_stdout(data)
+        return EXIT_OK
+    write_file(target, data)
+    _err(_("The calendar invite was written to {path}.").format(path=target))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": cmd_demo,
     "check": cmd_check,
@@ -1089,6 +1234,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "cases list": cmd_cases_list,
     "cases show": cmd_cases_show,
     "figures": cmd_figures,
+    "meetings list": cmd_meetings_list,
+    "meetings ics": cmd_meetings_ics,
 }
 
 

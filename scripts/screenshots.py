@@ -5,8 +5,10 @@
 Creates a throwaway demo database (passphrase mode), opens pact on it with the
 xcb platform as the demo's coordinator (PACT_USER), and saves PNGs of the partner
 directory (main-window.png), the partner editor, "Who can help?", the start page
-(dashboard.png), the case list and the Tukker case file (its consent tab and its
-timeline). Look at them before committing.
+(dashboard.png), the case list, the Tukker case file (its consent tab and its
+timeline), the next steps overview (next-steps.png), the agenda builder of the planned
+meeting (agenda-builder.png) and the minutes of a held meeting during the meeting
+(minutes.png). Look at them before committing.
 """
 
 from __future__ import annotations
@@ -128,6 +130,65 @@ window.grab().save(str(out / "case-file.png"))
 cases.case_file.show_tab("timeline")
 settle(1.0)
 window.grab().save(str(out / "case-timeline.png"))
+
+# the next steps overview: every open next step, the overdue ones first, the top one current
+window.show_area("next_steps")
+steps = window.next_steps
+deadline = time.monotonic() + 30
+while (steps.model.busy or not steps.model.has_loaded) and time.monotonic() < deadline:
+    app.processEvents()
+    time.sleep(0.05)
+settle(1.0)
+if steps.model.rowCount():
+    steps.table.selectRow(0)
+settle(0.5)
+window.grab().save(str(out / "next-steps.png"))
+
+# meetings: the planned meeting's agenda (its case item with the consent warning)
+window.show_area("meetings")
+view = window.meetings
+
+
+def wait_for(cond: object, limit: float = 30.0) -> None:
+    deadline = time.monotonic() + limit
+    while not cond() and time.monotonic() < deadline:  # type: ignore[operator]
+        app.processEvents()
+        time.sleep(0.05)
+
+
+wait_for(lambda: view.model.has_loaded)
+if view.model.rowCount():
+    view.table.selectRow(0)  # "Upcoming": the planned meeting comes first
+wait_for(lambda: view.page.data is not None)
+settle(1.0)
+page = view.page
+page.show_tab("agenda")
+data = page.data
+if data is not None:
+    case_items = [i for i in data.items if i.consent is not None and i.consent.uncovered]
+    if case_items:
+        page.agenda.select_item(case_items[0].id)
+settle(1.0)
+window.grab().save(str(out / "agenda-builder.png"))
+
+# the minutes of the last held network meeting, at its theme item
+view.when.setCurrentIndex(view.when.findData("past"))
+wait_for(lambda: view.model.rowCount() > 0 and view.model.meeting_filter.when == "past")
+settle(0.5)
+for row in range(view.model.rowCount()):
+    if view.model.row(row).kind == "network":
+        view.table.selectRow(row)
+        break
+held_id = view.model.row(row).id if view.model.rowCount() else None
+wait_for(lambda: page.data is not None and page.data.id == held_id)
+settle(0.5)
+page.show_tab("minutes")
+if page.data is not None:
+    themes = [i for i in page.data.items if i.kind == "theme" and i.minutes]
+    if themes:
+        page.minutes.show_item(themes[0].id)
+settle(1.0)
+window.grab().save(str(out / "minutes.png"))
 window._discard_changes = True
 window.close()
 settle(0.5)

@@ -31,7 +31,7 @@ from pact.errors import PactError, ValidationError
 from pact.i18n import _
 from pact.models import AppSetting, Municipality, Organisation
 from pact.models.partner import TWENTE_MUNICIPALITIES
-from pact.services import access, clock, demo_stories
+from pact.services import access, clock, demo_meetings, demo_stories
 from pact.services.demo_stories import (
     ADMIN,
     COORDINATOR,
@@ -378,6 +378,7 @@ class DemoSummary:
     contacts: int
     cases: int = 0
     users: tuple[str, ...] = ()  # the user names, admin, coordinator and worker first
+    meetings: int = 0  # network meetings and case consultations, held and planned
 
 
 @dataclass
@@ -474,6 +475,7 @@ def fill_demo(uow: UnitOfWork) -> DemoSummary:
         world = demo_stories.World.load(s, demo_stories.NestedUnitOfWork(s), today)
         demo_stories.create_users(world)
         cases = demo_stories.tell_all(world)
+        meetings = demo_meetings.tell_meetings(world)
         demo_stories.refresh_consent_states(s)
         uow.commit()
     return DemoSummary(
@@ -481,6 +483,7 @@ def fill_demo(uow: UnitOfWork) -> DemoSummary:
         contacts=contacts,
         cases=cases,
         users=tuple(u.username for u in demo_stories.USERS),
+        meetings=meetings,
     )
 
 

@@ -58,7 +58,7 @@ from pact.services import consent as consent_svc
 from pact.services import validation as v
 from pact.services.consultations import ActionData, action_rows
 from pact.services.lookup import mapping, org_names, user_names
-from pact.services.scope import load_case, may_see, visible
+from pact.services.scope import load_case, visible
 from pact.services.users import Actor, acting_user
 
 MAX_TEXT = 20000
@@ -279,6 +279,7 @@ class ItemData:
     id: int
     version: int
     position: int
+    number: int | None  # as printed: items for everyone are numbered, internal ones not
     kind: str
     title: str  # as the viewer may read it
     real_title: str  # the title as typed ("" when the viewer may not see it)
@@ -292,7 +293,8 @@ class ItemData:
     case_code: str
     case_level: int | None
     case_mode: str
-    case_hidden: bool  # the viewer sees only "Case <code> (level N)"
+    case_hidden: bool  # the item shows only "Case <code> (level N)" (no access, or anonymous)
+    details: bool  # the viewer may read the item's details (its case is in their scope)
     meldcode: bool
     minutes: str
     chair_notes: str
@@ -361,6 +363,7 @@ class MeetingData:
     amendments: tuple[AmendmentData, ...]
     may_run: bool  # the viewer may change the meeting and sees internal items
     previous: tuple[MeetingRef, ...]  # earlier meetings whose minutes await approval
+    approved_here: tuple[MeetingRef, ...]  # earlier minutes approved at this meeting
     next_meeting: MeetingRef | None
     planned_from_id: int | None
 
@@ -643,11 +646,13 @@ def time_plan(starts_at: time, ends_at: time, planned: Sequence[int]) -> TimePla
 
 
 def consent_check(s: Session, case: Case, organisation_ids: Iterable[int]) -> ConsentCheck:
-    names = org_names(s, organisation_ids)
+    wanted = set(organisation_ids)
+    names = org_names(s, wanted)
+    bases = consent_svc.sharing_bases(s, case, wanted)
     covered = []
     uncovered = []
-    for org_id in sorted(set(organisation_ids), key=lambda o: names.get(o, "").casefold()):
-        basis = consent_svc.sharing_basis(s, case, org_id)
+    for org_id in sorted(wanted, key=lambda o: names.get(o, "").casefold()):
+        basis = bases[org_id]
         if basis is None:
             uncovered.append((org_id, names.get(org_id, "?")))
         else:
@@ -660,6 +665,14 @@ def consent_check(s: Session, case: Case, organisation_ids: Iterable[int]) -> Co
         uncovered=tuple(uncovered),
         meldcode_possible=case.level == consent_svc.MELDCODE_LEVEL,
     )
+
+
+def seen_cases(s: Session, viewer: Actor, case_ids: Iterable[int | None]) -> set[int]:
+    """Which of these cases the viewer may see (one query)."""
+    wanted = {c for c in case_ids if c is not None}
+    if not wanted:
+        return set()
+    return set(s.scalars(select(Case.id).where(Case.id.in_(wanted), visible(viewer))))
 
 
 # ---------------------------------------------------------------- reading
@@ -783,8 +796,18 @@ def _invite_rows(s: Session, meeting: Meeting) -> tuple[InviteData, ...]:
 
 
 def earlier_meetings(s: Session, meeting: Meeting) -> list[int]:
-    """The meetings whose open next steps come back on this meeting's action list: the
-    earlier meetings of the same series (or of the same kind when it has no series)."""
+    """The meetings whose open next steps come back on this meeting's action list (and
+    whose minutes it can approve): the earlier meetings of its series; without a
+    series, the earlier network meetings without one; for a case consultation without
+    a series, the meetings it was planned from (a consultation about other cases has
+    nothing to do with it)."""
+    if meeting.series_id is None and meeting.kind == "case":
+        chain: list[int] = []
+        before = meeting.planned_from_id
+        while before is not None and before not in chain:
+            chain.append(before)
+            before = s.scalar(select(Meeting.planned_from_id).where(Meeting.id == before))
+        return chain
     q = select(Meeting.id).where(
         Meeting.id != meeting.id,
         or_(
@@ -795,7 +818,7 @@ def earlier_meetings(s: Session, meeting: Meeting) -> list[int]:
     if meeting.series_id is not None:
         q = q.where(Meeting.series_id == meeting.series_id)
     else:
-        q = q.where(Meeting.kind == meeting.kind)
+        q = q.where(Meeting.series_id.is_(None), Meeting.kind == meeting.kind)
     return list(s.scalars(q))
 
 
@@ -828,8 +851,10 @@ def action_list(s: Session, meeting: Meeting, viewer: Actor) -> list[ReviewRow]:
         .order_by(Action.due_on, Action.id)
     )
     rows = []
-    for data in action_rows(s, q):
-        hidden = data.case_id is not None and not may_see(s, viewer, data.case_id)
+    found = action_rows(s, q)
+    seen = seen_cases(s, viewer, [d.case_id for d in found])
+    for data in found:
+        hidden = data.case_id is not None and data.case_id not in seen
         if hidden:
             data = replace(data, what="")
         review = reviews.get(data.id)
@@ -854,7 +879,7 @@ def _item_rows(
     starts = dict(zip([i.id for i in meeting.items], plan_all.starts, strict=True))
     case_ids = {i.case_id for i in items if i.case_id is not None}
     cases = {c.id: c for c in s.scalars(select(Case).where(Case.id.in_(case_ids)))}
-    seen = {cid for cid in case_ids if may_see(s, viewer, cid)}
+    seen = seen_cases(s, viewer, case_ids)
     invited = {i.organisation_id for i in meeting.invites}
     presenters = _contact_names(s, [i.presenter_contact_id for i in items])
     steps_by_item: dict[int, list[ActionData]] = {}
@@ -867,6 +892,10 @@ def _item_rows(
             .order_by(Action.due_on, Action.id),
         ):
             steps_by_item.setdefault(data.agenda_item_id or 0, []).append(data)
+    numbers: dict[int, int] = {}
+    for item in meeting.items:
+        if item.visibility == "everyone":
+            numbers[item.id] = len(numbers) + 1
     out = []
     for item in items:
         case = cases.get(item.case_id) if item.case_id is not None else None
@@ -882,6 +911,7 @@ def _item_rows(
                 id=item.id,
                 version=item.version,
                 position=item.position,
+                number=numbers.get(item.id),
                 kind=item.kind,
                 title=(
                     reference
@@ -902,6 +932,7 @@ def _item_rows(
                 case_level=case.level if case is not None else None,
                 case_mode=item.case_mode,
                 case_hidden=hidden,
+                details=details,
                 meldcode=bool(case is not None and case.meldcode),
                 minutes=item.minutes if details else "",
                 chair_notes=item.chair_notes if runner and details else "",
@@ -1016,6 +1047,14 @@ def meeting_data(s: Session, meeting: Meeting, viewer: Actor) -> MeetingData:
         amendments=_amendments(s, meeting, runner),
         may_run=runner,
         previous=tuple(_ref(m) for m in awaiting_approval(s, meeting)),
+        approved_here=tuple(
+            _ref(m)
+            for m in s.scalars(
+                select(Meeting)
+                .where(Meeting.approved_at_meeting_id == meeting.id)
+                .order_by(Meeting.held_on)
+            )
+        ),
         next_meeting=_ref(nxt) if nxt else None,
         planned_from_id=meeting.planned_from_id,
     )

@@ -50,6 +50,7 @@ from pact.services.meetings import (
     MAX_TEXT,
     MeetingData,
     _commit,
+    action_list,
     attendance_label,
     ensure_not_locked,
     item_kind_label,
@@ -450,8 +451,7 @@ def review_step(
         s = uow.session
         meeting, me = load_meeting(s, actor, meeting_id, write=True)
         _ensure_minutes_possible(meeting)
-        data = meeting_data(s, meeting, me)
-        row = next((r for r in data.action_list if r.action.id == action_id), None)
+        row = next((r for r in action_list(s, meeting, me) if r.action.id == action_id), None)
         if row is None:
             raise NotFoundError(_("This next step is not on this meeting's action list."))
         action = s.get(Action, action_id)
@@ -626,11 +626,9 @@ def edition(
         data = meeting_data(s, meeting, me)
         items = []
         codes: set[str] = set()
-        numbers = 0
         for item in data.items:
             if recipient_org_id is not None and item.visibility == "internal":
                 continue
-            numbers += 1
             details = True
             title = item.title
             steps = item.steps
@@ -665,7 +663,7 @@ def edition(
                 )
             items.append(
                 EditionItem(
-                    number=numbers,
+                    number=item.number or 0,
                     title=title,
                     starts_at=item.starts_at.strftime("%H:%M"),
                     minutes=item.minutes if details else "",
@@ -764,7 +762,7 @@ def edition_text(ed: Edition) -> str:
             lines.append(f"{label}: " + "; ".join(people))
     lines.append("")
     for item in ed.items:
-        lines.append(f"{item.number}. {item.title}")
+        lines.append(f"{item.number}. {item.title}" if item.number else f"– {item.title}")
         if item.minutes:
             lines += ["", _markdown_plain(item.minutes)]
         for decision in item.decisions:

@@ -246,6 +246,15 @@ def timeline(
                     co.held_on, "consultation", title, detail, users.get(co.worker_id, "")
                 ),
             )
+        chairs = {
+            mid: name
+            for mid, name in s.execute(
+                select(Meeting.id, Contact.name)
+                .join(Contact, Contact.id == Meeting.chair_contact_id)
+                .join(AgendaItem, AgendaItem.meeting_id == Meeting.id)
+                .where(AgendaItem.case_id == case_id)
+            )
+        }
         for item, meeting in s.execute(
             select(AgendaItem, Meeting)
             .join(Meeting, Meeting.id == AgendaItem.meeting_id)
@@ -257,14 +266,16 @@ def timeline(
                 title = _("Discussed at {meeting}").format(meeting=meeting.title)
             if item.case_mode == "anonymous":
                 title = _("{title} (anonymously: case code and level only)").format(title=title)
-            detail = "; ".join(d.text for d in item.decisions)
+            detail = "; ".join(d.text.rstrip(" .;") for d in item.decisions)
             if detail:
                 detail = _("Decisions: {decisions}").format(decisions=detail)
             add(
                 meeting.held_on,
                 "meeting",
                 item.id,
-                TimelineEntry(meeting.held_on, "meeting", title, detail),
+                TimelineEntry(
+                    meeting.held_on, "meeting", title, detail, chairs.get(meeting.id, "")
+                ),
             )
         for ac in s.scalars(select(Action).where(Action.case_id == case_id)):
             owner = orgs.get(ac.owner_org_id, "") if ac.owner_org_id else ""

@@ -27,6 +27,7 @@ from shiboken6 import isValid
 
 from pact.db.database import create_database
 from pact.db.engine import Passphrase
+from pact.i18n import _
 from pact.services import meetings, minutes
 from pact.ui.dialogs.recovered_minutes import RecoveredMinutesDialog
 
@@ -230,7 +231,7 @@ def test_decide_later_offers_the_text_again(
     qtbot.addWidget(dialog)
     dialog.show()
     saved = dialog.findChild(QTextEdit, f"draft{drafts[0].id}Saved")
-    assert saved is not None and "Nothing saved yet" in saved.toPlainText()
+    assert saved is not None and _("*Nothing saved yet.*").strip("*") in saved.toPlainText()
     with qtbot.waitSignal(dialog.accepted, timeout=10_000):
         qtbot.mouseClick(dialog.boxes[drafts[0].id].discard_button, Qt.MouseButton.LeftButton)
     assert minutes.pending_drafts(app.ctx.uow(), app.ctx.actor) == []

@@ -29,7 +29,18 @@ from pact.models import (
     User,
 )
 from pact.models.partner import SECTORS, TWENTE_MUNICIPALITIES
-from pact.services import access, cases, clock, consultations, dashboard, demo, figures, timeline
+from pact.services import (
+    access,
+    cases,
+    clock,
+    consultations,
+    dashboard,
+    demo,
+    demo_meetings,
+    figures,
+    meetings,
+    timeline,
+)
 from pact.services import consent as consent_svc
 from pact.services import consent_rules as rules
 from pact.services import partners as p
@@ -214,6 +225,7 @@ def test_the_demo_is_the_same_every_time(demo_db: Database, tmp_path: Path, toda
             replace(x, id=0) for x in u.list_users(other.uow())
         ]
         assert _cases_as_text(demo_db) == _cases_as_text(other)
+        assert _meetings_as_text(demo_db) == _meetings_as_text(other)
     finally:
         other.close()
 
@@ -311,6 +323,7 @@ def test_create_demo_in_passphrase_mode(tmp_path: Path) -> None:
     assert made.summary.organisations == len(demo._ORGANISATIONS)
     assert made.summary.contacts == sum(len(o.contacts) for o in demo._ORGANISATIONS)
     assert made.summary.cases == 31
+    assert made.summary.meetings == demo_meetings.MEETING_COUNT == 6
     assert made.summary.users[:3] == (demo.ADMIN, demo.COORDINATOR, demo.WORKER)
     from pact.db.database import open_database
 
@@ -672,3 +685,200 @@ def test_the_demo_fills_around_the_new_year(
         assert {"expiring", "expired", "withdrawn", "complete"} <= {r.consent for r in rows}
     finally:
         database.close()
+
+
+# ---------------------------------------------------------------- the meetings
+
+
+def _meetings_as_text(db: Database) -> list[object]:
+    """Every meeting as the coordinator reads it, without ids and versions."""
+    me = actor(db, demo.COORDINATOR)
+    out: list[object] = []
+    for row in meetings.list_meetings(db.uow(), me):
+        data = meetings.get_meeting(db.uow(), me, row.id)
+        out.append((replace(row, id=0), data.title, data.status, data.approved_on))
+        out.append([(i.kind, i.real_title, i.minutes, i.case_code) for i in data.items])
+        out.append([d.text for i in data.items for d in i.decisions])
+        out.append(
+            [(st.what, st.owner, st.due_on, st.status) for i in data.items for st in i.steps]
+        )
+        out.append([(i.organisation, i.contact, i.attendance, i.replaced_by) for i in data.invites])
+        out.append([(r.action.what, r.outcome) for r in data.action_list])
+    return out
+
+
+def _meeting_texts(data: meetings.MeetingData) -> list[str]:
+    texts = [data.title, data.location]
+    for item in data.items:
+        texts += [item.title, item.real_title, item.description, item.minutes]
+        texts += [d.text for d in item.decisions]
+        texts += [st.what for st in item.steps]
+    return texts
+
+
+def _all_meetings(db: Database) -> list[meetings.MeetingData]:
+    me = actor(db, demo.COORDINATOR)
+    return [meetings.get_meeting(db.uow(), me, r.id) for r in meetings.list_meetings(db.uow(), me)]
+
+
+def test_a_series_of_network_meetings_with_minutes_decisions_and_steps(
+    demo_db: Database, today: date
+) -> None:
+    me = actor(demo_db, demo.COORDINATOR)
+    [series] = meetings.list_series(demo_db.uow(), me)
+    assert series.name == demo_meetings.SERIES_NAME and series.kind == "network"
+    assert series.interval_weeks == 6 and series.meetings == 4
+    kinds = [t.kind for t in series.template]
+    assert {"opening", "previous_minutes", "action_list", "theme", "announcements", "round"} <= (
+        set(kinds)
+    )
+    assert kinds[-1] == "closing"
+    assert [t.title for t in series.template if t.visibility == "internal"] == [
+        "Voorbereiding voorzitter en notulist"
+    ]
+    rows = meetings.list_meetings(
+        demo_db.uow(), me, meetings.MeetingFilter(series_id=series.id, when="past")
+    )
+    assert len(rows) == 3 and {r.kind for r in rows} == {"network"}
+    first, second, third = (meetings.get_meeting(demo_db.uow(), me, r.id) for r in reversed(rows))
+    assert first.held_on < second.held_on < third.held_on < today
+    assert second.held_on - first.held_on == timedelta(weeks=6) == third.held_on - second.held_on
+    assert today - timedelta(days=21) <= third.held_on <= today - timedelta(days=14)
+    for meeting in (first, second, third):
+        assert meeting.chair == "Ingrid Kamphuis" and meeting.minute_taker == "Ruud Morsink"
+        theme = next(i for i in meeting.items if i.kind == "theme")
+        assert theme.real_title != "Thema" and theme.presenter and theme.minutes
+        assert "**" in theme.minutes and ("\n- " in theme.minutes or "\n1. " in theme.minutes)
+        assert all(
+            i.minutes
+            for i in meeting.items
+            if i.kind in ("opening", "theme", "announcements", "case")
+            and i.visibility == "everyone"
+        )
+        assert (
+            meeting is first
+            or next(i for i in meeting.items if i.kind == "previous_minutes").minutes
+        )
+        assert any(i.decisions for i in meeting.items)
+        assert any(i.steps for i in meeting.items)
+        states = {i.attendance for i in meeting.invites}
+        assert "present" in states and "invited" not in states
+        assert any(i.attendance == "excused" and i.replaced_by for i in meeting.invites)
+        assert meeting.plan.overrun == 0
+    assert sum(i.attendance == "absent" for m in (first, second, third) for i in m.invites) == 1
+    minutes_text = " ".join(i.minutes for m in (first, second, third) for i in m.items).lower()
+    for theme_word in ("kind in de knel", "schoolprotocol", "ouderschapsplan", "meldcode"):
+        assert theme_word in minutes_text, theme_word
+    # one case discussed anonymously: the others read only its code and level
+    [anonymous] = [i for i in second.items if i.kind == "case"]
+    assert anonymous.case_mode == "anonymous" and anonymous.case_code
+    # minutes approved at the next meeting; the third's are sent and await approval
+    assert first.status == second.status == "minutes_approved"
+    assert first.approved_at is not None and first.approved_at.id == second.id
+    assert second.approved_at is not None and second.approved_at.id == third.id
+    assert first.approved_on == second.held_on and second.approved_on == third.held_on
+    assert third.status == "minutes_sent" and third.approved_on is None
+    assert third.minutes_sent_on is not None and third.minutes_sent_on > third.held_on
+    # the next steps: reviewed at the next meeting (done, one continued), some overdue
+    outcomes = [r.outcome for m in (second, third) for r in m.action_list if r.outcome]
+    assert outcomes.count("continue") == 1 and outcomes.count("done") >= 3
+    steps = [st for m in (first, second, third) for i in m.items for st in i.steps]
+    assert len(steps) >= 8 and all(st.case_id is None for st in steps)
+    assert sum(st.status == "open" and st.due_on < today for st in steps) >= 2
+    assert any(st.status == "open" and st.due_on >= today for st in steps)
+    assert any(st.status == "done" and st.done_on and st.done_on <= st.due_on for st in steps)
+    known = {o.id for o in all_organisations(demo_db)}
+    assert all(st.owner_org_id in known and st.owner_contact_id for st in steps)
+    # no child's or family's name in a network meeting (the planned one included)
+    network = [m for m in _all_meetings(demo_db) if m.kind == "network"]
+    assert len(network) == 4
+    text = " ".join(t for m in network for t in _meeting_texts(m))
+    for name in demo.SENSITIVE_NAMES:
+        assert name not in text, name
+
+
+def test_two_case_consultations_one_about_the_tukker_family(demo_db: Database, today: date) -> None:
+    me = actor(demo_db, demo.COORDINATOR)
+    rows = meetings.list_meetings(demo_db.uow(), me, meetings.MeetingFilter(kind="case"))
+    assert len(rows) == 2 and all(r.held_on < today and r.status == "minutes_sent" for r in rows)
+    held = [meetings.get_meeting(demo_db.uow(), me, r.id) for r in rows]
+    tukker = tukker_id(demo_db)
+    [joint] = [m for m in held if any(i.case_id == tukker for i in m.items)]
+    [other] = [m for m in held if m is not joint]
+    t = demo.TUKKER
+    assert {t.school, t.social_team, t.mediator, t.welfare} == {
+        i.organisation for i in joint.invites
+    }
+    # the day of the joint consultation of the Tukker story
+    [story] = [
+        c
+        for c in consultations.list_consultations(demo_db.uow(), me, tukker)
+        if t.mediator in c.partners
+    ]
+    assert joint.held_on == story.held_on
+    for meeting in held:
+        [item] = [i for i in meeting.items if i.kind == "case"]
+        assert item.case_mode == "full" and item.minutes and item.decisions
+        assert item.consent is not None and item.consent.complete  # everybody is covered
+        assert all(i.attendance in ("present", "excused") for i in meeting.invites)
+        # the meeting's and the items' titles name no family
+        for name in (*demo.SENSITIVE_NAMES, demo.TUKKER_ALIAS):
+            assert name not in meeting.title and all(
+                name not in i.real_title for i in meeting.items
+            )
+    [item] = [i for i in joint.items if i.kind == "case"]
+    assert demo.TUKKER_CHILD in item.minutes  # in the case's own minutes only
+    assert all(st.case_id == tukker and st.status == "done" for st in item.steps)
+    [item] = [i for i in other.items if i.kind == "case"]
+    assert item.case_id != tukker and item.steps
+    assert any(st.status == "open" and st.due_on < today for st in item.steps)
+
+
+def test_the_next_network_meeting_is_planned_with_its_action_list(
+    demo_db: Database, today: date
+) -> None:
+    me = actor(demo_db, demo.COORDINATOR)
+    [row] = meetings.list_meetings(demo_db.uow(), me, meetings.MeetingFilter(when="upcoming"))
+    planned = meetings.get_meeting(demo_db.uow(), me, row.id)
+    assert planned.status == "planned" and planned.kind == "network"
+    assert today + timedelta(days=21) <= planned.held_on <= today + timedelta(days=28)
+    assert planned.series == demo_meetings.SERIES_NAME
+    past = meetings.list_meetings(
+        demo_db.uow(), me, meetings.MeetingFilter(series_id=planned.series_id, when="past")
+    )
+    third = meetings.get_meeting(demo_db.uow(), me, past[0].id)
+    assert planned.planned_from_id == third.id and [m.id for m in planned.previous] == [third.id]
+    assert third.next_meeting is not None and third.next_meeting.id == planned.id
+    # the action list holds every open step of the earlier meetings, none reviewed yet
+    open_steps = {
+        st.id
+        for r in past
+        for i in meetings.get_meeting(demo_db.uow(), me, r.id).items
+        for st in i.steps
+        if st.status == "open"
+    }
+    listed = {r.action.id for r in planned.action_list}
+    assert open_steps and open_steps <= listed
+    assert all(r.outcome is None for r in planned.action_list)
+    assert any(r.action.overdue(today) for r in planned.action_list)
+    # a case item in full: the consent does not cover one of the invited partners
+    [item] = [i for i in planned.items if i.kind == "case"]
+    assert item.case_id == tukker_id(demo_db) and item.case_mode == "full"
+    assert item.consent is not None and not item.consent.complete
+    assert [name for _id, name in item.consent.uncovered] == [demo.TUKKER.youth_care]
+    assert {r.action.case_id for r in planned.action_list} >= {item.case_id}
+    # its theme, presented by the school's internal coach
+    theme = next(i for i in planned.items if i.kind == "theme")
+    assert "schoolprotocol" in theme.real_title and theme.presenter == demo.TUKKER.internal_coach
+    assert all(not i.minutes for i in planned.items)
+
+
+def test_who_sees_which_meeting(demo_db: Database, today: date) -> None:
+    def seen(who: str) -> set[str]:
+        rows = meetings.list_meetings(demo_db.uow(), actor(demo_db, who))
+        return {r.kind for r in rows} | {str(len(rows))}
+
+    assert seen(demo.COORDINATOR) == {"network", "case", "6"}
+    assert seen(demo.WORKER) == {"network", "case", "5"}  # the school was invited
+    assert seen("i.bouwhuis") == {"case", "1"}  # her own case consultation
+    assert meetings.list_meetings(demo_db.uow(), actor(demo_db, "y.stegeman")) == []

@@ -462,3 +462,36 @@ def test_case_timeline_shows_the_meetings_that_discussed_it(world: World) -> Non
     assert meeting.title in entries[0].title
     assert "Buddy zoeken" in entries[0].detail
     assert entries[0].on == meeting.held_on
+
+
+def test_case_consultations_without_a_series_do_not_share_action_lists(world: World) -> None:
+    header, _k, _c = world.family()
+    other, _k2, _c2 = world.family()
+
+    def consultation(case_id: int, after: int | None = None) -> meetings.MeetingData:
+        data = MeetingInput(
+            kind="case",
+            held_on=world.clock(),
+            starts_at=time(13),
+            ends_at=time(14),
+            invites=(InviteInput(world.org("home")),),
+            planned_from_id=after,
+        )
+        m = meetings.save_meeting(world.uow(), world.coordinator, data)
+        return meetings.save_item(
+            world.uow(), world.coordinator, m.id, ItemInput(kind="case", case_id=case_id)
+        )
+
+    first = consultation(header.id)
+    minutes.add_step(
+        world.uow(),
+        world.coordinator,
+        first.items[-1].id,
+        ActionInput("Gesprek", world.clock() + timedelta(days=7), world.org("home")),
+    )
+    world.clock.advance(1)
+    unrelated = consultation(other.id)
+    assert unrelated.action_list == () and unrelated.previous == ()
+    follow_up = consultation(header.id, after=first.id)
+    assert [r.action.what for r in follow_up.action_list] == ["Gesprek"]
+    assert [m.id for m in follow_up.previous] == [first.id]

@@ -158,7 +158,7 @@ class TemplateTable(QTableWidget):
         super().__init__(0, 4, parent)
         self.setObjectName("seriesTemplate")
         self.setAccessibleName(_("Agenda template"))
-        self.setHorizontalHeaderLabels([_("Kind"), _("Title"), _("Planned"), _("Who sees it")])
+        self.setHorizontalHeaderLabels([_("Kind"), _("Title"), _("Min."), _("Who sees it")])
         self.setItemDelegate(TemplateDelegate(self))
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -39,6 +39,7 @@ from pact.config import atomic_write
 from pact.errors import PactError, ValidationError
 from pact.i18n import N_, _, format_date, ngettext
 from pact.services import calendar as calendar_svc
+from pact.services import clock
 from pact.services import meetings as svc
 from pact.services import minutes as minutes_svc
 from pact.services.meetings import MeetingData, MeetingFilter
@@ -307,7 +308,7 @@ class MeetingPage(QWidget):
         run = data.may_run
         status = data.status
         self.edit_button.setVisible(run and not data.locked)
-        self.held_button.setVisible(run and status == "planned")
+        self.held_button.setVisible(run and status == "planned" and data.held_on <= clock.today())
         self.cancel_button.setVisible(run and status == "planned")
         self.replan_button.setVisible(run and status == "cancelled")
         self.next_button.setVisible(run and self.ctx.actor.is_coordinator and status != "cancelled")
@@ -371,9 +372,22 @@ class MeetingPage(QWidget):
         dialog.setLabelText(_("Why is the meeting cancelled? The invitees will want to know."))
         dialog.setOkButtonText(_("Cancel the meeting"))
         dialog.setCancelButtonText(_("Keep it"))
-        dialog.textValueSelected.connect(lambda text: self._set_status("cancelled", text))
+        dialog.textValueSelected.connect(self._cancel_with)
         self.open_dialog = dialog
         dialog.open()
+
+    def _cancel_with(self, reason: str) -> None:
+        if reason.strip():
+            self._set_status("cancelled", reason)
+            return
+        self.cancel_meeting()
+        dialog = self.open_dialog
+        if isinstance(dialog, QInputDialog):
+            dialog.setLabelText(
+                _("Write down why the meeting is cancelled: the reason is required.")
+                + "\n"
+                + _("Why is the meeting cancelled? The invitees will want to know.")
+            )
 
     def edit_planning(self) -> None:
         if self.data is None:
@@ -513,7 +527,8 @@ class MeetingsView(QWidget):
         self.count.setObjectName("meetingCount")
         layout.addWidget(self.count)
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        # the list above the meeting: the agenda and the minutes get the full width
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setObjectName("meetingsSplitter")
         left = QStackedWidget(self.splitter)
         self.table = QTableView(left)
@@ -551,9 +566,9 @@ class MeetingsView(QWidget):
         right.addWidget(self.page)
         self.right = right
         self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 5)
-        self.splitter.setSizes([380, 900])
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 4)
+        self.splitter.setSizes([120, 750])
         self.splitter.setChildrenCollapsible(False)
         layout.addWidget(self.splitter, 1)
 

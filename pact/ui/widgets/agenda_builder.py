@@ -101,8 +101,8 @@ COLUMNS = (
     "case",
     "consent",
 )
-_WEIGHTS = (0.35, 0.6, 2.6, 1.9, 1.6, 0.55, 0.9, 1.4, 2.7)
-_MINIMUM_CHARS = (3, 6, 16, 10, 10, 5, 8, 13, 14)
+_WEIGHTS = (0.35, 0.6, 3.4, 1.3, 1.4, 0.55, 1.1, 1.6, 2.8)
+_MINIMUM_CHARS = (3, 6, 18, 10, 10, 5, 14, 17, 16)
 FEWEST_ROWS = 4  # the table is as tall as its rows, never shorter than this
 # the kind, presenter and visibility go first when the table is narrow
 _HIDE_FIRST = (3, 6, 4)
@@ -269,7 +269,9 @@ class AgendaModel(QAbstractTableModel):
 
     def _text(self, item: svc.ItemData, row: int, column: str) -> str:
         if column == "number":
-            return str(row + 1)
+            if item.visibility != "everyone":
+                return "–"
+            return str(sum(1 for i in self.items[: row + 1] if i.visibility == "everyone"))
         if column == "start":
             return hhmm(item.starts_at)
         if column == "title":

@@ -131,6 +131,11 @@ def _clear_layout(layout: QGridLayout | QVBoxLayout) -> None:
             widget.deleteLater()
 
 
+def item_label(item: ItemData) -> str:
+    """ "4. Title"; internal items have no number (they are not on the printed agenda)."""
+    return f"{item.number}. {item.title}" if item.number else f"– {item.title}"
+
+
 class MinutesEditor(QTextEdit):
     """The rich text editor of an item's minutes. Ctrl+S is taken here (before any
     window shortcut) and reported as ``save_requested``."""
@@ -386,6 +391,8 @@ class MinutesPanel(QWidget):
         self.attendance_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.attendance_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.attendance_table.setTabKeyNavigation(False)
+        # about five people visible, the rest by scrolling: the minutes need the room
+        self.attendance_table.setMaximumHeight(175)
         header = self.attendance_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -612,24 +619,30 @@ class MinutesPanel(QWidget):
         )
         self.step_add = _button(_("&Add"), "addStepButton", _("Add the next step"), self)
         self.step_add.clicked.connect(self.add_step)
-        for col, (key, text, field) in enumerate(
-            (
-                ("what", _("W&hat"), self.step_what),
-                ("owner", _("Who"), self.step_owner),
-                ("due_on", _("Due on"), self.step_due),
-                ("case_id", _("Case"), self.step_case),
-            )
+        # "what" gets a whole line to itself (it is what the minute-taker types); who,
+        # by when and the case go on the line below it, with the Add button
+        places = {
+            "what": (0, 0, 1, 4),
+            "owner": (2, 0, 1, 1),
+            "due_on": (2, 1, 1, 1),
+            "case_id": (2, 2, 1, 1),
+        }
+        for key, text, field in (
+            ("what", _("W&hat"), self.step_what),
+            ("owner", _("Who"), self.step_owner),
+            ("due_on", _("Due on"), self.step_due),
+            ("case_id", _("Case"), self.step_case),
         ):
             caption = QLabel(text, self.steps_section)
             caption.setBuddy(field)
             row = FieldRow(field, "step" + key.title().replace("_", ""), self.steps_section)
             self.rows[key] = row
-            grid.addWidget(caption, 0, col)
-            grid.addWidget(row, 1, col, Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(self.step_add, 1, 4, Qt.AlignmentFlag.AlignTop)
+            line, col, rows, cols = places[key]
+            grid.addWidget(caption, line, col)
+            grid.addWidget(row, line + 1, col, rows, cols, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.step_add, 3, 3, Qt.AlignmentFlag.AlignTop)
         grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(1, 2)
-        grid.setColumnStretch(3, 1)
+        grid.setColumnStretch(2, 2)
         box.addLayout(grid)
         box.addWidget(_section_label(_("Next steps agreed under this item"), body))
         self.step_list = QListWidget(self.steps_section)
@@ -653,6 +666,11 @@ class MinutesPanel(QWidget):
             self._item_id = None
         if data is not None and not self._choices_loaded:
             self._load_choices()
+        if data is not None and (self.data is None or data.id != self.data.id):
+            # attendance open while it is still to be taken; folded once it is recorded
+            self.attendance_toggle.setChecked(
+                not data.invites or any(i.attendance == "invited" for i in data.invites)
+            )
         self._apply(data)
 
     def has_unsaved_changes(self) -> bool:
@@ -807,7 +825,7 @@ class MinutesPanel(QWidget):
         self.amendment_item.clear()
         self.amendment_item.addItem(_("The minutes as a whole"), None)
         for item in data.items:
-            self.amendment_item.addItem(f"{item.position + 1}. {item.title}", item.id)
+            self.amendment_item.addItem(item_label(item), item.id)
         if not (approved and data.may_run):
             self.amendment_form.hide()
 
@@ -878,8 +896,12 @@ class MinutesPanel(QWidget):
         self.agenda.clear()
         for item in data.items:
             entry = QListWidgetItem(
-                _("{number}.  {time}  {title}").format(
-                    number=item.position + 1,
+                (
+                    _("{number}.  {time}  {title}")
+                    if item.number
+                    else _("–  {time}  {title} (internal)")
+                ).format(
+                    number=item.number,
                     time=item.starts_at.strftime("%H:%M"),
                     title=item.title,
                 )
@@ -906,7 +928,7 @@ class MinutesPanel(QWidget):
 
     def _no_access(self, item: ItemData) -> bool:
         """A case item the viewer may not see the details of."""
-        return item.case_id is not None and item.consent is None
+        return not item.details
 
     def _show_item(self, item: ItemData | None) -> None:
         data = self.data
@@ -924,7 +946,7 @@ class MinutesPanel(QWidget):
             return
         same = item.id == self._item_id
         self._item_id = item.id
-        self.item_title.setText(f"{item.position + 1}. {item.title}")
+        self.item_title.setText(item_label(item))
         info = [
             _("{time}, {minutes} min").format(
                 time=item.starts_at.strftime("%H:%M"), minutes=item.planned_minutes
@@ -942,6 +964,9 @@ class MinutesPanel(QWidget):
         writable = self._may_write() and not self._no_access(item)
 
         # the editor: a new item's text is loaded; the same item keeps what is typed
+        if not same:
+            # another item: start at its title, not where the last one was scrolled to
+            self.item_scroll.verticalScrollBar().setValue(0)
         if not same or (not self._editor_dirty() and item.minutes != self._loaded_source):
             self._load_text(item.minutes)
             self.autosave_label.setText("")
@@ -1073,7 +1098,17 @@ class MinutesPanel(QWidget):
             row.addWidget(button)
             self.previous_box.addWidget(line)
             self._approve[ref.id] = button
-        self.previous_empty.setVisible(not data.previous)
+        for ref in data.approved_here:
+            done = QLabel(
+                _("{meeting}: approved at this meeting").format(
+                    meeting=_with_date(ref.title, ref.held_on)
+                ),
+                self.previous_section,
+            )
+            done.setObjectName(f"approvedHere{ref.id}")
+            done.setWordWrap(True)
+            self.previous_box.addWidget(done)
+        self.previous_empty.setVisible(not data.previous and not data.approved_here)
 
     def _fill_case_combo(self, item: ItemData) -> None:
         box = self.step_case
