@@ -59,11 +59,12 @@ from pact.models import (
     Organisation,
     User,
 )
-from pact.services import cases, dashboard, users
+from pact.services import cases, consultations, dashboard, users
 from pact.services import consent_rules as rules
 from pact.services import partners as p
 from pact.services import validation as v
 from pact.services.cases import CaseFilter
+from pact.services.consultations import ActionFilter
 from pact.services.users import Actor, UserData
 
 # a fixed key: the benchmark database holds invented data only
@@ -560,6 +561,39 @@ def queries(db: Database, actor: Actor) -> list[tuple[str, Callable[[], object]]
         out.append((f"sort: {column}", page(CaseFilter(), column)))
         out.append((f"sort: {column}, descending", page(CaseFilter(), column, True)))
     out.append(("dashboard", lambda: dashboard.dashboard(db.uow(), actor)))
+
+    # the next steps overview: its count line and first page for each filter and sort
+    with db.sessions() as s:
+        owner = s.scalar(
+            select(Action.owner_org_id)
+            .where(Action.owner_org_id.is_not(None))
+            .group_by(Action.owner_org_id)
+            .order_by(func.count().desc())
+            .limit(1)
+        )
+    step_filters: list[tuple[str, ActionFilter]] = [
+        ("open (the default)", ActionFilter()),
+        ("every status", ActionFilter(status=None)),
+        ("done", ActionFilter(status="done")),
+        ("overdue", ActionFilter(overdue=True)),
+        ("my next steps", ActionFilter(mine=True)),
+        ("owner organisation", ActionFilter(owner_org_id=owner)),
+        ("text 'gesprek'", ActionFilter(text="gesprek")),
+        ("due in the next 30 days", ActionFilter(due_from=TODAY, due_until=TODAY + timedelta(30))),
+    ]
+
+    def steps(f: ActionFilter, sort: str = "due_on") -> Callable[[], object]:
+        def run() -> object:
+            counts = consultations.action_counts(db.uow(), actor, f)
+            rows = consultations.list_actions(db.uow(), actor, f, sort=sort)
+            return counts, len(rows)
+
+        return run
+
+    for name, f in step_filters:
+        out.append((f"next steps: {name}", steps(f)))
+    for column in consultations.ACTION_SORT_COLUMNS:
+        out.append((f"next steps sorted: {column}", steps(ActionFilter(), column)))
     return out
 
 

@@ -280,7 +280,7 @@ def _filtered(actor: Actor, f: CaseFilter) -> Select[Any]:
             )
         )
     if f.overdue:
-        # IN (not a correlated EXISTS): one range search on ix_action_status_due
+        # IN (not a correlated EXISTS): one range search on ix_action_status_due_case
         q = q.where(
             Case.id.in_(
                 select(Action.case_id)

@@ -485,18 +485,21 @@ def caseless_visible(actor: Actor) -> ColumnElement[bool]:
     return or_(*conditions)
 
 
-def _action_query(actor: Actor, f: ActionFilter) -> Select[Any]:
+def _action_query(actor: Actor, f: ActionFilter, join_case: bool = False) -> Select[Any]:
+    """The next steps matching ``f`` that ``actor`` may see. The case table is joined
+    only when a text search or a sort needs its code: counting 40,000 done steps went
+    from 130 to 30 ms without the join (benchmarks/bench_case_list.py)."""
     today = clock.today()
-    q = (
-        select(Action)
-        .outerjoin(Case, Case.id == Action.case_id)
-        .where(
+    q = select(Action)
+    if not actor.is_coordinator:  # a coordinator sees every step: no condition at all
+        q = q.where(
             or_(
-                (Action.case_id.is_not(None)) & visible(actor),
+                (Action.case_id.is_not(None)) & visible(actor, Action.case_id),
                 (Action.case_id.is_(None)) & caseless_visible(actor),
             )
         )
-    )
+    if join_case or f.text.split():
+        q = q.outerjoin(Case, Case.id == Action.case_id)
     if f.meeting_id is not None:
         q = q.where(Action.meeting_id == f.meeting_id)
     if f.status:
@@ -585,7 +588,8 @@ def list_actions(
     with uow:
         s = uow.session
         me = acting_user(s, actor)
-        q = _sorted(_action_query(me, f), sort, descending).offset(offset).limit(limit)
+        q = _action_query(me, f, join_case=sort == "case")
+        q = _sorted(q, sort, descending).offset(offset).limit(limit)
         return action_rows(s, q)
 
 
@@ -602,7 +606,8 @@ def action_counts(uow: UnitOfWork, actor: Actor, f: ActionFilter = ActionFilter(
     with uow:
         s = uow.session
         me = acting_user(s, actor)
-        sub = _action_query(me, f).subquery()
+        # only the columns the counts need: the rows are counted, not loaded
+        sub = _action_query(me, f).with_only_columns(Action.status, Action.due_on).subquery()
         late = case((and_(sub.c.status == "open", sub.c.due_on < today), 1), else_=0)
         total, overdue = s.execute(
             select(func.count(), func.coalesce(func.sum(late), 0)).select_from(sub)

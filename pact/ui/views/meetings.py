@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -65,6 +66,15 @@ def _named(widget: QWidget, name: str, accessible: str) -> QWidget:
     widget.setObjectName(name)
     widget.setAccessibleName(accessible)
     return widget
+
+
+def _scrolled(widget: QWidget, name: str) -> QScrollArea:
+    area = QScrollArea()
+    area.setObjectName(name)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setWidget(widget)
+    return area
 
 
 class MeetingPage(QWidget):
@@ -149,9 +159,11 @@ class MeetingPage(QWidget):
         self.overview = self._build_overview()
         self.agenda = AgendaBuilder(ctx, self)
         self.minutes = MinutesPanel(ctx, self)
-        self.tabs.addTab(self.overview, _("Overview"))
-        self.tabs.addTab(self.agenda, _("Agenda"))
+        # the overview and the agenda scroll when the window is low (a laptop screen)
+        self.tabs.addTab(_scrolled(self.overview, "meetingOverviewScroll"), _("Overview"))
+        self.tabs.addTab(_scrolled(self.agenda, "agendaScroll"), _("Agenda"))
         self.tabs.addTab(self.minutes, _("Minutes"))
+        self._tab_pages = (self.overview, self.agenda, self.minutes)
         layout.addWidget(self.tabs, 1)
 
         self.agenda.meeting_changed.connect(self._changed)
@@ -335,7 +347,7 @@ class MeetingPage(QWidget):
 
     def _tab_changed(self, _index: int) -> None:
         # leaving the minutes: keep what was typed
-        if self.tabs.currentWidget() is not self.minutes and self.minutes.has_unsaved_changes():
+        if self.tabs.currentIndex() != 2 and self.minutes.has_unsaved_changes():
             self.minutes.save_all()
 
     def show_tab(self, key: str) -> None:
