@@ -168,6 +168,14 @@ def test_minutes_typed_before_a_crash_are_recovered(
     assert typed == "Afspraak: **folder voor ouders** in juli klaar."
     # the autosave came within 5 seconds of the last keystroke
     assert float(autosave_took) < 5.0
+    # and what was typed is in the encrypted database only: not readable in the
+    # database file, its WAL, or anything else pact wrote (home, XDG folders, temp)
+    secret = "folder voor ouders"
+    files = [p for p in (tmp_path / "home").rglob("*") if p.is_file()]
+    assert db_file in files and any(p.name.endswith("-wal") for p in files), files
+    forms = [f.encode(enc) for f in (secret, secret.upper()) for enc in ("utf-8", "utf-16-le")]
+    leaks = [str(p) for p in files if any(f in p.read_bytes() for f in forms)]
+    assert leaks == [], f"typed minutes readable in {leaks}"
 
     # the next start, the normal way: the recovered text is offered
     t1 = time.monotonic()

@@ -973,6 +973,8 @@ class MinutesPanel(QWidget):
             self.autosave_label.setStyleSheet("color: #555555;")
         self._item_version = item.version
         self.editor.setReadOnly(not writable)
+        # a locked or read-only text should not look like a box to type in
+        self.editor.setStyleSheet("" if writable else "QTextEdit { background: #f2f2f2; }")
         for button in self.tool_buttons:
             button.setEnabled(writable)
             button.setVisible(writable)
