@@ -62,6 +62,11 @@ class ValidationError(PactError):
         self.errors: list[FieldError] = [errors] if isinstance(errors, FieldError) else errors
         super().__init__("; ".join(f"{e.field}: {e.message}" for e in self.errors))
 
+    @property
+    def text(self) -> str:
+        """The messages as a person reads them (without field names), one per line."""
+        return "\n".join(e.message for e in self.errors)
+
     def for_field(self, field: str) -> str | None:
         for e in self.errors:
             if e.field == field:
@@ -77,3 +82,9 @@ class NeedsConfirmationError(ValidationError):
 class ConsentRequiredError(ValidationError):
     """Case information would reach a partner that no consent (and no Meldcode
     justification) covers."""
+
+
+def error_text(exc: BaseException) -> str:
+    """What a message bar shows for a refused action: a ValidationError's messages, or
+    the message of any other error."""
+    return exc.text if isinstance(exc, ValidationError) else str(exc)

@@ -19,7 +19,6 @@ from pact.i18n import _
 from pact.models import Contact
 from pact.services.meetings import (
     case_reference,
-    item_kind_label,
     kind_label,
     load_meeting,
     meeting_data,
@@ -41,19 +40,17 @@ def meeting_ics(uow: UnitOfWork, actor: Actor, meeting_id: int) -> bytes:
             if invite.email:
                 invitees.append((invite.contact or invite.organisation, invite.email))
         zone = ZoneInfo(ZONE)
-        lines = []
-        number = 0
-        for item in meeting.items:
-            if item.visibility != "everyone":
-                continue
-            number += 1
-            if item.case_id is not None:
-                shown = next(i for i in data.items if i.id == item.id)
-                title = case_reference(shown.case_code, shown.case_level or 0)
-            else:
-                title = item.title or item_kind_label(item.kind)
-            start = next(i.starts_at for i in data.items if i.id == item.id)
-            lines.append(f"{number}. {start.strftime('%H:%M')} {title}")
+        lines = [
+            "{number}. {start} {title}".format(
+                number=item.number,
+                start=item.starts_at.strftime("%H:%M"),
+                title=case_reference(item.case_code, item.case_level or 0)
+                if item.case_id is not None
+                else item.title,
+            )
+            for item in data.items
+            if item.visibility == "everyone"
+        ]
         description = "\n".join(
             [_("{kind}: agenda").format(kind=kind_label(meeting.kind)), "", *lines]
         )

@@ -242,32 +242,32 @@ def coverage_text(case: Case, cover: rules.Coverage) -> str:
 def sharing_basis(s: Session, case: Case, organisation_id: int) -> str | None:
     """On what ground case information may go to a partner: ``registrant``,
     ``consent``, ``meldcode``, or None (it may not)."""
-    if organisation_id in registrant_orgs(case):
-        return "registrant"
-    req = rules.requirement(child_facts(case), carer_facts(case), case.level, clock.today())
-    if rules.coverage(req, consent_facts(s, case.id), organisation_id).covered:
-        return "consent"
-    if organisation_id in meldcode_partners(s, case):
-        return "meldcode"
-    return None
+    return sharing_bases(s, case, (organisation_id,))[organisation_id]
 
 
 def sharing_bases(s: Session, case: Case, organisation_ids: Iterable[int]) -> dict[int, str | None]:
-    """``sharing_basis`` for several partners at once (the facts read once)."""
+    """``sharing_basis`` for several partners at once: the consent and the Meldcode
+    are read once, and only when a partner is not the registering organisation."""
     home = registrant_orgs(case)
-    req = rules.requirement(child_facts(case), carer_facts(case), case.level, clock.today())
-    consents = consent_facts(s, case.id)
-    meldcode = meldcode_partners(s, case)
     out: dict[int, str | None] = {}
+    rest = []
     for org in organisation_ids:
         if org in home:
             out[org] = "registrant"
-        elif rules.coverage(req, consents, org).covered:
-            out[org] = "consent"
-        elif org in meldcode:
-            out[org] = "meldcode"
         else:
-            out[org] = None
+            rest.append(org)
+    if not rest:
+        return out
+    req = rules.requirement(child_facts(case), carer_facts(case), case.level, clock.today())
+    consents = consent_facts(s, case.id)
+    meldcode: set[int] | None = None
+    for org in rest:
+        if rules.coverage(req, consents, org).covered:
+            out[org] = "consent"
+            continue
+        if meldcode is None:
+            meldcode = meldcode_partners(s, case)
+        out[org] = "meldcode" if org in meldcode else None
     return out
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from pact.db.uow import UnitOfWork
 from pact.errors import ConflictError
 from pact.i18n import _
-from pact.models import Organisation, User
+from pact.models import Contact, Organisation, User
 
 
 def mapping(s: Session, q: Select[Any, Any]) -> dict[Any, Any]:
@@ -29,6 +29,14 @@ def org_names(s: Session, ids: Iterable[int | None]) -> dict[int, str]:
     return mapping(s, select(Organisation.id, Organisation.name).where(Organisation.id.in_(wanted)))
 
 
+def contact_names(s: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    """Contact person id -> name, for the ids given."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return mapping(s, select(Contact.id, Contact.name).where(Contact.id.in_(wanted)))
+
+
 def user_names(s: Session, ids: Iterable[int | None]) -> dict[int, str]:
     """User id -> display name, for the ids given."""
     wanted = {i for i in ids if i is not None}
@@ -37,16 +45,21 @@ def user_names(s: Session, ids: Iterable[int | None]) -> dict[int, str]:
     return mapping(s, select(User.id, User.display_name).where(User.id.in_(wanted)))
 
 
-def commit_case_change(uow: UnitOfWork) -> None:
+def commit_change(uow: UnitOfWork, conflict: str) -> None:
     """Flush and commit; someone else's save in between (the optimistic lock on the
-    record's version) becomes a ConflictError the user can act on."""
+    record's version) becomes a ConflictError with the message ``conflict``."""
     try:
         uow.session.flush()
         uow.commit()
     except StaleDataError as exc:
-        raise ConflictError(
-            _(
-                "Someone else changed this case after you opened it. Reload the case to see "
-                "their changes."
-            )
-        ) from exc
+        raise ConflictError(conflict) from exc
+
+
+def commit_case_change(uow: UnitOfWork) -> None:
+    commit_change(
+        uow,
+        _(
+            "Someone else changed this case after you opened it. Reload the case to see "
+            "their changes."
+        ),
+    )

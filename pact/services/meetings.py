@@ -19,7 +19,6 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, or_, select, true
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from pact.db.uow import UnitOfWork
 from pact.errors import (
@@ -57,9 +56,16 @@ from pact.services import clock
 from pact.services import consent as consent_svc
 from pact.services import validation as v
 from pact.services.consultations import ActionData, action_rows
-from pact.services.lookup import mapping, org_names, user_names
-from pact.services.scope import load_case, visible
+from pact.services.lookup import commit_change, contact_names, mapping, org_names, user_names
+from pact.services.scope import load_case, require_coordinator, visible, visible_ids
 from pact.services.users import Actor, acting_user
+from pact.services.vocab import (
+    ATTENDANCE_LABELS,
+    ITEM_KIND_LABELS,
+    MEETING_KIND_LABELS,
+    MEETING_STATUS_LABELS,
+    label,
+)
 
 MAX_TEXT = 20000
 MAX_PLANNED = 600  # minutes for one item
@@ -73,40 +79,19 @@ class MeetingLockedError(PactError):
 
 
 def kind_label(kind: str) -> str:
-    return {"network": _("Network meeting"), "case": _("Case consultation")}.get(kind, kind)
+    return label(MEETING_KIND_LABELS, kind)
 
 
 def status_label(status: str) -> str:
-    return {
-        "planned": _("Planned"),
-        "held": _("Held"),
-        "minutes_draft": _("Minutes draft"),
-        "minutes_sent": _("Minutes sent"),
-        "minutes_approved": _("Minutes approved"),
-        "cancelled": _("Cancelled"),
-    }.get(status, status)
+    return label(MEETING_STATUS_LABELS, status)
 
 
 def item_kind_label(kind: str) -> str:
-    return {
-        "opening": _("Opening"),
-        "previous_minutes": _("Minutes of the previous meeting"),
-        "action_list": _("Action list"),
-        "case": _("Case discussion"),
-        "theme": _("Theme"),
-        "announcements": _("Announcements"),
-        "round": _("Round"),
-        "closing": _("Closing"),
-    }.get(kind, kind)
+    return label(ITEM_KIND_LABELS, kind)
 
 
 def attendance_label(state: str) -> str:
-    return {
-        "invited": _("Invited"),
-        "present": _("Present"),
-        "excused": _("Excused"),
-        "absent": _("Absent"),
-    }.get(state, state)
+    return label(ATTENDANCE_LABELS, state)
 
 
 def case_reference(code: str, level: int) -> str:
@@ -459,6 +444,10 @@ def load_item(
     return item, meeting, me
 
 
+def _planners_only() -> str:
+    return _("Only a coordinator can plan meetings and series.")
+
+
 def ensure_not_locked(meeting: Meeting) -> None:
     if meeting.status == "minutes_approved":
         raise MeetingLockedError(
@@ -469,13 +458,6 @@ def ensure_not_locked(meeting: Meeting) -> None:
         )
     if meeting.status == "cancelled":
         raise MeetingLockedError(_("This meeting is cancelled. Plan it again to change it."))
-
-
-def require_coordinator_or_none(s: Session, actor: Actor) -> Actor:
-    me = acting_user(s, actor)
-    if not me.is_coordinator:
-        raise AccessDeniedError(_("Only a coordinator can plan meetings and series."))
-    return me
 
 
 # ---------------------------------------------------------------- validation
@@ -519,26 +501,33 @@ def _times_errors(starts: time | None, ends: time | None) -> list[FieldError]:
     return errors
 
 
+def _setting_errors(
+    kind: str, starts: time | None, ends: time | None, location: str, video_link: str
+) -> list[FieldError]:
+    """What a meeting and a series share: the kind, the times and the place."""
+    errors: list[FieldError] = []
+    if kind not in MEETING_KINDS:
+        errors.append(FieldError("kind", _("Choose the kind of meeting.")))
+    errors += _times_errors(starts, ends)
+    message = v.max_length(location, 300)
+    if message:
+        errors.append(FieldError("location", message))
+    message = v.max_length(video_link, 500) or (v.url(video_link) if video_link else None)
+    if message:
+        errors.append(FieldError("video_link", message))
+    return errors
+
+
 def meeting_field_errors(data: MeetingInput) -> list[FieldError]:
     errors: list[FieldError] = []
-    if data.kind not in MEETING_KINDS:
-        errors.append(FieldError("kind", _("Choose the kind of meeting.")))
     if data.held_on is None:
         errors.append(FieldError("held_on", _("Enter the date of the meeting.")))
-    errors += _times_errors(data.starts_at, data.ends_at)
-    for name, value, limit in (
-        ("title", data.title, 300),
-        ("location", data.location, 300),
-        ("video_link", data.video_link, 500),
-    ):
-        message = v.max_length(value, limit)
-        if message:
-            errors.append(FieldError(name, message))
-    if data.video_link and not any(e.field == "video_link" for e in errors):
-        message = v.url(data.video_link)
-        if message:
-            errors.append(FieldError("video_link", message))
-    return errors
+    message = v.max_length(data.title, 300)
+    if message:
+        errors.append(FieldError("title", message))
+    return errors + _setting_errors(
+        data.kind, data.starts_at, data.ends_at, data.location, data.video_link
+    )
 
 
 def series_field_errors(data: SeriesInput) -> list[FieldError]:
@@ -546,22 +535,11 @@ def series_field_errors(data: SeriesInput) -> list[FieldError]:
     message = v.required(data.name) or v.max_length(data.name, 200)
     if message:
         errors.append(FieldError("name", message))
-    if data.kind not in MEETING_KINDS:
-        errors.append(FieldError("kind", _("Choose the kind of meeting.")))
     if not 1 <= data.interval_weeks <= 52:
         errors.append(FieldError("interval_weeks", _("Enter a number of weeks between 1 and 52.")))
-    errors += _times_errors(data.starts_at, data.ends_at)
-    for name, value, limit in (
-        ("location", data.location, 300),
-        ("video_link", data.video_link, 500),
-    ):
-        message = v.max_length(value, limit)
-        if message:
-            errors.append(FieldError(name, message))
-    if data.video_link and not any(e.field == "video_link" for e in errors):
-        message = v.url(data.video_link)
-        if message:
-            errors.append(FieldError("video_link", message))
+    errors += _setting_errors(
+        data.kind, data.starts_at, data.ends_at, data.location, data.video_link
+    )
     for i, item in enumerate(data.template):
         errors += [
             replace(e, field=f"template.{i}.{e.field}")
@@ -667,22 +645,7 @@ def consent_check(s: Session, case: Case, organisation_ids: Iterable[int]) -> Co
     )
 
 
-def seen_cases(s: Session, viewer: Actor, case_ids: Iterable[int | None]) -> set[int]:
-    """Which of these cases the viewer may see (one query)."""
-    wanted = {c for c in case_ids if c is not None}
-    if not wanted:
-        return set()
-    return set(s.scalars(select(Case.id).where(Case.id.in_(wanted), visible(viewer))))
-
-
 # ---------------------------------------------------------------- reading
-
-
-def _contact_names(s: Session, ids: Iterable[int | None]) -> dict[int, str]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    return mapping(s, select(Contact.id, Contact.name).where(Contact.id.in_(wanted)))
 
 
 def _ref(m: Meeting) -> MeetingRef:
@@ -822,11 +785,14 @@ def earlier_meetings(s: Session, meeting: Meeting) -> list[int]:
     return list(s.scalars(q))
 
 
-def action_list(s: Session, meeting: Meeting, viewer: Actor) -> list[ReviewRow]:
+def action_list(
+    s: Session, meeting: Meeting, viewer: Actor, earlier: list[int] | None = None
+) -> list[ReviewRow]:
     """The open next steps of earlier meetings and of the cases on the agenda, with what
     this meeting decided about each (steps it closed stay on its list)."""
     case_ids = {i.case_id for i in meeting.items if i.case_id is not None}
-    earlier = earlier_meetings(s, meeting)
+    if earlier is None:
+        earlier = earlier_meetings(s, meeting)
     reviews = {
         r.action_id: r
         for r in s.scalars(select(ActionReview).where(ActionReview.meeting_id == meeting.id))
@@ -852,7 +818,7 @@ def action_list(s: Session, meeting: Meeting, viewer: Actor) -> list[ReviewRow]:
     )
     rows = []
     found = action_rows(s, q)
-    seen = seen_cases(s, viewer, [d.case_id for d in found])
+    seen = visible_ids(s, viewer, [d.case_id for d in found])
     for data in found:
         hidden = data.case_id is not None and data.case_id not in seen
         if hidden:
@@ -879,9 +845,9 @@ def _item_rows(
     starts = dict(zip([i.id for i in meeting.items], plan_all.starts, strict=True))
     case_ids = {i.case_id for i in items if i.case_id is not None}
     cases = {c.id: c for c in s.scalars(select(Case).where(Case.id.in_(case_ids)))}
-    seen = seen_cases(s, viewer, case_ids)
+    seen = visible_ids(s, viewer, case_ids)
     invited = {i.organisation_id for i in meeting.invites}
-    presenters = _contact_names(s, [i.presenter_contact_id for i in items])
+    presenters = contact_names(s, [i.presenter_contact_id for i in items])
     steps_by_item: dict[int, list[ActionData]] = {}
     item_ids = [i.id for i in items]
     if item_ids:
@@ -975,9 +941,8 @@ def _amendments(s: Session, meeting: Meeting, runner: bool) -> tuple[AmendmentDa
     )
 
 
-def awaiting_approval(s: Session, meeting: Meeting) -> list[Meeting]:
+def awaiting_approval(s: Session, meeting: Meeting, earlier: list[int]) -> list[Meeting]:
     """Earlier meetings of the series (or kind) whose minutes this meeting can approve."""
-    earlier = earlier_meetings(s, meeting)
     if not earlier:
         return []
     return list(
@@ -1010,8 +975,9 @@ def _next_meeting(s: Session, meeting: Meeting) -> Meeting | None:
 
 def meeting_data(s: Session, meeting: Meeting, viewer: Actor) -> MeetingData:
     runner = may_run(meeting, viewer)
+    earlier = earlier_meetings(s, meeting)
     items, plan = _item_rows(s, meeting, viewer, runner)
-    contacts = _contact_names(s, [meeting.chair_contact_id, meeting.minute_taker_contact_id])
+    contacts = contact_names(s, [meeting.chair_contact_id, meeting.minute_taker_contact_id])
     series = s.get(MeetingSeries, meeting.series_id) if meeting.series_id else None
     approved_at = (
         s.get(Meeting, meeting.approved_at_meeting_id) if meeting.approved_at_meeting_id else None
@@ -1043,10 +1009,10 @@ def meeting_data(s: Session, meeting: Meeting, viewer: Actor) -> MeetingData:
         invites=_invite_rows(s, meeting),
         items=items,
         plan=plan,
-        action_list=tuple(action_list(s, meeting, viewer)),
+        action_list=tuple(action_list(s, meeting, viewer, earlier)),
         amendments=_amendments(s, meeting, runner),
         may_run=runner,
-        previous=tuple(_ref(m) for m in awaiting_approval(s, meeting)),
+        previous=tuple(_ref(m) for m in awaiting_approval(s, meeting, earlier)),
         approved_here=tuple(
             _ref(m)
             for m in s.scalars(
@@ -1070,6 +1036,13 @@ def get_meeting(uow: UnitOfWork, actor: Actor, meeting_id: int) -> MeetingData:
 # ---------------------------------------------------------------- series
 
 
+def _template_of(series: MeetingSeries) -> tuple[TemplateItemInput, ...]:
+    return tuple(
+        TemplateItemInput(t.kind, t.title, t.planned_minutes, t.description, t.visibility)
+        for t in series.template
+    )
+
+
 def _series_data(s: Session, series: MeetingSeries) -> SeriesData:
     count, last = s.execute(
         select(func.count(Meeting.id), func.max(Meeting.held_on)).where(
@@ -1088,10 +1061,7 @@ def _series_data(s: Session, series: MeetingSeries) -> SeriesData:
         video_link=series.video_link,
         chair_contact_id=series.chair_contact_id,
         minute_taker_contact_id=series.minute_taker_contact_id,
-        template=tuple(
-            TemplateItemInput(t.kind, t.title, t.planned_minutes, t.description, t.visibility)
-            for t in series.template
-        ),
+        template=_template_of(series),
         invites=tuple(InviteInput(i.organisation_id, i.contact_id) for i in series.invites),
         active=series.active,
         meetings=count or 0,
@@ -1138,7 +1108,7 @@ def save_series(uow: UnitOfWork, actor: Actor, data: SeriesInput) -> SeriesData:
     data = _clean_series(data)
     with uow:
         s = uow.session
-        require_coordinator_or_none(s, actor)
+        require_coordinator(s, actor, _planners_only())
         errors = series_field_errors(data)
         errors += _contact_errors(
             s,
@@ -1186,7 +1156,7 @@ def save_series(uow: UnitOfWork, actor: Actor, data: SeriesInput) -> SeriesData:
             SeriesInvite(organisation_id=i.organisation_id, contact_id=i.contact_id)
             for i in data.invites
         ]
-        _commit(uow, _("Someone else changed this series. Reload it first."))
+        commit_change(uow, _("Someone else changed this series. Reload it first."))
         return _series_data(s, series)
 
 
@@ -1266,15 +1236,8 @@ def meeting_defaults(
         )
 
 
-def _commit(uow: UnitOfWork, message: str) -> None:
-    try:
-        uow.session.flush()
-        uow.commit()
-    except StaleDataError as exc:
-        raise ConflictError(message) from exc
-
-
-def _items_from_series(series: MeetingSeries) -> list[AgendaItem]:
+def _agenda_from(template: Sequence[TemplateItemInput]) -> list[AgendaItem]:
+    """A new meeting's agenda: the items of its series' template (or the default)."""
     return [
         AgendaItem(
             position=n,
@@ -1285,22 +1248,7 @@ def _items_from_series(series: MeetingSeries) -> list[AgendaItem]:
             visibility=t.visibility,
             case_mode="full",
         )
-        for n, t in enumerate(series.template)
-    ]
-
-
-def _items_default() -> list[AgendaItem]:
-    return [
-        AgendaItem(
-            position=n,
-            kind=t.kind,
-            title=t.title,
-            planned_minutes=t.planned_minutes,
-            description="",
-            visibility="everyone",
-            case_mode="full",
-        )
-        for n, t in enumerate(default_template())
+        for n, t in enumerate(template)
     ]
 
 
@@ -1318,7 +1266,9 @@ def save_meeting(uow: UnitOfWork, actor: Actor, data: MeetingInput) -> MeetingDa
     with uow:
         s = uow.session
         if data.id is None:
-            me = require_coordinator_or_none(s, actor)
+            me = require_coordinator(
+                s, actor, _("Only a coordinator can plan meetings and series.")
+            )
             meeting = None
         else:
             meeting, me = load_meeting(s, actor, data.id, write=True)
@@ -1347,7 +1297,9 @@ def save_meeting(uow: UnitOfWork, actor: Actor, data: MeetingInput) -> MeetingDa
             if data.planned_from_id is not None:
                 before = s.get(Meeting, data.planned_from_id)
                 meeting.planned_from_id = before.id if before is not None else None
-            meeting.items = _items_from_series(series) if series is not None else _items_default()
+            meeting.items = _agenda_from(
+                _template_of(series) if series is not None else default_template()
+            )
             s.add(meeting)
         meeting.kind = data.kind
         meeting.title = data.title or default_title(data.kind, data.held_on)
@@ -1365,7 +1317,7 @@ def save_meeting(uow: UnitOfWork, actor: Actor, data: MeetingInput) -> MeetingDa
             or MeetingInvite(organisation_id=i.organisation_id, contact_id=i.contact_id)
             for i in data.invites
         ]
-        _commit(uow, _("Someone else changed this meeting. Reload it first."))
+        commit_change(uow, _("Someone else changed this meeting. Reload it first."))
         return meeting_data(s, meeting, me)
 
 
@@ -1399,7 +1351,7 @@ def add_invite(
                 attendance=attendance,
             )
         )
-        _commit(uow, _("Someone else changed this meeting. Reload it first."))
+        commit_change(uow, _("Someone else changed this meeting. Reload it first."))
         return meeting_data(s, meeting, me)
 
 
@@ -1445,7 +1397,7 @@ def set_status(
         if status == "minutes_sent":
             meeting.minutes_sent_on = clock.today()
         meeting.status = status
-        _commit(uow, _("Someone else changed this meeting. Reload it first."))
+        commit_change(uow, _("Someone else changed this meeting. Reload it first."))
         return meeting_data(s, meeting, me)
 
 
@@ -1506,7 +1458,7 @@ def save_item(uow: UnitOfWork, actor: Actor, meeting_id: int, data: ItemInput) -
         item.presenter_contact_id = data.presenter_contact_id
         item.case_id = data.case_id
         item.case_mode = data.case_mode if data.case_id is not None else "full"
-        _commit(uow, _("Someone else changed this agenda item. Reload it first."))
+        commit_change(uow, _("Someone else changed this agenda item. Reload it first."))
         return meeting_data(s, meeting, me)
 
 
@@ -1520,7 +1472,7 @@ def set_case_mode(uow: UnitOfWork, actor: Actor, item_id: int, mode: str) -> Mee
             raise ValidationError(FieldError("case_mode", _("Choose how the case is discussed.")))
         load_case(s, me, item.case_id)
         item.case_mode = mode
-        _commit(uow, _("Someone else changed this agenda item. Reload it first."))
+        commit_change(uow, _("Someone else changed this agenda item. Reload it first."))
         return meeting_data(s, meeting, me)
 
 
@@ -1543,7 +1495,7 @@ def remove_item(uow: UnitOfWork, actor: Actor, item_id: int) -> MeetingData:
         meeting.items.remove(item)
         for n, other in enumerate(meeting.items):
             other.position = n
-        _commit(uow, _("Someone else changed this meeting. Reload it first."))
+        commit_change(uow, _("Someone else changed this meeting. Reload it first."))
         return meeting_data(s, meeting, me)
 
 
@@ -1561,7 +1513,7 @@ def reorder_items(
         for n, item_id in enumerate(item_ids):
             by_id[item_id].position = n
         meeting.items.sort(key=lambda i: i.position)
-        _commit(uow, _("Someone else changed this meeting. Reload it first."))
+        commit_change(uow, _("Someone else changed this meeting. Reload it first."))
         return meeting_data(s, meeting, me)
 
 

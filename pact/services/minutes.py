@@ -11,6 +11,7 @@ minutes removes the draft; after a crash the next start offers it again.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -46,10 +47,10 @@ from pact.services import consent as consent_svc
 from pact.services import consultations as steps_svc
 from pact.services import validation as v
 from pact.services.consultations import ActionData, ActionInput
+from pact.services.lookup import commit_change, mapping
 from pact.services.meetings import (
     MAX_TEXT,
     MeetingData,
-    _commit,
     action_list,
     attendance_label,
     ensure_not_locked,
@@ -167,7 +168,7 @@ def set_attendance(
         invite.attendance = attendance
         invite.replaced_by_contact_id = replaced_by_contact_id
         invite.replaced_by_name = "" if replaced_by_contact_id else replaced_by_name
-        _commit(uow, _conflict())
+        commit_change(uow, _conflict())
         return meeting_data(s, meeting, me)
 
 
@@ -215,23 +216,7 @@ def save_minutes(
         )
         if meeting.status in ("planned", "held"):
             meeting.status = "minutes_draft"
-        _commit(uow, _conflict())
-        return meeting_data(s, meeting, me)
-
-
-def save_chair_notes(uow: UnitOfWork, actor: Actor, item_id: int, text: str) -> MeetingData:
-    """The chair's own notes on an item (printed on the chair's edition only)."""
-    text = text.strip()
-    with uow:
-        s = uow.session
-        item, meeting, me = load_item(s, actor, item_id, write=True)
-        ensure_not_locked(meeting)
-        _item_details_allowed(s, item, me)
-        message = v.max_length(text, MAX_TEXT)
-        if message:
-            raise ValidationError(FieldError("chair_notes", message))
-        item.chair_notes = text
-        _commit(uow, _conflict())
+        commit_change(uow, _conflict())
         return meeting_data(s, meeting, me)
 
 
@@ -240,11 +225,7 @@ def save_draft(uow: UnitOfWork, actor: Actor, item_id: int, text: str) -> dateti
     one row per user and item. Returns when it was saved."""
     with uow:
         s = uow.session
-        me = acting_user(s, actor)
-        item = s.get(AgendaItem, item_id)
-        if item is None:
-            raise NotFoundError(_("This agenda item no longer exists."))
-        meeting, me = load_meeting(s, me, item.meeting_id, write=True)
+        item, meeting, me = load_item(s, actor, item_id, write=True)
         ensure_not_locked(meeting)
         _item_details_allowed(s, item, me)
         draft = s.scalars(
@@ -329,19 +310,6 @@ def discard_draft(uow: UnitOfWork, actor: Actor, draft_id: int) -> None:
         uow.commit()
 
 
-def discard_item_draft(uow: UnitOfWork, actor: Actor, item_id: int) -> None:
-    """Forget the user's unsaved text of an item (they chose not to keep it)."""
-    with uow:
-        s = uow.session
-        me = acting_user(s, actor)
-        s.execute(
-            delete(MinutesDraft).where(
-                MinutesDraft.item_id == item_id, MinutesDraft.user_id == me.id
-            )
-        )
-        uow.commit()
-
-
 # ---------------------------------------------------------------- decisions and steps
 
 
@@ -360,7 +328,7 @@ def add_decision(uow: UnitOfWork, actor: Actor, item_id: int, text: str) -> Meet
         )
         if meeting.status in ("planned", "held"):
             meeting.status = "minutes_draft"
-        _commit(uow, _conflict())
+        commit_change(uow, _conflict())
         return meeting_data(s, meeting, me)
 
 
@@ -375,7 +343,7 @@ def remove_decision(uow: UnitOfWork, actor: Actor, decision_id: int) -> MeetingD
         item.decisions.remove(decision)
         for n, other in enumerate(item.decisions):
             other.position = n
-        _commit(uow, _conflict())
+        commit_change(uow, _conflict())
         return meeting_data(s, meeting, me)
 
 
@@ -431,7 +399,7 @@ def add_step(
         )
         if meeting.status in ("planned", "held"):
             meeting.status = "minutes_draft"
-        _commit(uow, _conflict())
+        commit_change(uow, _conflict())
         return meeting_data(s, meeting, me)
 
 
@@ -506,7 +474,7 @@ def review_step(
                 action.note = note
         if meeting.status in ("planned", "held"):
             meeting.status = "minutes_draft"
-        _commit(uow, _conflict())
+        commit_change(uow, _conflict())
         s.expire_all()
         meeting = s.get(Meeting, meeting_id)  # type: ignore[assignment]
         assert meeting is not None
@@ -557,7 +525,7 @@ def approve_minutes(
         s.execute(
             delete(MinutesDraft).where(MinutesDraft.item_id.in_([i.id for i in meeting.items]))
         )
-        _commit(uow, _conflict())
+        commit_change(uow, _conflict())
         return meeting_data(s, at, me)
 
 
@@ -597,7 +565,7 @@ def add_amendment(
                 made_by_id=me.id,
             )
         )
-        _commit(uow, _conflict())
+        commit_change(uow, _conflict())
         return meeting_data(s, meeting, me)
 
 
@@ -610,122 +578,125 @@ def _attendee_label(organisation: str, contact: str) -> str:
     return organisation
 
 
-def edition(
-    uow: UnitOfWork, actor: Actor, meeting_id: int, recipient_org_id: int | None
+def _with_replacement(label: str, replaced_by: str) -> str:
+    if not replaced_by:
+        return label
+    return label + " " + _("(replaced by {name})").format(name=replaced_by)
+
+
+def _compose(
+    meeting: Meeting,
+    data: MeetingData,
+    recipient_org_id: int | None,
+    bases: dict[int, dict[int, str | None]],
 ) -> Edition:
-    """The minutes as one recipient organisation may read them. ``None``: the full
+    """One edition from the meeting as its runner sees it; ``bases``: per case on the
+    agenda, the sharing basis of each recipient (consent_svc.sharing_bases)."""
+    items = []
+    codes: set[str] = set()
+    for item in data.items:
+        if recipient_org_id is not None and item.visibility == "internal":
+            continue
+        details = True
+        title = item.title
+        steps = item.steps
+        if item.case_id is not None:
+            if recipient_org_id is not None:
+                details = (
+                    item.case_mode == "full"
+                    and bases[item.case_id].get(recipient_org_id) is not None
+                )
+                if not details:
+                    title = _("Case {code}: discussed").format(code=item.case_code)
+                    steps = tuple(st for st in item.steps if st.owner_org_id == recipient_org_id)
+            elif item.case_mode == "anonymous":
+                title = _("{reference} (discussed anonymously)").format(reference=item.title)
+            if details:
+                codes.add(item.case_code)
+        elif recipient_org_id is not None:
+            # a step about a case on a general item: only to those who may hold it
+            steps = tuple(
+                st for st in item.steps if st.case_id is None or st.owner_org_id == recipient_org_id
+            )
+        items.append(
+            EditionItem(
+                number=item.number or 0,
+                title=title,
+                starts_at=item.starts_at.strftime("%H:%M"),
+                minutes=item.minutes if details else "",
+                decisions=tuple(d.text for d in item.decisions) if details else (),
+                steps=steps,
+                details=details,
+            )
+        )
+    people: dict[str, list[str]] = {"present": [], "excused": [], "absent": []}
+    for invite in data.invites:
+        if invite.attendance in people:
+            label = _attendee_label(invite.organisation, invite.contact)
+            people[invite.attendance].append(_with_replacement(label, invite.replaced_by))
+    open_steps = [r.action for r in data.action_list if r.action.status == "open"]
+    recipient = _("Full edition (chair and minute-taker)")
+    if recipient_org_id is not None:
+        open_steps = [
+            st for st in open_steps if st.case_id is None or st.owner_org_id == recipient_org_id
+        ]
+        recipient = next(
+            (i.organisation for i in data.invites if i.organisation_id == recipient_org_id),
+            recipient,
+        )
+    return Edition(
+        meeting_id=meeting.id,
+        title=meeting.title,
+        kind=kind_label(meeting.kind),
+        held_on=meeting.held_on,
+        recipient_org_id=recipient_org_id,
+        recipient=recipient,
+        present=tuple(people["present"]),
+        excused=tuple(people["excused"]),
+        absent=tuple(people["absent"]),
+        items=tuple(items),
+        open_steps=tuple(open_steps),
+        status=(
+            _("approved on {date}").format(date=format_date(meeting.approved_on))
+            if meeting.approved_on
+            else _("draft")
+        ),
+        next_meeting=format_date(data.next_meeting.held_on) if data.next_meeting else "",
+        case_codes=tuple(sorted(codes)),
+    )
+
+
+def editions(
+    uow: UnitOfWork, actor: Actor, meeting_id: int, recipient_org_ids: Sequence[int | None]
+) -> list[Edition]:
+    """The minutes as each recipient organisation may read them; ``None`` is the full
     edition, for the chair and the minute-taker (needs the right to run the meeting).
 
-    A case item shows its details only when the recipient is involved in the case
-    and covered by consent (or a Meldcode justification) and the item was not
-    discussed anonymously; otherwise "Case <code>: discussed" and the next steps
-    the recipient owns. Internal items appear in the full edition only."""
+    A case item shows its details only when the recipient is involved in the case and
+    covered by consent (or a Meldcode justification) and the item was not discussed
+    anonymously; otherwise "Case <code>: discussed" and the next steps the recipient
+    owns. Internal items appear in the full edition only. The meeting and every case's
+    consent are read once for all editions."""
     with uow:
         s = uow.session
         meeting, me = load_meeting(s, actor, meeting_id, write=True)
         data = meeting_data(s, meeting, me)
-        items = []
-        codes: set[str] = set()
-        for item in data.items:
-            if recipient_org_id is not None and item.visibility == "internal":
-                continue
-            details = True
-            title = item.title
-            steps = item.steps
-            if item.case_id is not None:
-                case = s.get(Case, item.case_id)
-                assert case is not None
-                if recipient_org_id is not None:
-                    involved = recipient_org_id in {
-                        p.organisation_id for p in consent_svc.active_involvements(case)
-                    }
-                    basis = consent_svc.sharing_basis(s, case, recipient_org_id)
-                    details = item.case_mode == "full" and involved and basis is not None
-                    title = (
-                        item.title
-                        if details
-                        else _("Case {code}: discussed").format(code=case.code)
-                    )
-                    if not details:
-                        steps = tuple(
-                            st for st in item.steps if st.owner_org_id == recipient_org_id
-                        )
-                elif item.case_mode == "anonymous":
-                    title = _("{reference} (discussed anonymously)").format(reference=item.title)
-                if details:
-                    codes.add(case.code)
-            elif recipient_org_id is not None:
-                # a step about a case on a general item: only to those who may hold it
-                steps = tuple(
-                    st
-                    for st in item.steps
-                    if st.case_id is None or st.owner_org_id == recipient_org_id
-                )
-            items.append(
-                EditionItem(
-                    number=item.number or 0,
-                    title=title,
-                    starts_at=item.starts_at.strftime("%H:%M"),
-                    minutes=item.minutes if details else "",
-                    decisions=tuple(d.text for d in item.decisions) if details else (),
-                    steps=steps,
-                    details=details,
-                )
-            )
-        present, excused, absent = [], [], []
-        for invite in data.invites:
-            label = _attendee_label(invite.organisation, invite.contact)
-            if invite.attendance == "present":
-                present.append(label)
-            elif invite.attendance == "excused":
-                excused.append(
-                    label
-                    + (
-                        " " + _("(replaced by {name})").format(name=invite.replaced_by)
-                        if invite.replaced_by
-                        else ""
-                    )
-                )
-            elif invite.attendance == "absent":
-                absent.append(
-                    label
-                    + (
-                        " " + _("(replaced by {name})").format(name=invite.replaced_by)
-                        if invite.replaced_by
-                        else ""
-                    )
-                )
-        open_steps = [r.action for r in data.action_list if r.action.status == "open"]
-        if recipient_org_id is not None:
-            open_steps = [
-                st for st in open_steps if st.case_id is None or st.owner_org_id == recipient_org_id
-            ]
-        recipient = ""
-        if recipient_org_id is not None:
-            recipient = next(
-                (i.organisation for i in data.invites if i.organisation_id == recipient_org_id),
-                "",
-            )
-        return Edition(
-            meeting_id=meeting.id,
-            title=meeting.title,
-            kind=kind_label(meeting.kind),
-            held_on=meeting.held_on,
-            recipient_org_id=recipient_org_id,
-            recipient=recipient or _("Full edition (chair and minute-taker)"),
-            present=tuple(present),
-            excused=tuple(excused),
-            absent=tuple(absent),
-            items=tuple(items),
-            open_steps=tuple(open_steps),
-            status=(
-                _("approved on {date}").format(date=format_date(meeting.approved_on))
-                if meeting.approved_on
-                else _("draft")
-            ),
-            next_meeting=format_date(data.next_meeting.held_on) if data.next_meeting else "",
-            case_codes=tuple(sorted(codes)),
-        )
+        wanted = [o for o in recipient_org_ids if o is not None]
+        bases: dict[int, dict[int, str | None]] = {}
+        for case_id in {i.case_id for i in data.items if i.case_id is not None}:
+            case = s.get(Case, case_id)
+            assert case is not None
+            involved = {p.organisation_id for p in consent_svc.active_involvements(case)}
+            shared = consent_svc.sharing_bases(s, case, [o for o in wanted if o in involved])
+            bases[case_id] = shared
+        return [_compose(meeting, data, org, bases) for org in recipient_org_ids]
+
+
+def edition(
+    uow: UnitOfWork, actor: Actor, meeting_id: int, recipient_org_id: int | None
+) -> Edition:
+    """One recipient's edition (see ``editions``)."""
+    return editions(uow, actor, meeting_id, [recipient_org_id])[0]
 
 
 def _markdown_plain(text: str) -> str:
@@ -789,28 +760,35 @@ def _safe_name(text: str) -> str:
     return text[:60] or "pact"
 
 
-def recipients(uow: UnitOfWork, actor: Actor, meeting_id: int) -> list[tuple[int, str, str]]:
-    """The organisations that receive the minutes: invited or attending, with the
-    e-mail address to send them to (the contact person's, else the organisation's)."""
-    with uow:
-        s = uow.session
-        meeting, _me = load_meeting(s, actor, meeting_id, write=True)
-        out: dict[int, tuple[str, list[str]]] = {}
-        for invite in meeting.invites:
-            org = s.get(Organisation, invite.organisation_id)
-            assert org is not None
-            _name, emails = out.setdefault(org.id, (org.name, []))
-            address = ""
-            if invite.contact_id is not None:
-                contact = s.get(Contact, invite.contact_id)
-                address = contact.email if contact is not None else ""
-            address = address or org.email
-            if address and address not in emails:
-                emails.append(address)
-        return [
-            (oid, name, ", ".join(emails))
-            for oid, (name, emails) in sorted(out.items(), key=lambda x: x[1][0].casefold())
-        ]
+def _recipients(s: Session, meeting: Meeting) -> list[tuple[int, str, str]]:
+    """The organisations that receive the minutes (invited or attending), by name, with
+    the e-mail addresses to send them to (the contact person's, else the
+    organisation's)."""
+    orgs = {
+        o.id: o
+        for o in s.scalars(
+            select(Organisation).where(
+                Organisation.id.in_({i.organisation_id for i in meeting.invites})
+            )
+        )
+    }
+    contact_mail = mapping(
+        s,
+        select(Contact.id, Contact.email).where(
+            Contact.id.in_({i.contact_id for i in meeting.invites if i.contact_id})
+        ),
+    )
+    emails: dict[int, list[str]] = {}
+    for invite in meeting.invites:
+        found = emails.setdefault(invite.organisation_id, [])
+        address = contact_mail.get(invite.contact_id, "") if invite.contact_id else ""
+        address = address or orgs[invite.organisation_id].email
+        if address and address not in found:
+            found.append(address)
+    return sorted(
+        ((oid, orgs[oid].name, ", ".join(found)) for oid, found in emails.items()),
+        key=lambda r: r[1].casefold(),
+    )
 
 
 def save_for_email(uow: UnitOfWork, actor: Actor, meeting_id: int, folder: Path) -> EmailExport:
@@ -829,20 +807,21 @@ def save_for_email(uow: UnitOfWork, actor: Actor, meeting_id: int, folder: Path)
                 )
             )
         stem = _safe_name(f"{meeting.held_on.isoformat()} {meeting.title}")
-    people = recipients(uow, actor, meeting_id)
+        people = _recipients(s, meeting)
+    texts = editions(uow, actor, meeting_id, [org_id for org_id, _n, _e in people])
     files = []
+    listing = [_("Recipient\tE-mail\tFile")]
     addresses = []
     missing = []
-    for org_id, name, emails in people:
-        text = edition_text(edition(uow, actor, meeting_id, org_id))
+    for (_org_id, name, emails), ed in zip(people, texts, strict=True):
         path = folder / f"{stem}-{_safe_name(name)}.txt"
-        atomic_write(path, text.encode("utf-8"))
+        atomic_write(path, edition_text(ed).encode("utf-8"))
         files.append(path)
         if emails:
-            addresses.append(f"{name}\t{emails}\t{path.name}")
+            listing.append(f"{name}\t{emails}\t{path.name}")
+            addresses.append(emails)
         else:
             missing.append(name)
-    listing = [_("Recipient\tE-mail\tFile"), *addresses]
     if missing:
         listing += ["", _("Without an e-mail address:"), *missing]
     listing_name = _safe_name(_("recipients"))
@@ -855,12 +834,12 @@ def save_for_email(uow: UnitOfWork, actor: Actor, meeting_id: int, folder: Path)
             meeting.status = "minutes_sent"
         if meeting.status != "minutes_approved" or meeting.minutes_sent_on is None:
             meeting.minutes_sent_on = clock.today()
-        _commit(uow, _conflict())
+        commit_change(uow, _conflict())
     return EmailExport(
         folder=folder,
         files=tuple(files),
         recipients_file=recipients_file,
-        addresses=tuple(a.split("\t")[1] for a in addresses),
+        addresses=tuple(addresses),
         missing=tuple(missing),
     )
 
@@ -889,15 +868,12 @@ __all__ = [
     "add_step",
     "approve_minutes",
     "discard_draft",
-    "discard_item_draft",
     "edition",
     "edition_text",
     "pending_drafts",
-    "recipients",
     "remove_decision",
     "restore_draft",
     "review_step",
-    "save_chair_notes",
     "save_draft",
     "save_for_email",
     "save_minutes",

@@ -7,6 +7,7 @@ their organisation is involved (an involvement that has not ended).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, select, true, union
@@ -51,7 +52,15 @@ def visible(actor: Actor, column: Any = None) -> ColumnElement[bool]:
 
 
 def may_see(s: Session, actor: Actor, case_id: int) -> bool:
-    return s.scalar(select(Case.id).where(Case.id == case_id, visible(actor))) is not None
+    return case_id in visible_ids(s, actor, (case_id,))
+
+
+def visible_ids(s: Session, actor: Actor, case_ids: Iterable[int | None]) -> set[int]:
+    """Which of these cases ``actor`` may see, in one query."""
+    wanted = {c for c in case_ids if c is not None}
+    if not wanted:
+        return set()
+    return set(s.scalars(select(Case.id).where(Case.id.in_(wanted), visible(actor))))
 
 
 def load_case(s: Session, actor: Actor, case_id: int, write: bool = False) -> tuple[Case, Actor]:
@@ -81,8 +90,10 @@ def load_case(s: Session, actor: Actor, case_id: int, write: bool = False) -> tu
     return case, me
 
 
-def require_coordinator(s: Session, actor: Actor) -> Actor:
+def require_coordinator(s: Session, actor: Actor, refusal: str | None = None) -> Actor:
+    """The acting user when they are a coordinator; AccessDeniedError (``refusal``, or
+    a general message) otherwise."""
     me = acting_user(s, actor)
     if not me.is_coordinator:
-        raise AccessDeniedError(_("Only a coordinator can see this."))
+        raise AccessDeniedError(refusal or _("Only a coordinator can see this."))
     return me

@@ -246,18 +246,10 @@ def timeline(
                     co.held_on, "consultation", title, detail, users.get(co.worker_id, "")
                 ),
             )
-        chairs = {
-            mid: name
-            for mid, name in s.execute(
-                select(Meeting.id, Contact.name)
-                .join(Contact, Contact.id == Meeting.chair_contact_id)
-                .join(AgendaItem, AgendaItem.meeting_id == Meeting.id)
-                .where(AgendaItem.case_id == case_id)
-            )
-        }
-        for item, meeting in s.execute(
-            select(AgendaItem, Meeting)
+        for item, meeting, chair in s.execute(
+            select(AgendaItem, Meeting, Contact.name)
             .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+            .outerjoin(Contact, Contact.id == Meeting.chair_contact_id)
             .where(AgendaItem.case_id == case_id, Meeting.status != "cancelled")
         ):
             if meeting.held_on > clock.today() and meeting.status == "planned":
@@ -273,9 +265,7 @@ def timeline(
                 meeting.held_on,
                 "meeting",
                 item.id,
-                TimelineEntry(
-                    meeting.held_on, "meeting", title, detail, chairs.get(meeting.id, "")
-                ),
+                TimelineEntry(meeting.held_on, "meeting", title, detail, chair or ""),
             )
         for ac in s.scalars(select(Action).where(Action.case_id == case_id)):
             owner = orgs.get(ac.owner_org_id, "") if ac.owner_org_id else ""

@@ -15,6 +15,7 @@ from pact.models.case import (
     SIGNAL_DOMAINS,
     STATUS_EVENTS,
 )
+from pact.models.meeting import ATTENDANCE, ITEM_KINDS, MEETING_KINDS, MEETING_STATUSES
 from pact.models.partner import DOMAINS, SECTORS
 from pact.models.user import ROLES
 
@@ -170,6 +171,38 @@ CONSENT_STATE_LABELS = {
     "expiring": N_("Consent expiring"),
 }
 
+MEETING_KIND_LABELS = {
+    "network": N_("Network meeting"),
+    "case": N_("Case consultation"),
+}
+
+MEETING_STATUS_LABELS = {
+    "planned": N_("Planned"),
+    "held": N_("Held"),
+    "minutes_draft": N_("Minutes draft"),
+    "minutes_sent": N_("Minutes sent"),
+    "minutes_approved": N_("Minutes approved"),
+    "cancelled": N_("Cancelled"),
+}
+
+ITEM_KIND_LABELS = {
+    "opening": N_("Opening"),
+    "previous_minutes": N_("Minutes of the previous meeting"),
+    "action_list": N_("Action list"),
+    "case": N_("Case discussion"),
+    "theme": N_("Theme"),
+    "announcements": N_("Announcements"),
+    "round": N_("Round"),
+    "closing": N_("Closing"),
+}
+
+ATTENDANCE_LABELS = {
+    "invited": N_("Invited"),
+    "present": N_("Present"),
+    "excused": N_("Excused"),
+    "absent": N_("Absent"),
+}
+
 
 def label(labels: dict, code: object) -> str:
     """The translated label of ``code`` in ``labels`` (the code itself when unknown)."""
@@ -184,6 +217,10 @@ def level_label(level: int) -> str:
 assert tuple(ROLE_LABELS) == ROLES
 assert tuple(CASE_STATUS_LABELS) == CASE_STATUSES
 assert tuple(STATUS_EVENT_LABELS) == STATUS_EVENTS
+assert tuple(MEETING_KIND_LABELS) == MEETING_KINDS
+assert tuple(MEETING_STATUS_LABELS) == MEETING_STATUSES
+assert tuple(ITEM_KIND_LABELS) == ITEM_KINDS
+assert tuple(ATTENDANCE_LABELS) == ATTENDANCE
 assert tuple(LEVEL_LABELS) == LEVELS
 assert tuple(RELATION_LABELS) == CARER_RELATIONS
 assert tuple(SIGNAL_DOMAIN_LABELS) == SIGNAL_DOMAINS
