@@ -5,7 +5,8 @@ Like ``PartnerTableModel`` it never loads the whole table: every (re)load asks f
 the first page, scrolling near the end asks for the next (``canFetchMore`` /
 ``fetchMore``). Unlike it, every query runs in the background (``Op``): the answer
 resets the model (``reloaded``) or appends a page. An answer to an older question
-(the filter changed meanwhile) is dropped.
+(the filter changed meanwhile) is dropped. That machinery is ``PagedQueryModel``'s
+(``pact.ui.itemmodels.paged``); this module says what to ask and how rows look.
 """
 
 from __future__ import annotations
@@ -13,22 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
-from shiboken6 import isValid
 
-from pact.errors import PactError
 from pact.i18n import N_, _, format_date, ngettext
 from pact.services import cases as svc
 from pact.services.vocab import CASE_STATUS_LABELS, label
 from pact.ui.context import AppContext
-from pact.ui.ops import Op
+from pact.ui.itemmodels.paged import FirstPage, ModelIndex, PagedQueryModel, Query
 from pact.ui.widgets.case_badges import (
     COLOURS,
     CONSENT_KIND,
@@ -43,8 +36,6 @@ from pact.ui.widgets.case_badges import (
     overdue_icon,
     short_date,
 )
-
-ModelIndex = QModelIndex | QPersistentModelIndex
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("code", N_("Case")),
@@ -82,15 +73,13 @@ _CODE, _ALIAS, _PLACE, _LEVEL, _STATUS, _CONSENT, _LEAD, _DUE, _REGISTERED = ran
 
 
 @dataclass(frozen=True)
-class _Answer:
-    total: int | None
-    rows: list[svc.CaseRow]
+class _Answer(FirstPage[svc.CaseRow]):
     # when nothing matches: how many match in any status, and how many cases there are
     any_status: int = 0
     any_case: int = 0
 
 
-class CaseTableModel(QAbstractTableModel):
+class CaseTableModel(PagedQueryModel[svc.CaseRow, svc.CaseFilter, _Answer]):
     """Rows are ``CaseRow``s of the acting user's cases.
 
     ``reloaded`` fires after every reset; ``failed(exc)`` when a query is refused
@@ -98,49 +87,19 @@ class CaseTableModel(QAbstractTableModel):
     while a query runs.
     """
 
-    reloaded = Signal()
-    failed = Signal(object)
-    busy_changed = Signal(bool)
+    columns = COLUMNS
 
     def __init__(self, ctx: AppContext, page_size: int = svc.PAGE_SIZE, parent: Any = None):
-        super().__init__(parent)
-        self.ctx = ctx
-        self.page_size = page_size
-        self._rows: list[svc.CaseRow] = []
-        self._total = 0
+        super().__init__(ctx, svc.CaseFilter(), "code", page_size, parent)
         self._any_status = 0
         self._any_case = 0
-        self._filter = svc.CaseFilter()
-        self._sort = "code"
-        self._descending = False
-        self._loaded = False
-        self._requested = False
-        self._generation = 0
-        self._fetching = False
-        self._pending = 0
         self._bold: QFont | None = None
 
     # ------------------------------------------------------------ loading
 
     @property
-    def total(self) -> int:
-        return self._total
-
-    @property
-    def has_loaded(self) -> bool:
-        return self._loaded
-
-    @property
-    def busy(self) -> bool:
-        return self._pending > 0
-
-    @property
     def case_filter(self) -> svc.CaseFilter:
         return self._filter
-
-    @property
-    def sort_key(self) -> tuple[str, bool]:
-        return self._sort, self._descending
 
     @property
     def matches_in_any_status(self) -> int:
@@ -152,180 +111,26 @@ class CaseTableModel(QAbstractTableModel):
         """When nothing matches: how many cases the user sees at all."""
         return self._any_case
 
-    def set_filter(self, f: svc.CaseFilter) -> None:
-        if f != self._filter or not self._requested:
-            self._filter = f
-            self.reload()
+    @staticmethod
+    def fetch_first(q: Query[svc.CaseFilter], limit: int, count: bool) -> _Answer:
+        uow, actor, f = q.uow, q.actor, q.filter
+        total = svc.count_cases(uow(), actor, f) if count else None
+        rows = svc.list_cases(uow(), actor, f, q.sort, q.descending, 0, limit)
+        if total == 0 or (total is None and not rows):
+            any_status = svc.count_cases(uow(), actor, replace(f, status=None)) if f.status else 0
+            any_case = svc.count_cases(uow(), actor, svc.CaseFilter(status=None))
+            return _Answer(0, [], any_status, any_case)
+        return _Answer(total, rows)
 
-    def set_sort(self, key: str, descending: bool) -> None:
-        if (key, descending) != (self._sort, self._descending) or not self._requested:
-            self._sort, self._descending = key, descending
-            self.reload(recount=not self._loaded)
+    @staticmethod
+    def fetch_page(q: Query[svc.CaseFilter], offset: int, size: int) -> list[svc.CaseRow]:
+        return svc.list_cases(q.uow(), q.actor, q.filter, q.sort, q.descending, offset, size)
 
-    def reload(self, keep_loaded: bool = False, recount: bool = True) -> None:
-        """Ask again (in the background). ``keep_loaded`` asks for as many rows as are
-        loaded now (a refresh after a change keeps the scroll position)."""
-        self._requested = True
-        self._generation += 1
-        self._fetching = False
-        generation = self._generation
-        limit = self.page_size
-        if keep_loaded and len(self._rows) > limit:
-            limit = -(-len(self._rows) // self.page_size) * self.page_size
-        uow = self.ctx.uow
-        actor = self.ctx.actor
-        f, sort, descending = self._filter, self._sort, self._descending
-        count = recount or not self._loaded
-
-        def work() -> _Answer:
-            total = svc.count_cases(uow(), actor, f) if count else None
-            rows = svc.list_cases(uow(), actor, f, sort, descending, 0, limit)
-            if total == 0 or (total is None and not rows):
-                any_status = (
-                    svc.count_cases(uow(), actor, replace(f, status=None)) if f.status else 0
-                )
-                any_case = svc.count_cases(uow(), actor, svc.CaseFilter(status=None))
-                return _Answer(0, [], any_status, any_case)
-            return _Answer(total, rows)
-
-        self._start(
-            work,
-            lambda answer: self._reset(generation, answer),
-            lambda exc: self._failed(generation, exc),
-        )
-
-    def _start(self, work: Any, ok: Any, failed: Any) -> None:
-        self._pending += 1
-        if self._pending == 1:
-            self.busy_changed.emit(True)
-
-        def done(result: Any) -> None:
-            if not isValid(self):
-                return
-            self._finished()
-            ok(result)
-
-        def refused(exc: BaseException) -> None:
-            if not isValid(self):
-                if not isinstance(exc, PactError):
-                    raise exc
-                return
-            self._finished()
-            failed(exc)
-
-        Op(None, work).success(done).failure(refused).run()
-
-    def _finished(self) -> None:
-        self._pending -= 1
-        if self._pending == 0:
-            self.busy_changed.emit(False)
-
-    def _reset(self, generation: int, answer: _Answer) -> None:
-        if generation != self._generation:
-            return  # a newer question is on its way
-        self.beginResetModel()
-        self._loaded = True
-        if answer.total is not None:
-            self._total = answer.total
-        self._rows = answer.rows
+    def took(self, answer: _Answer) -> None:
         self._any_status = answer.any_status
         self._any_case = answer.any_case
-        self.endResetModel()
-        self.reloaded.emit()
-
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if not isinstance(exc, PactError):
-            raise exc
-        if generation == self._generation:
-            self.failed.emit(exc)
-
-    def canFetchMore(self, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: B008
-        return (
-            not parent.isValid()
-            and self._loaded
-            and not self._fetching
-            and len(self._rows) < self._total
-        )
-
-    def fetchMore(self, parent: ModelIndex = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or self._fetching or not self.canFetchMore():
-            return
-        self._fetching = True
-        generation = self._generation
-        offset = len(self._rows)
-        uow = self.ctx.uow
-        actor = self.ctx.actor
-        f, sort, descending, size = self._filter, self._sort, self._descending, self.page_size
-
-        def work() -> list[svc.CaseRow]:
-            return svc.list_cases(uow(), actor, f, sort, descending, offset, size)
-
-        self._start(
-            work,
-            lambda page: self._append(generation, offset, page),
-            lambda exc: self._page_failed(generation, exc),
-        )
-
-    def _append(self, generation: int, offset: int, page: list[svc.CaseRow]) -> None:
-        if generation != self._generation or offset != len(self._rows):
-            return
-        self._fetching = False
-        if not page:
-            self._total = len(self._rows)  # rows disappeared meanwhile: stop asking
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-        self._rows.extend(page)
-        self.endInsertRows()
-
-    def _page_failed(self, generation: int, exc: BaseException) -> None:
-        if generation == self._generation:
-            self._fetching = False
-        self._failed(generation, exc)
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if 0 <= column < len(COLUMNS):
-            self.set_sort(COLUMN_KEYS[column], order == Qt.SortOrder.DescendingOrder)
-
-    # ------------------------------------------------------------ access
-
-    def row(self, row: int) -> svc.CaseRow:
-        return self._rows[row]
-
-    def row_of(self, case_id: int) -> int | None:
-        for i, r in enumerate(self._rows):
-            if r.id == case_id:
-                return i
-        return None
-
-    def loaded(self) -> int:
-        return len(self._rows)
 
     # ------------------------------------------------------------ Qt model
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-                return _(COLUMNS[section][1])
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return _("Click to sort by this column; click again to reverse.")
-        return None
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role not in _ROLES or not index.isValid() or index.row() >= len(self._rows):

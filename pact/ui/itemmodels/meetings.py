@@ -7,21 +7,16 @@ answer to an older question (the filter changed meanwhile) is dropped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
-from shiboken6 import isValid
 
-from pact.errors import PactError
 from pact.i18n import N_, _, format_date
 from pact.services import clock
 from pact.services import meetings as svc
 from pact.ui.context import AppContext
-from pact.ui.ops import Op
-
-ModelIndex = QModelIndex | QPersistentModelIndex
+from pact.ui.itemmodels.paged import FirstPage, ModelIndex, PagedQueryModel, Query
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("date", N_("Date")),
@@ -44,34 +39,16 @@ STATUS_COLOURS = {
 }
 
 
-@dataclass(frozen=True)
-class _Answer:
-    total: int
-    rows: list[svc.MeetingRow]
+class MeetingTableModel(
+    PagedQueryModel[svc.MeetingRow, svc.MeetingFilter, FirstPage[svc.MeetingRow]]
+):
+    """Rows are ``MeetingRow``s, in the order the service gives (not sortable)."""
 
-
-class MeetingTableModel(QAbstractTableModel):
-    reloaded = Signal()
-    failed = Signal(object)
+    columns = COLUMNS
+    sortable = False
 
     def __init__(self, ctx: AppContext, page_size: int = PAGE_SIZE, parent: Any = None):
-        super().__init__(parent)
-        self.ctx = ctx
-        self.page_size = page_size
-        self._rows: list[svc.MeetingRow] = []
-        self._total = 0
-        self._filter = svc.MeetingFilter()
-        self._generation = 0
-        self._fetching = False
-        self._loaded = False
-
-    @property
-    def total(self) -> int:
-        return self._total
-
-    @property
-    def has_loaded(self) -> bool:
-        return self._loaded
+        super().__init__(ctx, svc.MeetingFilter(), page_size=page_size, parent=parent)
 
     @property
     def meeting_filter(self) -> svc.MeetingFilter:
@@ -79,127 +56,20 @@ class MeetingTableModel(QAbstractTableModel):
 
     def set_filter(self, f: svc.MeetingFilter) -> None:
         self._filter = f
-        self.reload()
+        self.reload()  # even when it is the same filter: "refresh"
 
-    def reload(self, keep_loaded: bool = False) -> None:
-        self._generation += 1
-        self._fetching = False
-        generation = self._generation
-        limit = self.page_size
-        if keep_loaded and len(self._rows) > limit:
-            limit = -(-len(self._rows) // self.page_size) * self.page_size
-        uow, actor, f = self.ctx.uow, self.ctx.actor, self._filter
+    @staticmethod
+    def fetch_first(
+        q: Query[svc.MeetingFilter], limit: int, count: bool
+    ) -> FirstPage[svc.MeetingRow]:
+        total = svc.count_meetings(q.uow(), q.actor, q.filter) if count else None
+        return FirstPage(total, svc.list_meetings(q.uow(), q.actor, q.filter, limit, 0))
 
-        def work() -> _Answer:
-            return _Answer(
-                svc.count_meetings(uow(), actor, f), svc.list_meetings(uow(), actor, f, limit, 0)
-            )
-
-        self._start(
-            work, lambda a: self._reset(generation, a), lambda e: self._failed(generation, e)
-        )
-
-    def _start(self, work: Any, ok: Any, failed: Any) -> None:
-        def done(result: Any) -> None:
-            if isValid(self):
-                ok(result)
-
-        def refused(exc: BaseException) -> None:
-            if isValid(self):
-                failed(exc)
-            elif not isinstance(exc, PactError):
-                raise exc
-
-        Op(None, work).success(done).failure(refused).run()
-
-    def _reset(self, generation: int, answer: _Answer) -> None:
-        if generation != self._generation:
-            return
-        self.beginResetModel()
-        self._loaded = True
-        self._total = answer.total
-        self._rows = answer.rows
-        self.endResetModel()
-        self.reloaded.emit()
-
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if not isinstance(exc, PactError):
-            raise exc
-        if generation == self._generation:
-            self._fetching = False
-            self.failed.emit(exc)
-
-    def canFetchMore(self, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: B008
-        return (
-            not parent.isValid()
-            and self._loaded
-            and not self._fetching
-            and len(self._rows) < self._total
-        )
-
-    def fetchMore(self, parent: ModelIndex = QModelIndex()) -> None:  # noqa: B008
-        if not self.canFetchMore(parent):
-            return
-        self._fetching = True
-        generation = self._generation
-        offset = len(self._rows)
-        uow, actor, f, size = self.ctx.uow, self.ctx.actor, self._filter, self.page_size
-
-        def work() -> list[svc.MeetingRow]:
-            return svc.list_meetings(uow(), actor, f, size, offset)
-
-        self._start(
-            work,
-            lambda page: self._append(generation, offset, page),
-            lambda e: self._failed(generation, e),
-        )
-
-    def _append(self, generation: int, offset: int, page: list[svc.MeetingRow]) -> None:
-        if generation != self._generation or offset != len(self._rows):
-            return
-        self._fetching = False
-        if not page:
-            self._total = len(self._rows)
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-        self._rows.extend(page)
-        self.endInsertRows()
-
-    # ------------------------------------------------------------ access
-
-    def row(self, row: int) -> svc.MeetingRow:
-        return self._rows[row]
-
-    def row_of(self, meeting_id: int) -> int | None:
-        for i, r in enumerate(self._rows):
-            if r.id == meeting_id:
-                return i
-        return None
+    @staticmethod
+    def fetch_page(q: Query[svc.MeetingFilter], offset: int, size: int) -> list[svc.MeetingRow]:
+        return svc.list_meetings(q.uow(), q.actor, q.filter, size, offset)
 
     # ------------------------------------------------------------ Qt model
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(COLUMNS)
-            and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole)
-        ):
-            return _(COLUMNS[section][1])
-        return None
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

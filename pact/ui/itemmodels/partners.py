@@ -10,13 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -24,8 +18,7 @@ from pact.db.uow import UnitOfWork
 from pact.i18n import N_, _
 from pact.services import partners as svc
 from pact.services.vocab import domain_label, sector_label
-
-ModelIndex = QModelIndex | QPersistentModelIndex
+from pact.ui.itemmodels.paged import ModelIndex, RowTableModel
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", N_("Name")),
@@ -56,7 +49,7 @@ _ROLES = frozenset(
 )
 
 
-class PartnerTableModel(QAbstractTableModel):
+class PartnerTableModel(RowTableModel[svc.OrganisationRow]):
     """Rows are ``OrganisationRow``s, fetched in pages of ``page_size``.
 
     ``reloaded`` fires after every reset (new filter, new sort, refresh), so a view
@@ -64,6 +57,7 @@ class PartnerTableModel(QAbstractTableModel):
     """
 
     reloaded = Signal()
+    columns = COLUMNS
 
     def __init__(
         self,
@@ -74,7 +68,6 @@ class PartnerTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._uow = uow
         self.page_size = page_size
-        self._rows: list[svc.OrganisationRow] = []
         self._total = 0
         self._filter = svc.PartnerFilter()
         self._sort = "name"
@@ -166,45 +159,7 @@ class PartnerTableModel(QAbstractTableModel):
         self._sort, self._descending = key, descending
         self.reload(recount=False)
 
-    # ------------------------------------------------------------ access
-
-    def row(self, row: int) -> svc.OrganisationRow:
-        return self._rows[row]
-
-    def row_of(self, organisation_id: int) -> int | None:
-        for i, r in enumerate(self._rows):
-            if r.id == organisation_id:
-                return i
-        return None
-
-    def loaded(self) -> int:
-        return len(self._rows)
-
     # ------------------------------------------------------------ Qt model
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-                return _(COLUMNS[section][1])
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return _("Click to sort by this column; click again to reverse.")
-        return None
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # the view asks ~8 roles per visible cell on every repaint: answer the rest fast

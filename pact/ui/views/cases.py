@@ -19,18 +19,15 @@ order) is remembered, never a search text or a name.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 from collections.abc import Sequence
 
-from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -48,13 +45,21 @@ from pact.ui.context import AppContext
 from pact.ui.dialogs.case_choices import CaseChoices, load_choices
 from pact.ui.dialogs.case_form import CaseFormDialog
 from pact.ui.dialogs.case_register import CaseDetailsDialog
-from pact.ui.itemmodels.cases import COLUMN_KEYS, COLUMNS, ID_ROLE, CaseTableModel
+from pact.ui.itemmodels.cases import COLUMN_KEYS, ID_ROLE, CaseTableModel
 from pact.ui.ops import Op
 from pact.ui.views.case_file import CaseFileView
 from pact.ui.widgets.busy import busy_bar
 from pact.ui.widgets.case_badges import level_long, meldcode_icon
 from pact.ui.widgets.empty_state import EmptyState
 from pact.ui.widgets.fit_columns import FitColumns, FitTableView
+from pact.ui.widgets.list_table import (
+    configure_list_table,
+    restore_column_weights,
+    restore_sort_indicator,
+    save_column_weights,
+    save_sort_indicator,
+    select_row,
+)
 from pact.ui.widgets.message_bar import MessageBar
 
 # "Next step due" needs room for "● 27 Nov · 2 overdue" in bold (Dutch: "te laat")
@@ -196,23 +201,9 @@ class CasesView(QWidget):
         self.list_stack.setObjectName("caseListStack")
         page.addWidget(self.list_stack, 1)
         self.table = FitTableView(self.list_stack)
-        self.table.setObjectName("caseTable")
-        self.table.setAccessibleName(_("Cases"))
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.verticalHeader().hide()
-        rows = self.table.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
-        header = self.table.horizontalHeader()
-        header.setSectionsMovable(False)
-        header.setHighlightSections(False)
+        header = configure_list_table(
+            self.table, "caseTable", _("Cases"), self.model, self.fontMetrics().height() + 10
+        )
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         digit = self.fontMetrics().horizontalAdvance("0")
         self.columns = FitColumns(
@@ -575,13 +566,7 @@ class CasesView(QWidget):
         row = self.model.row_of(case_id)
         if row is None:
             return
-        index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.table.scrollTo(index)
+        select_row(self.table, row)
 
     # ------------------------------------------------------------ list state
 
@@ -703,29 +688,12 @@ class CasesView(QWidget):
 
     def _restore_state(self) -> None:
         settings = _settings()
-        weights = settings.value(f"{_SETTINGS_GROUP}/{_WEIGHTS_KEY}")
-        if isinstance(weights, list) and len(weights) == len(COLUMNS):
-            with contextlib.suppress(TypeError, ValueError):
-                self.columns.set_weights([float(w) for w in weights])
-        sort = settings.value(f"{_SETTINGS_GROUP}/sortColumn")
-        order = settings.value(f"{_SETTINGS_GROUP}/sortDescending")
-        if isinstance(sort, str) and sort in COLUMN_KEYS:
-            descending = str(order).lower() in ("true", "1")
-            self.table.horizontalHeader().setSortIndicator(
-                COLUMN_KEYS.index(sort),
-                Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder,
-            )
+        restore_column_weights(settings, f"{_SETTINGS_GROUP}/{_WEIGHTS_KEY}", self.columns)
+        header = self.table.horizontalHeader()
+        restore_sort_indicator(settings, _SETTINGS_GROUP, header, COLUMN_KEYS)
 
     def _save_state(self) -> None:
         settings = _settings()
-        settings.setValue(
-            f"{_SETTINGS_GROUP}/{_WEIGHTS_KEY}", [f"{w:.4f}" for w in self.columns.weights()]
-        )
+        save_column_weights(settings, f"{_SETTINGS_GROUP}/{_WEIGHTS_KEY}", self.columns)
         header = self.table.horizontalHeader()
-        column = header.sortIndicatorSection()
-        if 0 <= column < len(COLUMN_KEYS):
-            settings.setValue(f"{_SETTINGS_GROUP}/sortColumn", COLUMN_KEYS[column])
-            settings.setValue(
-                f"{_SETTINGS_GROUP}/sortDescending",
-                header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder,
-            )
+        save_sort_indicator(settings, _SETTINGS_GROUP, header, COLUMN_KEYS)

@@ -18,19 +18,16 @@ Only layout (column proportions, sort order) is remembered, never a search text.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 from collections.abc import Sequence
 from datetime import timedelta
 
-from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -50,7 +47,7 @@ from pact.ui.context import AppContext
 from pact.ui.dialogs.case_choices import CaseChoices, load_choices
 from pact.ui.dialogs.case_form import date_edit, date_value, qdate
 from pact.ui.dialogs.case_step import StepStatusDialog
-from pact.ui.itemmodels.actions import COLUMN_KEYS, COLUMNS, ActionTableModel
+from pact.ui.itemmodels.actions import COLUMN_KEYS, ActionTableModel
 from pact.ui.ops import Op
 from pact.ui.views.case_file import step_closed_text
 from pact.ui.widgets.busy import busy_bar
@@ -58,6 +55,14 @@ from pact.ui.widgets.case_badges import HINT_STYLE, meldcode_icon, overdue_icon
 from pact.ui.widgets.empty_state import EmptyState
 from pact.ui.widgets.field import ERROR_COLOUR
 from pact.ui.widgets.fit_columns import FitColumns, FitTableView
+from pact.ui.widgets.list_table import (
+    configure_list_table,
+    restore_column_weights,
+    restore_sort_indicator,
+    save_column_weights,
+    save_sort_indicator,
+    select_row,
+)
 from pact.ui.widgets.message_bar import MessageBar
 
 # due, what, who, case, meeting, status
@@ -214,23 +219,13 @@ class NextStepsView(QWidget):
         self.list_stack.setObjectName("nextStepsStack")
         page.addWidget(self.list_stack, 1)
         self.table = FitTableView(self.list_stack)
-        self.table.setObjectName("nextStepsTable")
-        self.table.setAccessibleName(_("Next steps"))
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.verticalHeader().hide()
-        rows = self.table.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
-        header = self.table.horizontalHeader()
-        header.setSectionsMovable(False)
-        header.setHighlightSections(False)
+        header = configure_list_table(
+            self.table,
+            "nextStepsTable",
+            _("Next steps"),
+            self.model,
+            self.fontMetrics().height() + 10,
+        )
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         digit = self.fontMetrics().horizontalAdvance("0")
         self.columns = FitColumns(
@@ -547,13 +542,7 @@ class NextStepsView(QWidget):
         row = self.model.row_of(action_id)
         if row is None:
             return False
-        index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.table.scrollTo(index)
+        select_row(self.table, row)
         return True
 
     # ------------------------------------------------------------ list state
@@ -765,32 +754,15 @@ class NextStepsView(QWidget):
 
     def _restore_state(self) -> None:
         settings = _settings()
-        weights = settings.value(f"{_SETTINGS_GROUP}/columnWeights")
-        if isinstance(weights, list) and len(weights) == len(COLUMNS):
-            with contextlib.suppress(TypeError, ValueError):
-                self.columns.set_weights([float(w) for w in weights])
-        sort = settings.value(f"{_SETTINGS_GROUP}/sortColumn")
-        order = settings.value(f"{_SETTINGS_GROUP}/sortDescending")
-        if isinstance(sort, str) and sort in COLUMN_KEYS:
-            descending = str(order).lower() in ("true", "1")
-            self.table.horizontalHeader().setSortIndicator(
-                COLUMN_KEYS.index(sort),
-                Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder,
-            )
+        restore_column_weights(settings, f"{_SETTINGS_GROUP}/columnWeights", self.columns)
+        header = self.table.horizontalHeader()
+        restore_sort_indicator(settings, _SETTINGS_GROUP, header, COLUMN_KEYS)
 
     def _save_state(self) -> None:
         settings = _settings()
-        settings.setValue(
-            f"{_SETTINGS_GROUP}/columnWeights", [f"{w:.4f}" for w in self.columns.weights()]
-        )
+        save_column_weights(settings, f"{_SETTINGS_GROUP}/columnWeights", self.columns)
         header = self.table.horizontalHeader()
-        column = header.sortIndicatorSection()
-        if 0 <= column < len(COLUMN_KEYS):
-            settings.setValue(f"{_SETTINGS_GROUP}/sortColumn", COLUMN_KEYS[column])
-            settings.setValue(
-                f"{_SETTINGS_GROUP}/sortDescending",
-                header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder,
-            )
+        save_sort_indicator(settings, _SETTINGS_GROUP, header, COLUMN_KEYS)
 
 
 __all__ = ["NextStepsView"]

@@ -8,7 +8,6 @@ The main window owns the menus and shortcuts (Ctrl+N, Ctrl+F, Ctrl+S) and calls
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -28,12 +27,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -45,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from pact.config import atomic_write
-from pact.errors import ConflictError, NotFoundError, PactError, ValidationError
+from pact.errors import ConflictError, NotFoundError, PactError, ValidationError, error_text
 from pact.i18n import _, format_number, ngettext
 from pact.services import partner_csv
 from pact.services import partners as svc
@@ -56,6 +53,11 @@ from pact.ui.itemmodels.partners import COLUMNS, PartnerTableModel
 from pact.ui.ops import Op
 from pact.ui.widgets.empty_state import EmptyState
 from pact.ui.widgets.fit_columns import FitColumns, FitTableView
+from pact.ui.widgets.list_table import (
+    configure_list_table,
+    restore_column_weights,
+    save_column_weights,
+)
 from pact.ui.widgets.message_bar import MessageBar
 from pact.ui.widgets.organisation_editor import OrganisationEditor, blank_organisation
 
@@ -169,23 +171,9 @@ class PartnersView(QWidget):
         left_box.addWidget(self.list_stack, 1)
 
         self.table = FitTableView(self.list_stack)
-        self.table.setObjectName("partnerTable")
-        self.table.setAccessibleName(_("Partners"))
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.verticalHeader().hide()
-        rows = self.table.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
-        header = self.table.horizontalHeader()
-        header.setSectionsMovable(False)
-        header.setHighlightSections(False)
+        header = configure_list_table(
+            self.table, "partnerTable", _("Partners"), self.model, self.fontMetrics().height() + 10
+        )
         # the columns never get narrower than ``minimum``; when their comfortable widths
         # do not all fit, the number of contacts goes first, then the e-mail address
         # (the editor shows it); the name gets the most room
@@ -807,11 +795,8 @@ class PartnersView(QWidget):
             self.ctx.changed.emit("partners")
 
         def refused(exc: BaseException) -> None:
-            if isinstance(exc, ValidationError):
-                text = "\n".join(e.message for e in exc.errors)
-                self.editor.message.show_message(text, "error")
-            elif isinstance(exc, PactError):
-                self.editor.message.show_message(str(exc), "error")
+            if isinstance(exc, PactError):
+                self.editor.message.show_message(error_text(exc), "error")
             else:
                 raise exc
 
@@ -907,15 +892,9 @@ class PartnersView(QWidget):
         splitter = settings.value(f"{_SETTINGS_GROUP}/splitter")
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
-        weights = settings.value(f"{_SETTINGS_GROUP}/columnWeights")
-        if isinstance(weights, list) and len(weights) == len(COLUMNS):
-            with contextlib.suppress(TypeError, ValueError):
-                self.columns.set_weights([float(w) for w in weights])
+        restore_column_weights(settings, f"{_SETTINGS_GROUP}/columnWeights", self.columns)
 
     def _save_state(self) -> None:
         settings = _settings()
         settings.setValue(f"{_SETTINGS_GROUP}/splitter", self.splitter.saveState())
-        settings.setValue(
-            f"{_SETTINGS_GROUP}/columnWeights",
-            [f"{w:.4f}" for w in self.columns.weights()],
-        )
+        save_column_weights(settings, f"{_SETTINGS_GROUP}/columnWeights", self.columns)
