@@ -13,18 +13,30 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QCompleter, QSizePolicy, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QSizePolicy, QSpinBox, QWidget
 
 from pact.db.uow import UnitOfWork
 from pact.i18n import _
-from pact.models.meeting import ITEM_KINDS
+from pact.models.meeting import CASE_MODES, ITEM_KINDS, VISIBILITIES
 from pact.services import meetings as svc
 from pact.services.users import Actor
 from pact.ui.context import AppContext
-from pact.ui.dialogs.case_form import CaseFormDialog, combo, line_edit, set_combo, text_edit
+from pact.ui.dialogs.case_form import (
+    CaseFormDialog,
+    combo,
+    line_edit,
+    searchable,
+    set_combo,
+    text_edit,
+)
 
 DEFAULT_MINUTES = 10
 CASE_MINUTES = 15
+
+
+def default_minutes(kind: str) -> int:
+    """The planned minutes a new item of ``kind`` starts with."""
+    return CASE_MINUTES if kind == "case" else DEFAULT_MINUTES
 
 
 @dataclass(frozen=True)
@@ -42,7 +54,9 @@ def load_agenda_choices(make: Callable[[], UnitOfWork], actor: Actor) -> AgendaC
 
 
 def case_choice_text(choice: svc.Choice) -> str:
-    """ "2026-0042 · level 3 · Alias" """
+    """ "2026-0042 · level 3 · Alias" (the code alone when nothing follows it)"""
+    if not choice.extra:
+        return choice.label
     return _("{code} · {rest}").format(code=choice.label, rest=choice.extra)
 
 
@@ -58,21 +72,6 @@ def case_mode_label(mode: str) -> str:
         "full": _("With details (for the partners the consent covers)"),
         "anonymous": _("Anonymously: case code and level only"),
     }.get(mode, mode)
-
-
-def searchable(box: QComboBox, placeholder: str) -> None:
-    """Type to find an item (any part of its text) in a long combo box."""
-    box.setEditable(True)
-    box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    completer = QCompleter(box.model(), box)
-    completer.setFilterMode(Qt.MatchFlag.MatchContains)
-    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-    completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-    box.setCompleter(completer)
-    edit = box.lineEdit()
-    if edit is not None:
-        edit.setPlaceholderText(placeholder)
-        edit.setAccessibleName(box.accessibleName())
 
 
 def chosen(box: QComboBox) -> tuple[bool, Any]:
@@ -152,7 +151,7 @@ class AgendaItemDialog(CaseFormDialog):
         self.mode_combo = combo(
             "agendaModeCombo",
             _("How the case is discussed"),
-            [(m, case_mode_label(m)) for m in ("full", "anonymous")],
+            [(m, case_mode_label(m)) for m in CASE_MODES],
             value=item.case_mode if item is not None else "full",
         )
         self.add_row(
@@ -191,7 +190,9 @@ class AgendaItemDialog(CaseFormDialog):
         self.minutes_spin.setRange(0, svc.MAX_PLANNED)
         self.minutes_spin.setSingleStep(5)
         self.minutes_spin.setSuffix(_(" min"))
-        self.minutes_spin.setValue(item.planned_minutes if item is not None else DEFAULT_MINUTES)
+        self.minutes_spin.setValue(
+            item.planned_minutes if item is not None else default_minutes(kind)
+        )
         self.minutes_spin.setMinimumWidth(
             self.minutes_spin.fontMetrics().horizontalAdvance("0") * 12
         )
@@ -211,7 +212,7 @@ class AgendaItemDialog(CaseFormDialog):
         self.visibility_combo = combo(
             "agendaVisibilityCombo",
             _("Who sees this item"),
-            [(v, visibility_label(v)) for v in ("everyone", "internal")],
+            [(v, visibility_label(v)) for v in VISIBILITIES],
             value=item.visibility if item is not None else "everyone",
         )
         self.add_row("visibility", _("&Visible to"), self.visibility_combo)
@@ -234,20 +235,22 @@ class AgendaItemDialog(CaseFormDialog):
             self.mark_edited()
 
     def _kind_changed(self, *_args: object) -> None:
-        """Only a case discussion has a case and a way to discuss it."""
+        """Only a case discussion has a case and a way to discuss it; the planned
+        minutes follow the kind until the person sets them."""
         is_case = self.kind() == "case"
         for key in ("case_id", "case_mode"):
             self.form.setRowVisible(self.rows[key], is_case)
-        if is_case and not self._minutes_touched:
+        if not self._minutes_touched:
             loading, self._loading = self._loading, True
-            self.minutes_spin.setValue(CASE_MINUTES)
+            self.minutes_spin.setValue(default_minutes(self.kind()))
             self._loading = loading
         self.title_edit.setPlaceholderText(
             _("Empty: “Case <code> (level N)”")
             if is_case
             else _("Empty: “{kind}”").format(kind=svc.item_kind_label(self.kind()))
         )
-        self._refit()
+        # the case rows hidden: no empty space where they were
+        self._refit(shrink=True)
 
     def prepare(self) -> Callable[[], Any] | None:
         kind = self.kind()

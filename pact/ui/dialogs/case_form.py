@@ -17,6 +17,7 @@ from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QCompleter,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -132,6 +133,60 @@ def set_combo(box: QComboBox, value: Any) -> None:
     box.setCurrentIndex(0 if box.count() else -1)
 
 
+def searchable(box: QComboBox, placeholder: str) -> None:
+    """Type to find an item (any part of its text) in a long combo box."""
+    box.setEditable(True)
+    box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    completer = QCompleter(box.model(), box)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    box.setCompleter(completer)
+    edit = box.lineEdit()
+    if edit is not None:
+        edit.setPlaceholderText(placeholder)
+        edit.setAccessibleName(box.accessibleName())
+
+
+def push_button(name: str, text: str, tip: str = "", accessible: str = "") -> QPushButton:
+    """A button that Enter in a form does not press (no auto-default)."""
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setAccessibleName(accessible or text.replace("&", "").rstrip("…"))
+    if tip:
+        button.setToolTip(tip)
+    button.setAutoDefault(False)
+    return button
+
+
+def heading_label(text: str, name: str = "") -> QLabel:
+    """A bold caption over a part of a form or page."""
+    label = QLabel(text)
+    if name:
+        label.setObjectName(name)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def wrapped_label(text: str = "", name: str = "", style: str = "", bold: bool = False) -> QLabel:
+    """A plain-text label that wraps and whose text can be selected (and copied)."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if name:
+        label.setObjectName(name)
+    if style:
+        label.setStyleSheet(style)
+    if bold:
+        font = label.font()
+        font.setBold(True)
+        label.setFont(font)
+    return label
+
+
 def check_box(name: str, text: str, checked: bool = False, accessible: str = "") -> QCheckBox:
     box = QCheckBox(text)
     box.setObjectName(name)
@@ -243,7 +298,7 @@ class CaseFormDialog(QDialog):
         # Enter in a text box starts a new line; Ctrl+Enter saves from anywhere
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.activated.connect(self.accept)
+            shortcut.activated.connect(self.save_now)
 
     # ------------------------------------------------------------ building
 
@@ -255,15 +310,17 @@ class CaseFormDialog(QDialog):
         required: bool = False,
         hint: str = "",
         layout: QFormLayout | None = None,
+        hint_above: bool = False,
     ) -> FieldRow:
-        """A captioned field with its error label (``<key>Error``) and an optional hint."""
+        """A captioned field with its error label (``<key>Error``) and an optional hint
+        (under the field, or above it with ``hint_above``: a hint on how to use a list)."""
         row = FieldRow(field, key)
         row.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         if hint:
             hint_widget = hint_label(hint, key + "Hint")
             row_layout = row.layout()
             assert isinstance(row_layout, QVBoxLayout)
-            row_layout.insertWidget(1, hint_widget)
+            row_layout.insertWidget(0 if hint_above else 1, hint_widget)
         text = _("{label} *").format(label=label) if required else label
         caption = QLabel(text)
         caption.setObjectName(key + "Label")
@@ -273,36 +330,42 @@ class CaseFormDialog(QDialog):
         self._clear_on_change(field, row)
         return row
 
-    def _clear_on_change(self, field: QWidget, row: FieldRow) -> None:
-        """A field's message goes as soon as the person changes the field (and the
-        dialog then holds typed input)."""
+    def clear_on(self, signal: Any, *rows: FieldRow) -> None:
+        """When ``signal`` fires the messages of ``rows`` go (and the dialog then holds
+        typed input): for a field whose check involves another one (an end time and
+        its start), or a widget the form does not know."""
 
         def clear(*_args: object) -> None:
             if not self._loading:
-                row.set_error(None)
+                for row in rows:
+                    row.set_error(None)
                 self._dirty = True
 
+        signal.connect(clear)
+
+    def _clear_on_change(self, field: QWidget, row: FieldRow) -> None:
+        """A field's message goes as soon as the person changes the field."""
         if isinstance(field, QLineEdit):
-            field.textEdited.connect(clear)
+            self.clear_on(field.textEdited, row)
         elif isinstance(field, QPlainTextEdit):
-            field.textChanged.connect(clear)
+            self.clear_on(field.textChanged, row)
         elif isinstance(field, QComboBox):
-            field.currentIndexChanged.connect(clear)
+            self.clear_on(field.currentIndexChanged, row)
         elif isinstance(field, QDateEdit):
-            field.dateChanged.connect(clear)
+            self.clear_on(field.dateChanged, row)
         elif isinstance(field, QCheckBox):
-            field.toggled.connect(clear)
+            self.clear_on(field.toggled, row)
         elif isinstance(field, CheckList | CheckPicker):
-            field.changed.connect(clear)
+            self.clear_on(field.changed, row)
         for child in field.findChildren(QWidget):
             if isinstance(child, QDateEdit):
-                child.dateChanged.connect(clear)
+                self.clear_on(child.dateChanged, row)
             elif isinstance(child, QCheckBox | QRadioButton):
-                child.toggled.connect(clear)
+                self.clear_on(child.toggled, row)
             elif isinstance(child, QComboBox):
-                child.currentIndexChanged.connect(clear)
+                self.clear_on(child.currentIndexChanged, row)
             elif isinstance(child, QLineEdit) and not isinstance(child.parent(), QComboBox):
-                child.textEdited.connect(clear)
+                self.clear_on(child.textEdited, row)
 
     def finish_building(self, width: int = 560) -> None:
         """Call at the end of the subclass's __init__: size the dialog to its form."""
@@ -449,11 +512,12 @@ class CaseFormDialog(QDialog):
                 self.scroll_area.ensureWidgetVisible(first)
         self._refit()
 
-    def _refit(self) -> None:
-        QTimer.singleShot(0, self._grow_to_fit)
+    def _refit(self, shrink: bool = False) -> None:
+        QTimer.singleShot(0, lambda: self._grow_to_fit(shrink))
 
-    def _grow_to_fit(self) -> None:
-        """Messages appeared (or a part was added): grow to show them, within the screen."""
+    def _grow_to_fit(self, shrink: bool = False) -> None:
+        """Messages appeared (or a part was added): grow to show them, within the screen;
+        with ``shrink`` (a part was hidden) also as short as the form now is."""
         if not isValid(self):
             return
         if self.scroll_area is not None:
@@ -463,7 +527,7 @@ class CaseFormDialog(QDialog):
             if layout is not None:
                 layout.activate()
             need = self.sizeHint().height()
-        if need > self.height():
+        if need > self.height() or (shrink and need < self.height()):
             self.resize(self.width(), need)
 
     # ------------------------------------------------------------ saving
@@ -481,6 +545,10 @@ class CaseFormDialog(QDialog):
             return
         self._set_busy(True)
         Op(self, fn, write=True).success(self._saved).failure(self._failed).run()
+
+    def save_now(self) -> None:
+        """Ctrl+Enter: save, from any field."""
+        self.accept()
 
     def mark_edited(self) -> None:
         if not self._loading:

@@ -22,17 +22,16 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QBoxLayout,
     QComboBox,
-    QCompleter,
     QFormLayout,
     QSizePolicy,
     QTimeEdit,
-    QVBoxLayout,
     QWidget,
 )
 from shiboken6 import isValid
 
 from pact.errors import PactError
 from pact.i18n import _
+from pact.models.meeting import MEETING_KINDS
 from pact.services import meetings as svc
 from pact.services.meetings import Choice, InviteInput, MeetingInput, SeriesData
 from pact.ui.context import AppContext
@@ -43,11 +42,11 @@ from pact.ui.dialogs.case_form import (
     date_value,
     line_edit,
     qdate,
+    searchable,
     set_combo,
 )
 from pact.ui.ops import Op
 from pact.ui.widgets.check_picker import CheckPicker
-from pact.ui.widgets.field import FieldRow
 
 DEFAULT_START = time(9, 30)
 DEFAULT_END = time(11, 0)
@@ -57,7 +56,7 @@ DEFAULT_END = time(11, 0)
 
 
 def kind_items() -> list[tuple[str, str]]:
-    return [(kind, svc.kind_label(kind)) for kind in ("network", "case")]
+    return [(kind, svc.kind_label(kind)) for kind in MEETING_KINDS]
 
 
 def qtime(value: time) -> QTime:
@@ -94,20 +93,12 @@ class ContactCombo(QComboBox):
         super().__init__(parent)
         self.setObjectName(name)
         self.setAccessibleName(accessible)
-        self.setEditable(True)
-        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setMinimumContentsLength(24)
+        searchable(self, _("Type a name to search…"))
         edit = self.lineEdit()
         assert edit is not None
         edit.setObjectName(name + "Edit")
-        edit.setAccessibleName(accessible)
-        edit.setPlaceholderText(_("Type a name to search…"))
-        completer = QCompleter(self.model(), self)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.setCompleter(completer)
         edit.editingFinished.connect(self.settle)
         self.set_choices([], None)
 
@@ -236,36 +227,12 @@ def load_plan_choices(ctx: AppContext) -> Callable[[], PlanChoices]:
     return load
 
 
-def hint_first(row: FieldRow) -> None:
-    """Put a row's hint above its field (a hint that says how to use a list)."""
-    layout = row.layout()
-    hint = row.findChild(QWidget, row.objectName().removesuffix("Row") + "Hint")
-    if isinstance(layout, QVBoxLayout) and hint is not None:
-        layout.removeWidget(hint)
-        layout.insertWidget(0, hint)
-
-
-def watch(dialog: CaseFormDialog, row: FieldRow, signal: Any, *others: FieldRow) -> None:
-    """A change clears the row's message (and the others'), and marks the dialog edited."""
-
-    def changed(*_args: object) -> None:
-        if dialog._loading:
-            return
-        for r in (row, *others):
-            r.set_error(None)
-        dialog.mark_edited()
-
-    signal.connect(changed)
-
-
 # ---------------------------------------------------------------- the dialog
 
 
 class MeetingPlanDialog(CaseFormDialog):
     """``saved(MeetingData)`` fires after a successful save; then the dialog closes.
-    ``loaded`` fires when the choices are read (Save works from then on)."""
-
-    loaded = Signal()
+    ``ready`` is True once the choices are read (Save works from then on)."""
 
     def __init__(self, ctx: AppContext, initial: MeetingInput, parent: QWidget | None = None):
         new = initial.id is None
@@ -316,8 +283,8 @@ class MeetingPlanDialog(CaseFormDialog):
         self.end_edit = time_edit("meetingEnd", _("Ends at"), initial.ends_at or DEFAULT_END)
         end_row = self.add_row("ends_at", _("E&nds at"), self.end_edit, required=True)
         # the end is checked against the start: a change to either clears both
-        watch(self, start_row, self.start_edit.timeChanged, end_row)
-        watch(self, end_row, self.end_edit.timeChanged, start_row)
+        self.clear_on(self.start_edit.timeChanged, start_row, end_row)
+        self.clear_on(self.end_edit.timeChanged, end_row, start_row)
         self.location_edit = line_edit(
             "meetingLocation",
             _("Location"),
@@ -350,9 +317,9 @@ class MeetingPlanDialog(CaseFormDialog):
                 "person is invited as a whole."
             ),
             layout=self.invite_form,
+            hint_above=True,
         )
-        hint_first(contacts_row)
-        watch(self, invites_row, self.invite_pickers.changed, contacts_row)
+        self.clear_on(self.invite_pickers.changed, invites_row, contacts_row)
         self.body_layout.setAlignment(self.form, Qt.AlignmentFlag.AlignTop)
         self.body_layout.setAlignment(self.invite_form, Qt.AlignmentFlag.AlignTop)
 
@@ -403,7 +370,6 @@ class MeetingPlanDialog(CaseFormDialog):
         self.ready = True
         self._loading = False
         self._refit()
-        self.loaded.emit()
 
     def _load_failed(self, exc: BaseException) -> None:
         if not isinstance(exc, PactError):
@@ -517,11 +483,9 @@ __all__ = [
     "InvitePickers",
     "MeetingPlanDialog",
     "PlanChoices",
-    "hint_first",
     "kind_items",
     "load_plan_choices",
     "qtime",
     "time_edit",
     "time_value",
-    "watch",
 ]

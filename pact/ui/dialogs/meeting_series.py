@@ -37,6 +37,7 @@ from shiboken6 import isValid
 
 from pact.errors import PactError
 from pact.i18n import _, ngettext
+from pact.models.meeting import ITEM_KINDS, VISIBILITIES
 from pact.services import meetings as svc
 from pact.services.meetings import SeriesData, SeriesInput, TemplateItemInput
 from pact.ui.context import AppContext
@@ -46,35 +47,25 @@ from pact.ui.dialogs.case_form import (
     combo,
     hint_label,
     line_edit,
+    push_button,
     set_combo,
 )
 from pact.ui.dialogs.meeting_plan import (
     ContactCombo,
     InvitePickers,
     PlanChoices,
-    hint_first,
     kind_items,
     load_plan_choices,
     qtime,
     time_edit,
     time_value,
     video_placeholder,
-    watch,
 )
 from pact.ui.ops import Op
 from pact.ui.widgets.field import ERROR_COLOUR
 
 # a template holds no case discussion: cases are added per meeting
-TEMPLATE_KINDS = (
-    "opening",
-    "previous_minutes",
-    "action_list",
-    "theme",
-    "announcements",
-    "round",
-    "closing",
-)
-VISIBILITIES = ("everyone", "internal")
+TEMPLATE_KINDS = tuple(kind for kind in ITEM_KINDS if kind != "case")
 KIND, TITLE, MINUTES, VISIBILITY = range(4)
 VALUE_ROLE = Qt.ItemDataRole.UserRole
 DESCRIPTION_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -299,9 +290,7 @@ class TemplateTable(QTableWidget):
 
 class SeriesDialog(CaseFormDialog):
     """``saved(SeriesData)`` fires after each successful save (the dialog stays
-    open); ``loaded`` when the series and the choices are read."""
-
-    loaded = Signal()
+    open); ``ready`` is True once the series and the choices are read."""
 
     def __init__(
         self, ctx: AppContext, parent: QWidget | None = None, series_id: int | None = None
@@ -396,7 +385,7 @@ class SeriesDialog(CaseFormDialog):
         interval_row = self.add_row(
             "interval_weeks", _("E&very"), interval, required=True, layout=form
         )
-        watch(self, interval_row, self.interval_spin.valueChanged)
+        self.clear_on(self.interval_spin.valueChanged, interval_row)
         self.interval_spin.valueChanged.connect(self._update_weeks)
         self.start_edit = time_edit("seriesStart", _("Starts at"), None)
         start_row = self.add_row(
@@ -404,8 +393,8 @@ class SeriesDialog(CaseFormDialog):
         )
         self.end_edit = time_edit("seriesEnd", _("Ends at"), None)
         end_row = self.add_row("ends_at", _("E&nds at"), self.end_edit, required=True, layout=form)
-        watch(self, start_row, self.start_edit.timeChanged, end_row)
-        watch(self, end_row, self.end_edit.timeChanged, start_row)
+        self.clear_on(self.start_edit.timeChanged, start_row, end_row)
+        self.clear_on(self.end_edit.timeChanged, end_row, start_row)
         self.location_edit = line_edit(
             "seriesLocation", _("Location"), placeholder=_("e.g. Town hall Hengelo, room 2.14")
         )
@@ -445,9 +434,9 @@ class SeriesDialog(CaseFormDialog):
             self.invite_pickers.contacts,
             hint=_("Tick who is invited by name; otherwise the organisation as a whole."),
             layout=self.invite_form,
+            hint_above=True,
         )
-        hint_first(contacts_row)
-        watch(self, invites_row, self.invite_pickers.changed, contacts_row)
+        self.clear_on(self.invite_pickers.changed, invites_row, contacts_row)
         top.setAlignment(self.settings_form, Qt.AlignmentFlag.AlignTop)
         top.setAlignment(self.invite_form, Qt.AlignmentFlag.AlignTop)
 
@@ -463,30 +452,30 @@ class SeriesDialog(CaseFormDialog):
         template_layout.addWidget(self.table, 1)
         buttons = QVBoxLayout()
         template_layout.addLayout(buttons)
-        self.add_item_button = self._template_button(
+        self.add_item_button = push_button(
             "seriesTemplateAdd",
             _("A&dd item"),
             _("Add an agenda item (Insert)"),
-            self.table.add_item,
         )
-        self.remove_item_button = self._template_button(
+        self.add_item_button.clicked.connect(self.table.add_item)
+        self.remove_item_button = push_button(
             "seriesTemplateRemove",
             _("Remo&ve item"),
             _("Remove the chosen agenda item (Delete)"),
-            self.table.remove_current,
         )
-        self.up_button = self._template_button(
+        self.remove_item_button.clicked.connect(self.table.remove_current)
+        self.up_button = push_button(
             "seriesTemplateUp",
             _("Move &up"),
             _("Move the chosen item up (Ctrl+Up)"),
-            lambda: self._move(-1),
         )
-        self.down_button = self._template_button(
+        self.up_button.clicked.connect(lambda: self._move(-1))
+        self.down_button = push_button(
             "seriesTemplateDown",
             _("Move do&wn"),
             _("Move the chosen item down (Ctrl+Down)"),
-            lambda: self._move(+1),
         )
+        self.down_button.clicked.connect(lambda: self._move(+1))
         for button in (
             self.add_item_button,
             self.remove_item_button,
@@ -506,7 +495,7 @@ class SeriesDialog(CaseFormDialog):
         template_layout_parent = template_row.layout()
         assert isinstance(template_layout_parent, QVBoxLayout)
         template_layout_parent.insertWidget(1, self.total_label)
-        watch(self, template_row, self.table.edited)
+        self.clear_on(self.table.edited, template_row)
         self.table.edited.connect(self._update_total)
         self.start_edit.timeChanged.connect(self._update_total)
         self.end_edit.timeChanged.connect(self._update_total)
@@ -517,27 +506,12 @@ class SeriesDialog(CaseFormDialog):
         self.new_button.clicked.connect(self._new_clicked)
         new_shortcut = QShortcut(QKeySequence.StandardKey.New, self)
         new_shortcut.activated.connect(self._new_clicked)
-        for shortcut in self.findChildren(QShortcut):
-            if shortcut.key().toString() in ("Ctrl+Return", "Ctrl+Enter"):
-                shortcut.activated.disconnect()
-                shortcut.activated.connect(self.save_now)
         save_shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
         save_shortcut.activated.connect(self.save_now)
 
         self._load_editor(None)
         self.finish_building(1180)
         self._start_loading()
-
-    def _template_button(
-        self, name: str, text: str, tip: str, slot: Callable[[], None]
-    ) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setAccessibleName(text.replace("&", ""))
-        button.setToolTip(tip)
-        button.setAutoDefault(False)
-        button.clicked.connect(slot)
-        return button
 
     def _move(self, offset: int) -> None:
         self.table.move_current(offset)
@@ -567,7 +541,6 @@ class SeriesDialog(CaseFormDialog):
         self.save_button.setEnabled(True)
         self.ready = True
         self._refit()
-        self.loaded.emit()
 
     def _load_failed(self, exc: BaseException) -> None:
         if not isValid(self):

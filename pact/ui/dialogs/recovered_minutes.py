@@ -5,7 +5,9 @@ next start."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -13,7 +15,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QScrollArea,
     QTextEdit,
     QVBoxLayout,
@@ -23,9 +24,9 @@ from PySide6.QtWidgets import (
 from pact.errors import PactError
 from pact.i18n import _, format_datetime
 from pact.services import minutes
-from pact.services.meetings import MeetingData
 from pact.services.minutes import DraftData
 from pact.ui.context import AppContext
+from pact.ui.dialogs.case_form import push_button
 from pact.ui.ops import Op
 from pact.ui.widgets.field import error_label
 
@@ -103,42 +104,39 @@ class _DraftBox(QFrame):
         self.outcome = QLabel(self)
         self.outcome.setObjectName(f"draft{draft.id}Outcome")
         row.addWidget(self.outcome, 1)
-        self.restore_button = QPushButton(_("&Restore"), self)
-        self.restore_button.setObjectName(f"restoreDraft{draft.id}")
-        self.restore_button.setAccessibleName(
-            _("Restore the recovered text of {item}").format(item=draft.item)
+        self.restore_button = push_button(
+            f"restoreDraft{draft.id}",
+            _("&Restore"),
+            _("Save the recovered text as the minutes of this item"),
+            _("Restore the recovered text of {item}").format(item=draft.item),
         )
-        self.restore_button.setToolTip(_("Save the recovered text as the minutes of this item"))
-        self.restore_button.setAutoDefault(False)
-        self.discard_button = QPushButton(_("&Discard"), self)
-        self.discard_button.setObjectName(f"discardDraft{draft.id}")
-        self.discard_button.setAccessibleName(
-            _("Discard the recovered text of {item}").format(item=draft.item)
+        self.discard_button = push_button(
+            f"discardDraft{draft.id}",
+            _("&Discard"),
+            accessible=_("Discard the recovered text of {item}").format(item=draft.item),
         )
-        self.discard_button.setAutoDefault(False)
         row.addWidget(self.restore_button)
         row.addWidget(self.discard_button)
         grid.addLayout(row, 5, 0, 1, 2)
 
+    def set_buttons_enabled(self, enabled: bool) -> None:
+        self.restore_button.setEnabled(enabled)
+        self.discard_button.setEnabled(enabled)
+
     def settle(self, text: str) -> None:
         self.error.hide()
         self.outcome.setText(text)
-        self.restore_button.setEnabled(False)
-        self.discard_button.setEnabled(False)
+        self.set_buttons_enabled(False)
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)
         self.error.show()
-        self.restore_button.setEnabled(True)
-        self.discard_button.setEnabled(True)
+        self.set_buttons_enabled(True)
 
 
 class RecoveredMinutesDialog(QDialog):
-    """Offers the recovered minutes text of the acting user. ``restored`` carries the
-    meeting (MeetingData) whose minutes a restored text went into. The dialog closes
-    itself once every text is restored or discarded."""
-
-    restored = Signal(object)
+    """Offers the recovered minutes text of the acting user. The dialog closes itself
+    once every text is restored or discarded."""
 
     def __init__(self, ctx: AppContext, drafts: list[DraftData], parent: QWidget | None = None):
         super().__init__(parent)
@@ -192,34 +190,43 @@ class RecoveredMinutesDialog(QDialog):
         self.resize(860, min(body.sizeHint().height() + 100, 760))
 
     def restore(self, draft_id: int) -> None:
-        box = self.boxes[draft_id]
-        box.restore_button.setEnabled(False)
-        box.discard_button.setEnabled(False)
         uow, actor = self.ctx.uow, self.ctx.actor
 
-        def done(data: MeetingData) -> None:
-            box.settle(_("Restored: the text is now the minutes of this item."))
+        def restored() -> None:
             self.ctx.changed.emit("meetings")
-            self.restored.emit(data)
-            self._handled(draft_id)
 
-        Op(self, lambda: minutes.restore_draft(uow(), actor, draft_id), write=True).success(
-            done
-        ).failure(lambda exc: self._failed(box, exc)).run()
+        self._decide(
+            draft_id,
+            lambda: minutes.restore_draft(uow(), actor, draft_id),
+            _("Restored: the text is now the minutes of this item."),
+            restored,
+        )
 
     def discard(self, draft_id: int) -> None:
-        box = self.boxes[draft_id]
-        box.restore_button.setEnabled(False)
-        box.discard_button.setEnabled(False)
         uow, actor = self.ctx.uow, self.ctx.actor
+        self._decide(
+            draft_id, lambda: minutes.discard_draft(uow(), actor, draft_id), _("Discarded.")
+        )
 
-        def done(_none: None) -> None:
-            box.settle(_("Discarded."))
+    def _decide(
+        self,
+        draft_id: int,
+        fn: Callable[[], object],
+        outcome: str,
+        after: Callable[[], None] | None = None,
+    ) -> None:
+        """Run ``fn`` (restore or discard) on the write worker; then the box says
+        ``outcome``, or why it did not work (and its buttons work again)."""
+        box = self.boxes[draft_id]
+        box.set_buttons_enabled(False)
+
+        def done(_result: object) -> None:
+            box.settle(outcome)
+            if after is not None:
+                after()
             self._handled(draft_id)
 
-        Op(self, lambda: minutes.discard_draft(uow(), actor, draft_id), write=True).success(
-            done
-        ).failure(lambda exc: self._failed(box, exc)).run()
+        Op(self, fn, write=True).success(done).failure(lambda exc: self._failed(box, exc)).run()
 
     def _failed(self, box: _DraftBox, exc: BaseException) -> None:
         if not isinstance(exc, PactError):
@@ -231,10 +238,6 @@ class RecoveredMinutesDialog(QDialog):
         self._open.discard(draft_id)
         if not self._open:
             self.accept()
-
-    def pending(self) -> int:
-        """How many recovered texts are not restored or discarded yet."""
-        return len(self._open)
 
 
 __all__ = ["RecoveredMinutesDialog"]

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from pact.errors import PactError, ValidationError
+from pact.errors import PactError, error_text
 from pact.i18n import N_, _, format_date, ngettext
 from pact.services import cases as case_svc
 from pact.services import clock
@@ -66,7 +66,7 @@ from pact.ui.dialogs.case_choices import CaseChoices, load_choices
 from pact.ui.dialogs.case_consent import ConsentDialog, MeldcodeDialog, WithdrawConsentDialog
 from pact.ui.dialogs.case_consultation import ConsultationDialog
 from pact.ui.dialogs.case_family import CarerDialog, ChildDialog
-from pact.ui.dialogs.case_form import CaseFormDialog
+from pact.ui.dialogs.case_form import CaseFormDialog, heading_label, push_button, wrapped_label
 from pact.ui.dialogs.case_partner import InvolvePartnerDialog
 from pact.ui.dialogs.case_register import CaseDetailsDialog
 from pact.ui.dialogs.case_signal import SignalDialog
@@ -172,43 +172,12 @@ def age_range(birth_year: int, today: date) -> str:
     return _("{young} or {old}").format(young=youngest, old=oldest)
 
 
-def _button(name: str, text: str, accessible: str = "", tip: str = "") -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    button.setAccessibleName(accessible or text.replace("&", "").rstrip("…"))
-    if tip:
-        button.setToolTip(tip)
-    button.setAutoDefault(False)
-    return button
-
-
-def _wrapped(text: str = "", name: str = "", style: str = "") -> QLabel:
-    label_ = QLabel(text)
-    label_.setWordWrap(True)
-    label_.setTextFormat(Qt.TextFormat.PlainText)
-    label_.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if name:
-        label_.setObjectName(name)
-    if style:
-        label_.setStyleSheet(style)
-    return label_
-
-
 def _buttons_row(*buttons: QPushButton) -> QHBoxLayout:
     row = QHBoxLayout()
     for b in buttons:
         row.addWidget(b)
     row.addStretch(1)
     return row
-
-
-def _heading(text: str, name: str) -> QLabel:
-    heading = QLabel(text)
-    heading.setObjectName(name)
-    font = heading.font()
-    font.setBold(True)
-    heading.setFont(font)
-    return heading
 
 
 # ---------------------------------------------------------------- tabs
@@ -245,7 +214,7 @@ class FamilyTab(_Tab):
     def __init__(self, view: CaseFileView):
         super().__init__(view, "familyTab")
         layout = QVBoxLayout(self)
-        layout.addWidget(_heading(_("Children"), "childrenHeading"))
+        layout.addWidget(heading_label(_("Children"), "childrenHeading"))
         self.children_table = RecordTable(
             "childrenTable",
             _("Children"),
@@ -260,12 +229,14 @@ class FamilyTab(_Tab):
             fit_rows=(3, 8),
         )
         layout.addWidget(self.children_table)
-        self.add_child = _button("addChildButton", _("Add a child…"))
-        self.edit_child = _button("editChildButton", _("Edit…"), _("Edit the child"))
-        self.remove_child = _button("removeChildButton", _("Remove"), _("Remove the child"))
+        self.add_child = push_button("addChildButton", _("Add a child…"))
+        self.edit_child = push_button("editChildButton", _("Edit…"), accessible=_("Edit the child"))
+        self.remove_child = push_button(
+            "removeChildButton", _("Remove"), accessible=_("Remove the child")
+        )
         layout.addLayout(_buttons_row(self.add_child, self.edit_child, self.remove_child))
         layout.addSpacing(10)
-        layout.addWidget(_heading(_("Parents and carers"), "carersHeading"))
+        layout.addWidget(heading_label(_("Parents and carers"), "carersHeading"))
         self.carers_table = RecordTable(
             "carersTable",
             _("Parents and carers"),
@@ -278,10 +249,12 @@ class FamilyTab(_Tab):
             fit_rows=(3, 8),
         )
         layout.addWidget(self.carers_table)
-        self.add_carer = _button("addCarerButton", _("Add a parent or carer…"))
-        self.edit_carer = _button("editCarerButton", _("Edit…"), _("Edit the parent or carer"))
-        self.remove_carer = _button(
-            "removeCarerButton", _("Remove"), _("Remove the parent or carer")
+        self.add_carer = push_button("addCarerButton", _("Add a parent or carer…"))
+        self.edit_carer = push_button(
+            "editCarerButton", _("Edit…"), accessible=_("Edit the parent or carer")
+        )
+        self.remove_carer = push_button(
+            "removeCarerButton", _("Remove"), accessible=_("Remove the parent or carer")
         )
         layout.addLayout(_buttons_row(self.add_carer, self.edit_carer, self.remove_carer))
         layout.addStretch(1)
@@ -411,7 +384,7 @@ class PartnersTab(_Tab):
     def __init__(self, view: CaseFileView):
         super().__init__(view, "partnersTab")
         layout = QVBoxLayout(self)
-        self.warning = _wrapped("", "partnersWarning", f"color: {ERROR_COLOUR};")
+        self.warning = wrapped_label("", "partnersWarning", f"color: {ERROR_COLOUR};")
         self.warning.hide()
         layout.addWidget(self.warning)
         self.table = RecordTable(
@@ -431,13 +404,15 @@ class PartnersTab(_Tab):
             fit_rows=(4, 14),
         )
         layout.addWidget(self.table)
-        self.detail = _wrapped("", "partnerDetail")
+        self.detail = wrapped_label("", "partnerDetail")
         layout.addWidget(self.detail)
-        self.involve = _button("involvePartnerButton", _("Involve a partner…"))
-        self.end = _button(
-            "endInvolvementButton", _("End involvement…"), _("End the partner's involvement")
+        self.involve = push_button("involvePartnerButton", _("Involve a partner…"))
+        self.end = push_button(
+            "endInvolvementButton",
+            _("End involvement…"),
+            accessible=_("End the partner's involvement"),
         )
-        self.to_consent = _button("partnersToConsentButton", _("Go to the Consent tab"))
+        self.to_consent = push_button("partnersToConsentButton", _("Go to the Consent tab"))
         layout.addLayout(_buttons_row(self.involve, self.end, self.to_consent))
         layout.addStretch(1)
         self.involve.clicked.connect(self._involve)
@@ -584,16 +559,16 @@ class SignalsTab(_Tab):
             select_first=True,
         )
         layout.addWidget(self.table, 1)
-        self.detail = _wrapped("", "signalDetail")
+        self.detail = wrapped_label("", "signalDetail")
         layout.addWidget(self.detail)
-        self.add = _button("addSignalButton", _("Record a signal…"))
-        self.edit = _button("editSignalButton", _("Edit…"), _("Edit the signal"))
+        self.add = push_button("addSignalButton", _("Record a signal…"))
+        self.edit = push_button("editSignalButton", _("Edit…"), accessible=_("Edit the signal"))
         layout.addLayout(_buttons_row(self.add, self.edit))
         self.add.clicked.connect(lambda: self._open(None))
         self.edit.clicked.connect(lambda: self._open(self.table.current_key()))
         self.table.activated_key.connect(self._open)
         self.table.current_key_changed.connect(lambda _k: self._selected())
-        self.empty = _wrapped(
+        self.empty = wrapped_label(
             _(
                 "No signals yet. A signal is an early observation about a child or the family: "
                 "record it with “Record a signal…”."
@@ -664,7 +639,7 @@ class ConsultationsTab(_Tab):
     def __init__(self, view: CaseFileView):
         super().__init__(view, "consultationsTab")
         layout = QVBoxLayout(self)
-        self.empty = _wrapped(
+        self.empty = wrapped_label(
             _(
                 "No consultations yet. Log one when you ask a partner or the pact for advice "
                 "about this family, with the next steps you agree."
@@ -699,8 +674,10 @@ class ConsultationsTab(_Tab):
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         layout.addWidget(self.splitter, 1)
-        self.add = _button("addConsultationButton", _("Log a consultation…"))
-        self.edit = _button("editConsultationButton", _("Edit…"), _("Edit the consultation"))
+        self.add = push_button("addConsultationButton", _("Log a consultation…"))
+        self.edit = push_button(
+            "editConsultationButton", _("Edit…"), accessible=_("Edit the consultation")
+        )
         layout.addLayout(_buttons_row(self.add, self.edit))
         self.add.clicked.connect(lambda: self._open(None))
         self.edit.clicked.connect(lambda: self._open(self.table.current_key()))
@@ -825,17 +802,17 @@ class ConsentTab(_Tab):
         top = QHBoxLayout()
         self.badge = Badge("consentSummaryBadge")
         top.addWidget(self.badge)
-        self.explained = _wrapped("", "consentExplained")
+        self.explained = wrapped_label("", "consentExplained")
         top.addWidget(self.explained, 1)
         summary_layout.addLayout(top)
-        summary_layout.addWidget(_heading(_("Whose consent is required"), "requiredHeading"))
-        self.required = _wrapped("", "consentRequired")
+        summary_layout.addWidget(heading_label(_("Whose consent is required"), "requiredHeading"))
+        self.required = wrapped_label("", "consentRequired")
         summary_layout.addWidget(self.required)
-        self.warnings = _wrapped("", "consentWarnings", f"color: {ERROR_COLOUR};")
+        self.warnings = wrapped_label("", "consentWarnings", f"color: {ERROR_COLOUR};")
         summary_layout.addWidget(self.warnings)
         layout.addWidget(summary)
 
-        layout.addWidget(_heading(_("Consent records"), "consentRecordsHeading"))
+        layout.addWidget(heading_label(_("Consent records"), "consentRecordsHeading"))
         self.table = RecordTable(
             "consentTable",
             _("Consent records"),
@@ -853,17 +830,19 @@ class ConsentTab(_Tab):
         )
         self.table.setMinimumHeight(self.table.fontMetrics().height() * 7)
         layout.addWidget(self.table)
-        self.detail = _wrapped("", "consentDetail")
+        self.detail = wrapped_label("", "consentDetail")
         layout.addWidget(self.detail)
-        self.record = _button("recordConsentButton", _("Record consent…"))
-        self.withdraw = _button("withdrawConsentButton", _("Withdraw…"), _("Withdraw the consent"))
+        self.record = push_button("recordConsentButton", _("Record consent…"))
+        self.withdraw = push_button(
+            "withdrawConsentButton", _("Withdraw…"), accessible=_("Withdraw the consent")
+        )
         layout.addLayout(_buttons_row(self.record, self.withdraw))
 
         layout.addSpacing(10)
         meldcode = QGroupBox(_("Sharing without consent (Meldcode)"), body)
         meldcode.setObjectName("meldcodeGroup")
         meld_layout = QVBoxLayout(meldcode)
-        self.meldcode_text = _wrapped("", "meldcodeExplained")
+        self.meldcode_text = wrapped_label("", "meldcodeExplained")
         meld_layout.addWidget(self.meldcode_text)
         self.meldcode_table = RecordTable(
             "meldcodeTable",
@@ -878,7 +857,7 @@ class ConsentTab(_Tab):
         )
         self.meldcode_table.setMinimumHeight(self.meldcode_table.fontMetrics().height() * 5)
         meld_layout.addWidget(self.meldcode_table)
-        self.record_meldcode = _button(
+        self.record_meldcode = push_button(
             "recordMeldcodeButton", _("Record a Meldcode justification…")
         )
         meld_layout.addLayout(_buttons_row(self.record_meldcode))
@@ -1061,7 +1040,7 @@ class StepsTab(_Tab):
     def __init__(self, view: CaseFileView):
         super().__init__(view, "stepsTab")
         layout = QVBoxLayout(self)
-        self.summary = _wrapped("", "stepsSummary")
+        self.summary = wrapped_label("", "stepsSummary")
         layout.addWidget(self.summary)
         self.table = RecordTable(
             "stepsTable",
@@ -1077,13 +1056,19 @@ class StepsTab(_Tab):
             select_first=True,
         )
         layout.addWidget(self.table, 1)
-        self.detail = _wrapped("", "stepDetail")
+        self.detail = wrapped_label("", "stepDetail")
         layout.addWidget(self.detail)
-        self.add = _button("addStepButton", _("Add a next step…"))
-        self.edit = _button("editStepButton", _("Edit…"), _("Edit the next step"))
-        self.done = _button("doneStepButton", _("Mark done…"), _("Mark the next step done"))
-        self.cancel = _button("cancelStepButton", _("Cancel step…"), _("Cancel the next step"))
-        self.reopen = _button("reopenStepButton", _("Reopen"), _("Reopen the next step"))
+        self.add = push_button("addStepButton", _("Add a next step…"))
+        self.edit = push_button("editStepButton", _("Edit…"), accessible=_("Edit the next step"))
+        self.done = push_button(
+            "doneStepButton", _("Mark done…"), accessible=_("Mark the next step done")
+        )
+        self.cancel = push_button(
+            "cancelStepButton", _("Cancel step…"), accessible=_("Cancel the next step")
+        )
+        self.reopen = push_button(
+            "reopenStepButton", _("Reopen"), accessible=_("Reopen the next step")
+        )
         layout.addLayout(_buttons_row(self.add, self.edit, self.done, self.cancel, self.reopen))
         self.add.clicked.connect(lambda: self._edit(None))
         self.edit.clicked.connect(lambda: self._edit(self.table.current_key()))
@@ -1259,7 +1244,7 @@ class TimelineTab(_Tab):
             wrap=True,
         )
         layout.addWidget(self.table, 1)
-        self.count = _wrapped("", "timelineCount", HINT_STYLE)
+        self.count = wrapped_label("", "timelineCount", HINT_STYLE)
         layout.addWidget(self.count)
 
     def kinds(self) -> tuple[str, ...]:
@@ -1347,11 +1332,11 @@ class CaseFileView(QWidget):
         outer.setContentsMargins(8, 8, 8, 8)
 
         top = QHBoxLayout()
-        self.back_button = _button(
+        self.back_button = push_button(
             "backToListButton",
             _("← Case list"),
-            _("Back to the case list"),
-            _("Back to the case list (Esc or Alt+Left)"),
+            accessible=_("Back to the case list"),
+            tip=_("Back to the case list (Esc or Alt+Left)"),
         )
         top.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addSpacing(8)
@@ -1381,21 +1366,21 @@ class CaseFileView(QWidget):
             title_row.addWidget(badge)
         title_row.addStretch(1)
         header.addLayout(title_row)
-        self.facts_label = _wrapped("", "caseFacts")
+        self.facts_label = wrapped_label("", "caseFacts")
         header.addWidget(self.facts_label)
         top.addLayout(header, 1)
         outer.addLayout(top)
 
         actions = QHBoxLayout()
-        self.edit_button = _button("editDetailsButton", _("Edit &details…"))
-        self.level_button = _button("changeLevelButton", _("Change &level…"))
-        self.activate_button = _button(
+        self.edit_button = push_button("editDetailsButton", _("Edit &details…"))
+        self.level_button = push_button("changeLevelButton", _("Change &level…"))
+        self.activate_button = push_button(
             "startSupportButton",
             _("Start s&upport"),
             tip=_("The case moves from registered to active: support has started."),
         )
-        self.close_button = _button("closeCaseButton", _("&Close case…"))
-        self.reopen_button = _button("reopenCaseButton", _("Re&open case…"))
+        self.close_button = push_button("closeCaseButton", _("&Close case…"))
+        self.reopen_button = push_button("reopenCaseButton", _("Re&open case…"))
         for b in (
             self.edit_button,
             self.level_button,
@@ -1785,11 +1770,9 @@ class CaseFileView(QWidget):
             if not isValid(self):
                 return
             self.busy.hide()
-            if isinstance(exc, ValidationError):
-                text = "\n".join(e.message for e in exc.errors)
-            else:
-                text = str(exc)
-            self.message.show_message(_("Not changed: {reason}").format(reason=text), "error")
+            self.message.show_message(
+                _("Not changed: {reason}").format(reason=error_text(exc)), "error"
+            )
             self.reload()
 
         Op(self, fn, write=True).success(done).failure(failed).run()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from pact.config import atomic_write
-from pact.errors import PactError, ValidationError
+from pact.errors import PactError, error_text
 from pact.i18n import N_, _, format_date, ngettext
 from pact.services import calendar as calendar_svc
 from pact.services import clock
@@ -45,12 +45,14 @@ from pact.services import meetings as svc
 from pact.services import minutes as minutes_svc
 from pact.services.meetings import MeetingData, MeetingFilter
 from pact.ui.context import AppContext
+from pact.ui.dialogs.case_form import heading_label, push_button
 from pact.ui.dialogs.meeting_plan import MeetingPlanDialog
 from pact.ui.dialogs.meeting_series import SeriesDialog
 from pact.ui.itemmodels.meetings import STATUS_COLOURS, MeetingTableModel
 from pact.ui.ops import Op
 from pact.ui.widgets.agenda_builder import AgendaBuilder
 from pact.ui.widgets.empty_state import EmptyState
+from pact.ui.widgets.list_table import select_row
 from pact.ui.widgets.message_bar import MessageBar
 from pact.ui.widgets.minutes_panel import MinutesPanel
 
@@ -110,10 +112,7 @@ class MeetingPage(QWidget):
         buttons.setSpacing(6)
 
         def button(name: str, text: str, tip: str) -> QPushButton:
-            b = QPushButton(text, self)
-            b.setObjectName(name)
-            b.setAccessibleName(text.replace("…", ""))
-            b.setToolTip(tip)
+            b = push_button(name, text, tip)
             buttons.addWidget(b)
             return b
 
@@ -163,7 +162,6 @@ class MeetingPage(QWidget):
         self.tabs.addTab(_scrolled(self.overview, "meetingOverviewScroll"), _("Overview"))
         self.tabs.addTab(_scrolled(self.agenda, "agendaScroll"), _("Agenda"))
         self.tabs.addTab(self.minutes, _("Minutes"))
-        self._tab_pages = (self.overview, self.agenda, self.minutes)
         layout.addWidget(self.tabs, 1)
 
         self.agenda.meeting_changed.connect(self._changed)
@@ -208,18 +206,13 @@ class MeetingPage(QWidget):
             form.addRow(label + ":", value)
             self.facts[key] = value
         layout.addLayout(form)
-        self.open_next = QPushButton(_("Open the next meeting"), page)
-        _named(self.open_next, "meetingOpenNext", _("Open the next meeting"))
+        self.open_next = push_button("meetingOpenNext", _("Open the next meeting"))
         self.open_next.clicked.connect(self._open_next)
         row = QHBoxLayout()
         row.addWidget(self.open_next)
         row.addStretch(1)
         layout.addLayout(row)
-        heading = QLabel(_("Invited"), page)
-        font = heading.font()
-        font.setBold(True)
-        heading.setFont(font)
-        layout.addWidget(heading)
+        layout.addWidget(heading_label(_("Invited"), "meetingInvitedHeading"))
         self.invites = QTableWidget(0, 4, page)
         _named(self.invites, "meetingInvites", _("Invited organisations and contact persons"))
         self.invites.setHorizontalHeaderLabels(
@@ -363,11 +356,7 @@ class MeetingPage(QWidget):
     def _failed(self, exc: BaseException) -> None:
         if not isinstance(exc, PactError):
             raise exc
-        if isinstance(exc, ValidationError):
-            text = " ".join(e.message for e in exc.errors)
-        else:
-            text = str(exc)
-        self.message.show_message(text, "error")
+        self.message.show_message(error_text(exc), "error")
 
     def _set_status(self, status: str, reason: str = "") -> None:
         if self.data is None:
@@ -418,7 +407,6 @@ class MeetingPage(QWidget):
         def ready(initial: svc.MeetingInput) -> None:
             dialog = MeetingPlanDialog(self.ctx, initial, self)
             dialog.saved.connect(lambda d: self.open_meeting.emit(d.id))
-            dialog.saved.connect(lambda _d: self.ctx.changed.emit("meetings"))
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self.open_dialog = dialog
             dialog.open()
@@ -524,14 +512,15 @@ class MeetingsView(QWidget):
         for key in ("network", "case"):
             self.kind.addItem(svc.kind_label(key), key)
         bar.addWidget(self.kind)
-        self.plan_button = QPushButton(_("Plan meeting…"), self)
-        _named(self.plan_button, "planMeetingButton", _("Plan meeting"))
-        self.plan_button.setToolTip(_("Plan a new meeting (Ctrl+N)"))
+        self.plan_button = push_button(
+            "planMeetingButton", _("Plan meeting…"), _("Plan a new meeting (Ctrl+N)")
+        )
         bar.addWidget(self.plan_button)
-        self.series_button = QPushButton(_("Series…"), self)
-        _named(self.series_button, "meetingSeriesButton", _("Meeting series"))
-        self.series_button.setToolTip(
-            _("Recurring meetings and the agenda every new meeting of a series starts with")
+        self.series_button = push_button(
+            "meetingSeriesButton",
+            _("Series…"),
+            _("Recurring meetings and the agenda every new meeting of a series starts with"),
+            accessible=_("Meeting series"),
         )
         bar.addWidget(self.series_button)
         layout.addLayout(bar)
@@ -596,7 +585,6 @@ class MeetingsView(QWidget):
         self.model.reloaded.connect(self._reloaded)
         self.model.failed.connect(lambda exc: self.page._failed(exc))
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
-        self.page.meeting_changed.connect(lambda _d: self.model.reload(keep_loaded=True))
         self.page.open_meeting.connect(self.show_meeting)
         self.page.open_case.connect(self.open_case)
         ctx.changed.connect(self._context_changed)
@@ -604,17 +592,17 @@ class MeetingsView(QWidget):
         self.plan_button.setVisible(ctx.actor.is_coordinator)
         self.series_button.setVisible(ctx.actor.is_coordinator)
         self._loaded_once = False
+        self._stale = False  # something the meeting shows changed elsewhere meanwhile
 
     # ------------------------------------------------------------ list
 
     def showEvent(self, event: QShowEvent) -> None:
         if not self._loaded_once:
-            self._loaded_once = True
             self._apply_filter()
+        elif self._stale and self._selected is not None:
+            self._load(self._selected)
+        self._stale = False
         super().showEvent(event)
-
-    def refresh(self) -> None:
-        self.model.reload(keep_loaded=True)
 
     def _filter(self) -> MeetingFilter:
         return MeetingFilter(
@@ -628,10 +616,16 @@ class MeetingsView(QWidget):
         self.model.set_filter(self._filter())
 
     def _context_changed(self, what: str) -> None:
-        if what in ("meetings", "partners", "cases", "actions") and self._loaded_once:
+        """A meeting changed (here or in a dialog): the list follows; the shown meeting
+        is already the answer of the write. A change elsewhere (a next step marked done
+        in another area, a case, a partner) is read when the meetings are shown again."""
+        if not self._loaded_once:
+            return
+        if what == "meetings":
             self.model.reload(keep_loaded=True)
-            if what != "meetings" and self._selected is not None:
-                self._load(self._selected)
+        elif what in ("partners", "cases", "actions") and not self.isVisible():
+            # (while the meetings are shown, such a change came from the meeting itself)
+            self._stale = True
 
     def _reloaded(self) -> None:
         total = self.model.total
@@ -680,13 +674,7 @@ class MeetingsView(QWidget):
             self._select_row(0)
 
     def _select_row(self, row: int) -> None:
-        index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.table.scrollTo(index)
+        select_row(self.table, row)
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():
@@ -748,7 +736,6 @@ class MeetingsView(QWidget):
         Op(self, defaults).success(ready).failure(self.page._failed).run()
 
     def _planned(self, data: MeetingData) -> None:
-        self.ctx.changed.emit("meetings")
         self.show_meeting(data.id, "agenda")
 
     def edit_series(self) -> None:

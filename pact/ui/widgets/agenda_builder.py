@@ -2,7 +2,8 @@
 
     AgendaBuilder(ctx, parent)
     show_meeting(data)       the meeting to show (``MeetingData``), None: nothing chosen
-    meeting_changed          signal(MeetingData): after every successful write
+    meeting_changed          signal(MeetingData): after every successful write (the
+                             meetings page shows it everywhere and tells the app)
     open_case                signal(int): show this case file
 
 The items in order with their start times (from the meeting's start), who presents,
@@ -44,9 +45,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QMessageBox,
-    QPushButton,
     QSizePolicy,
     QStackedWidget,
     QStyle,
@@ -55,7 +54,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from pact.errors import PactError, ValidationError
+from pact.errors import PactError, error_text
 from pact.i18n import _, format_date, ngettext
 from pact.services import cases as case_svc
 from pact.services import clock
@@ -69,6 +68,7 @@ from pact.ui.dialogs.agenda_item import (
 )
 from pact.ui.dialogs.case_choices import CaseChoices, load_choices
 from pact.ui.dialogs.case_consent import MeldcodeDialog
+from pact.ui.dialogs.case_form import push_button, wrapped_label
 from pact.ui.ops import Op
 from pact.ui.widgets.busy import busy_bar
 from pact.ui.widgets.case_badges import (
@@ -454,6 +454,16 @@ class AgendaModel(QAbstractTableModel):
             )
 
 
+def covered_text(check: svc.ConsentCheck) -> str:
+    """ "Covered: Sociaal Team (consent), GGD (Meldcode)" """
+    return _("Covered: {partners}").format(
+        partners=", ".join(
+            _("{name} ({basis})").format(name=name, basis=basis_label(basis))
+            for _id, name, basis in check.covered
+        )
+    )
+
+
 def consent_summary(item: svc.ItemData) -> str:
     """Which invited partners the case's consent covers, and on what ground."""
     check = item.consent
@@ -461,14 +471,7 @@ def consent_summary(item: svc.ItemData) -> str:
         return ""
     lines = []
     if check.covered:
-        lines.append(
-            _("Covered: {partners}").format(
-                partners=", ".join(
-                    _("{name} ({basis})").format(name=name, basis=basis_label(basis))
-                    for _id, name, basis in check.covered
-                )
-            )
-        )
+        lines.append(covered_text(check))
     if check.uncovered:
         lines.append(
             _("Not covered by consent: {partners}").format(
@@ -483,44 +486,20 @@ def consent_summary(item: svc.ItemData) -> str:
 # ---------------------------------------------------------------- the widget
 
 
-def _button(name: str, text: str, tip: str = "", accessible: str = "") -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    button.setAccessibleName(accessible or text.replace("&", "").rstrip("…"))
-    if tip:
-        button.setToolTip(tip)
-    button.setAutoDefault(False)
-    return button
-
-
-def _label(name: str, text: str = "", style: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if style:
-        label.setStyleSheet(style)
-    return label
-
-
-def _heading(name: str, text: str = "") -> QLabel:
-    label = _label(name, text)
-    font = label.font()
-    font.setBold(True)
-    label.setFont(font)
-    return label
+def panel_style(name: str, kind: str) -> str:
+    """A framed panel in the colours of a badge of ``kind`` ("ok", "warn"...)."""
+    background, _text, border = COLOURS[kind]
+    return (
+        f"QFrame#{name} {{ background: {background}; border: 1px solid {border};"
+        " border-radius: 4px; }"
+        f" QFrame#{name} QLabel {{ background: transparent; border: none; }}"
+    )
 
 
 def _panel(name: str, kind: str) -> QFrame:
     frame = QFrame()
     frame.setObjectName(name)
-    background, _text, border = COLOURS[kind]
-    frame.setStyleSheet(
-        f"QFrame#{name} {{ background: {background}; border: 1px solid {border};"
-        " border-radius: 4px; }"
-        f" QFrame#{name} QLabel {{ background: transparent; border: none; }}"
-    )
+    frame.setStyleSheet(panel_style(name, kind))
     return frame
 
 
@@ -558,9 +537,9 @@ class AgendaBuilder(QWidget):
 
         # heading and time plan
         top = QHBoxLayout()
-        self.heading = _heading("agendaHeading", _("Agenda"))
+        self.heading = wrapped_label(_("Agenda"), "agendaHeading", bold=True)
         top.addWidget(self.heading)
-        self.hours = _label("agendaHours", "", HINT_STYLE)
+        self.hours = wrapped_label(name="agendaHours", style=HINT_STYLE)
         self.hours.setWordWrap(False)
         top.addWidget(self.hours)
         top.addStretch(1)
@@ -568,7 +547,7 @@ class AgendaBuilder(QWidget):
         top.addWidget(self.plan_badge)
         layout.addLayout(top)
 
-        self.read_only_note = _label("agendaReadOnlyNote", "", HINT_STYLE)
+        self.read_only_note = wrapped_label(name="agendaReadOnlyNote", style=HINT_STYLE)
         self.read_only_note.hide()
         layout.addWidget(self.read_only_note)
         self.message = MessageBar("agendaMessage", self.page)
@@ -606,28 +585,28 @@ class AgendaBuilder(QWidget):
             hide_first=_HIDE_FIRST,
         )
         layout.addWidget(self.table)
-        self.no_items = _label(
-            "agendaNoItems", _("The agenda is empty: add its first item (Insert)."), HINT_STYLE
+        self.no_items = wrapped_label(
+            _("The agenda is empty: add its first item (Insert)."), "agendaNoItems", HINT_STYLE
         )
         self.no_items.hide()
         layout.addWidget(self.no_items)
 
         # the buttons under the list
-        self.add_button = _button(
+        self.add_button = push_button(
             "agendaAddButton",
             _("&Add item…"),
             _("Add an item at the end of the agenda (Insert or Ctrl+Shift+N)"),
         )
-        self.edit_button = _button(
+        self.edit_button = push_button(
             "agendaEditButton", _("&Edit…"), _("Change the selected item (Enter)")
         )
-        self.remove_button = _button(
+        self.remove_button = push_button(
             "agendaRemoveButton", _("&Remove"), _("Remove the selected item (Delete)")
         )
-        self.up_button = _button(
+        self.up_button = push_button(
             "agendaUpButton", _("Move &up"), _("Move the selected item up (Ctrl+Up)")
         )
-        self.down_button = _button(
+        self.down_button = push_button(
             "agendaDownButton", _("Move do&wn"), _("Move the selected item down (Ctrl+Down)")
         )
         buttons = QHBoxLayout()
@@ -643,7 +622,7 @@ class AgendaBuilder(QWidget):
         layout.addLayout(buttons)
 
         # what the selected item brings with it
-        self.item_details = _label("agendaItemDetails", "", HINT_STYLE)
+        self.item_details = wrapped_label(name="agendaItemDetails", style=HINT_STYLE)
         self.item_details.hide()
         layout.addWidget(self.item_details)
         self._build_consent_panel(layout)
@@ -678,28 +657,28 @@ class AgendaBuilder(QWidget):
         self.consent_panel = _panel("agendaConsentPanel", "warn")
         box = QVBoxLayout(self.consent_panel)
         box.setContentsMargins(10, 8, 10, 8)
-        self.consent_heading = _heading("agendaConsentHeading")
+        self.consent_heading = wrapped_label(name="agendaConsentHeading", bold=True)
         box.addWidget(self.consent_heading)
-        self.consent_text = _label("agendaConsentText")
+        self.consent_text = wrapped_label(name="agendaConsentText")
         box.addWidget(self.consent_text)
-        self.consent_mode = _label("agendaConsentMode")
+        self.consent_mode = wrapped_label(name="agendaConsentMode")
         box.addWidget(self.consent_mode)
-        self.anonymous_button = _button(
+        self.anonymous_button = push_button(
             "agendaAnonymousButton",
             _("Discuss a&nonymously"),
             _("The agenda and minutes show only the case code and level"),
         )
-        self.full_button = _button(
+        self.full_button = push_button(
             "agendaFullButton",
             _("Discuss with de&tails"),
             _("The agenda and minutes show the case's title and details again"),
         )
-        self.meldcode_button = _button(
+        self.meldcode_button = push_button(
             "agendaMeldcodeButton",
             _("Record &Meldcode justification…"),
             accessible=_("Record Meldcode justification"),
         )
-        self.case_button = _button(
+        self.case_button = push_button(
             "agendaOpenCaseButton",
             _("Open case &file"),
             _("Record consent in the case file"),
@@ -709,7 +688,7 @@ class AgendaBuilder(QWidget):
             row.addWidget(b)
         row.addStretch(1)
         box.addLayout(row)
-        self.meldcode_hint = _label("agendaMeldcodeHint", "", HINT_STYLE)
+        self.meldcode_hint = wrapped_label(name="agendaMeldcodeHint", style=HINT_STYLE)
         box.addWidget(self.meldcode_hint)
         self.anonymous_button.clicked.connect(lambda: self.set_case_mode("anonymous"))
         self.full_button.clicked.connect(lambda: self.set_case_mode("full"))
@@ -722,7 +701,7 @@ class AgendaBuilder(QWidget):
         self.action_panel.setObjectName("agendaActionListPanel")
         box = QVBoxLayout(self.action_panel)
         box.setContentsMargins(0, 6, 0, 0)
-        self.action_heading = _heading("agendaActionListHeading")
+        self.action_heading = wrapped_label(name="agendaActionListHeading", bold=True)
         box.addWidget(self.action_heading)
         self.action_table = RecordTable(
             "agendaActionTable",
@@ -736,12 +715,12 @@ class AgendaBuilder(QWidget):
             fit_rows=(1, 6),
         )
         box.addWidget(self.action_table)
-        self.no_actions = _label(
-            "agendaNoActions",
+        self.no_actions = wrapped_label(
             _(
                 "No open next steps: earlier meetings of this series and the cases on the "
                 "agenda have none."
             ),
+            "agendaNoActions",
             HINT_STYLE,
         )
         box.addWidget(self.no_actions)
@@ -756,13 +735,21 @@ class AgendaBuilder(QWidget):
         return self.data is not None and self.data.may_run and not self.data.locked
 
     def show_meeting(self, data: svc.MeetingData | None) -> None:
-        """Show this meeting's agenda (None: nothing chosen)."""
+        """Show this meeting's agenda (None: nothing chosen). The meeting this agenda
+        shows already (the page hands back what ``meeting_changed`` carried) is not
+        shown again."""
         self._generation += 1
-        self._show(data)
+        if data is None or data is not self.data:
+            self._show(data)
 
-    def _show(self, data: svc.MeetingData | None) -> None:
+    def _show(self, data: svc.MeetingData | None, select_new: set[int] | None = None) -> None:
+        """Show ``data``, keeping the selected item selected; with ``select_new`` (the
+        item ids before a write) the item the write added is selected instead."""
         keep = self.selected_item()
         keep_id = keep.id if keep is not None else None
+        if data is not None and select_new is not None:
+            added = [i.id for i in data.items if i.id not in select_new]
+            keep_id = added[-1] if added else keep_id
         had_focus = self.table.hasFocus()
         self.data = data
         if data is None:
@@ -877,12 +864,7 @@ class AgendaBuilder(QWidget):
         reference = svc.case_reference(check.case_code, check.level)
         missing = not check.complete
         kind = "warn" if missing and not anonymous else "ok"
-        background, _text, border = COLOURS[kind]
-        self.consent_panel.setStyleSheet(
-            "QFrame#agendaConsentPanel {"
-            f" background: {background}; border: 1px solid {border}; border-radius: 4px; }}"
-            " QFrame#agendaConsentPanel QLabel { background: transparent; border: none; }"
-        )
+        self.consent_panel.setStyleSheet(panel_style("agendaConsentPanel", kind))
         self.consent_heading.setText(_("Consent check: {case}").format(case=reference))
         if missing:
             names = ", ".join(name for _id, name in check.uncovered)
@@ -898,12 +880,7 @@ class AgendaBuilder(QWidget):
         else:
             text = _("No organisation is invited yet.")
         if check.covered:
-            text += "\n" + _("Covered: {partners}").format(
-                partners=", ".join(
-                    _("{name} ({basis})").format(name=name, basis=basis_label(basis))
-                    for _id, name, basis in check.covered
-                )
-            )
+            text += "\n" + covered_text(check)
         self.consent_text.setText(text)
         self.consent_text.setAccessibleName(text)
         if anonymous:
@@ -984,17 +961,11 @@ class AgendaBuilder(QWidget):
 
     # ------------------------------------------------------------ writes
 
-    def _write(
-        self,
-        fn: Callable[[], svc.MeetingData],
-        select_new: bool = False,
-        reload_on_failure: bool = True,
-    ) -> None:
+    def _write(self, fn: Callable[[], svc.MeetingData]) -> None:
         """Run a write; its result is shown (the last of several in a row) and
         announced. A refusal shows above the list, and the meeting is read again."""
         if self.data is None:
             return
-        before = set(self.model.ids())
         self._writes += 1
         self.busy.show()
         self._selection_changed()
@@ -1008,14 +979,9 @@ class AgendaBuilder(QWidget):
                 self.busy.hide()
                 if generation == self._generation:
                     self._show(result)
-                    if select_new:
-                        new = [i.id for i in result.items if i.id not in before]
-                        if new:
-                            self.select_item(new[-1])
                 else:
                     self._selection_changed()
             self.meeting_changed.emit(result)
-            self.ctx.changed.emit("meetings")
 
         def failed(exc: BaseException) -> None:
             if not isinstance(exc, PactError):
@@ -1028,10 +994,7 @@ class AgendaBuilder(QWidget):
             self.message.show_message(
                 _("Not changed: {reason}").format(reason=error_text(exc)), "error"
             )
-            if reload_on_failure:
-                self.reload()
-            else:
-                self._selection_changed()
+            self.reload()
 
         Op(self, fn, write=True).success(done).failure(failed).run()
 
@@ -1049,7 +1012,6 @@ class AgendaBuilder(QWidget):
             self._show(result)
             if announce:
                 self.meeting_changed.emit(result)
-                self.ctx.changed.emit("meetings")
 
         def failed(exc: BaseException) -> None:
             if not isinstance(exc, PactError):
@@ -1160,15 +1122,10 @@ class AgendaBuilder(QWidget):
     def _item_saved(self, result: svc.MeetingData) -> None:
         if not isValid(self):
             return
-        before = set(self.model.ids())
         self._generation += 1
-        self._show(result)
-        new = [i.id for i in result.items if i.id not in before]
-        if new:
-            self.select_item(new[-1])
+        self._show(result, select_new=set(self.model.ids()))
         self.table.setFocus()
         self.meeting_changed.emit(result)
-        self.ctx.changed.emit("meetings")
 
     def record_meldcode(self) -> None:
         """The Meldcode justification of the selected case, its uncovered invited
@@ -1238,12 +1195,6 @@ class AgendaBuilder(QWidget):
             if r.action.id == action_id and r.action.case_id is not None and not r.hidden:
                 self.open_case.emit(r.action.case_id)
                 return
-
-
-def error_text(exc: BaseException) -> str:
-    if isinstance(exc, ValidationError):
-        return "\n".join(e.message for e in exc.errors)
-    return str(exc)
 
 
 __all__ = ["AgendaBuilder", "AgendaModel", "consent_cell", "time_plan_text"]

@@ -15,7 +15,7 @@ amendment.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer, Signal
@@ -55,9 +55,10 @@ from PySide6.QtWidgets import (
 
 from pact.errors import PactError, ValidationError
 from pact.i18n import _, format_date
+from pact.models.meeting import ATTENDANCE
 from pact.services import clock, minutes
 from pact.services import meetings as meetings_svc
-from pact.services.consultations import ActionInput
+from pact.services.consultations import ActionInput, meeting_label
 from pact.services.meetings import (
     Choice,
     InviteData,
@@ -70,17 +71,18 @@ from pact.services.meetings import (
     status_label,
 )
 from pact.ui.context import AppContext
+from pact.ui.dialogs.agenda_item import case_choice_text
 from pact.ui.dialogs.case_choices import owner_ids
-from pact.ui.dialogs.case_form import date_edit, date_value, qdate
+from pact.ui.dialogs.case_form import date_edit, date_value, heading_label, push_button, qdate
 from pact.ui.ops import Op
-from pact.ui.widgets.field import FieldRow
+from pact.ui.widgets.field import ERROR_STYLE, FieldRow, error_label
 from pact.ui.widgets.message_bar import MessageBar
 
 AUTOSAVE_MS = 2000  # after the last keystroke
 AUTOSAVE_MAX_MS = 15000  # while someone keeps typing without a pause
 DEFAULT_DUE_DAYS = 14
-ATTENDANCE_STATES = ("invited", "present", "excused", "absent")
 SPLITTER_KEY = "minutes/splitter"
+STATUS_STYLE = "color: #555555;"  # the autosave line
 
 
 def outcome_items() -> list[tuple[str | None, str]]:
@@ -97,29 +99,6 @@ def _settings() -> Any:
     from pact.ui.main_window import qsettings
 
     return qsettings()
-
-
-def _with_date(title: str, day: date, fmt: str = "medium") -> str:
-    """The title, with the date added unless the title holds it already."""
-    if format_date(day, "d MMMM y") in title:
-        return title
-    return _("{title}, {date}").format(title=title, date=format_date(day, fmt))
-
-
-def _section_label(text: str, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
-    font = label.font()
-    font.setBold(True)
-    label.setFont(font)
-    return label
-
-
-def _button(text: str, name: str, accessible: str, parent: QWidget) -> QPushButton:
-    button = QPushButton(text, parent)
-    button.setObjectName(name)
-    button.setAccessibleName(accessible)
-    button.setAutoDefault(False)
-    return button
 
 
 def _clear_layout(layout: QGridLayout | QVBoxLayout) -> None:
@@ -183,7 +162,6 @@ class MinutesPanel(QWidget):
         self._pending = 0  # writes under way
         self._choices_loaded = False
         self._contacts: list[Choice] = []
-        self._orgs: list[Choice] = []
         self._cases: list[Choice] = []
         self._attendance: dict[int, tuple[QComboBox, QLineEdit]] = {}
         self._review: dict[int, QComboBox] = {}
@@ -232,7 +210,7 @@ class MinutesPanel(QWidget):
         left = QWidget(self.splitter)
         left_box = QVBoxLayout(left)
         left_box.setContentsMargins(0, 0, 0, 0)
-        agenda_caption = _section_label(_("A&genda"), left)
+        agenda_caption = heading_label(_("A&genda"))
         left_box.addWidget(agenda_caption)
         self.agenda = QListWidget(left)
         self.agenda.setObjectName("agendaList")
@@ -309,9 +287,7 @@ class MinutesPanel(QWidget):
         self.locked_text.setWordWrap(True)
         self.locked_text.setTextFormat(Qt.TextFormat.PlainText)
         top.addWidget(self.locked_text, 1)
-        self.amend_button = _button(
-            _("Add a&mendment…"), "addAmendmentButton", _("Add amendment"), self.locked_banner
-        )
+        self.amend_button = push_button("addAmendmentButton", _("Add a&mendment…"))
         self.amend_button.clicked.connect(self.open_amendment)
         top.addWidget(self.amend_button, 0, Qt.AlignmentFlag.AlignTop)
         box.addLayout(top)
@@ -343,12 +319,10 @@ class MinutesPanel(QWidget):
         item_caption.setBuddy(self.amendment_item)
         self.rows["item"] = FieldRow(self.amendment_item, "amendmentItem", self.amendment_form)
         buttons = QHBoxLayout()
-        self.amendment_save = _button(
-            _("Add the amendment"), "saveAmendmentButton", _("Add the amendment"), self
-        )
+        self.amendment_save = push_button("saveAmendmentButton", _("Add the amendment"))
         self.amendment_save.clicked.connect(self.add_amendment)
-        self.amendment_cancel = _button(
-            _("Cancel"), "cancelAmendmentButton", _("Cancel the amendment"), self
+        self.amendment_cancel = push_button(
+            "cancelAmendmentButton", _("Cancel"), accessible=_("Cancel the amendment")
         )
         self.amendment_cancel.clicked.connect(self._close_amendment)
         buttons.addStretch(1)
@@ -403,9 +377,7 @@ class MinutesPanel(QWidget):
         box.addWidget(self.rows["attendance"])
 
         walk = QHBoxLayout()
-        self.walk_in_button = _button(
-            _("Add someone &who came…"), "walkInButton", _("Add someone who came"), self
-        )
+        self.walk_in_button = push_button("walkInButton", _("Add someone &who came…"))
         self.walk_in_button.clicked.connect(self._open_walk_in)
         walk.addWidget(self.walk_in_button)
         self.walk_in_combo = QComboBox(self.attendance_box)
@@ -417,9 +389,7 @@ class MinutesPanel(QWidget):
         )
         self.rows["invites"] = FieldRow(self.walk_in_combo, "walkIn", self.attendance_box)
         walk.addWidget(self.rows["invites"], 1)
-        self.walk_in_add = _button(
-            _("Add as present"), "walkInAddButton", _("Add as present"), self.attendance_box
-        )
+        self.walk_in_add = push_button("walkInAddButton", _("Add as present"))
         self.walk_in_add.clicked.connect(self.add_walk_in)
         walk.addWidget(self.walk_in_add, 0, Qt.AlignmentFlag.AlignTop)
         walk.addStretch(1)
@@ -434,7 +404,7 @@ class MinutesPanel(QWidget):
         self.action_section.setObjectName("actionListSection")
         box = QVBoxLayout(self.action_section)
         box.setContentsMargins(0, 4, 0, 4)
-        box.addWidget(_section_label(_("Open next steps of earlier meetings"), body))
+        box.addWidget(heading_label(_("Open next steps of earlier meetings")))
         self.action_table = QTableWidget(0, 4, self.action_section)
         self.action_table.setObjectName("actionListTable")
         self.action_table.setAccessibleName(_("Action list"))
@@ -464,22 +434,18 @@ class MinutesPanel(QWidget):
         self.previous_section.setObjectName("previousMinutesSection")
         box = QVBoxLayout(self.previous_section)
         box.setContentsMargins(0, 4, 0, 4)
-        box.addWidget(_section_label(_("Minutes awaiting approval"), body))
+        box.addWidget(heading_label(_("Minutes awaiting approval")))
         self.previous_box = QVBoxLayout()
         box.addLayout(self.previous_box)
         self.previous_empty = QLabel(_("No earlier minutes await approval."), body)
         self.previous_empty.setObjectName("previousEmpty")
         box.addWidget(self.previous_empty)
-        self.approve_error = QLabel(body)
-        self.approve_error.setObjectName("approveError")
-        self.approve_error.setWordWrap(True)
-        self.approve_error.setStyleSheet("color: #b3261e;")
-        self.approve_error.hide()
+        self.approve_error = error_label(body, "approveError")
         box.addWidget(self.approve_error)
         self.item_box.addWidget(self.previous_section)
 
     def _build_editor(self, body: QWidget) -> None:
-        caption = _section_label(_("Mi&nutes"), body)
+        caption = heading_label(_("Mi&nutes"))
         self.item_box.addWidget(caption)
         tools = QHBoxLayout()
         tools.setSpacing(2)
@@ -542,10 +508,11 @@ class MinutesPanel(QWidget):
         self.autosave_label = QLabel(body)
         self.autosave_label.setObjectName("autosaveLabel")
         self.autosave_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.autosave_label.setStyleSheet("color: #555555;")
+        self.autosave_label.setStyleSheet(STATUS_STYLE)
         status.addWidget(self.autosave_label, 1)
-        self.save_button = _button(_("&Save minutes"), "saveMinutesButton", _("Save minutes"), body)
-        self.save_button.setToolTip(_("Save the minutes of this item (Ctrl+S)"))
+        self.save_button = push_button(
+            "saveMinutesButton", _("&Save minutes"), _("Save the minutes of this item (Ctrl+S)")
+        )
         self.save_button.clicked.connect(self.save_all)
         status.addWidget(self.save_button)
         self.item_box.addLayout(status)
@@ -555,7 +522,7 @@ class MinutesPanel(QWidget):
         self.decisions_section.setObjectName("decisionsSection")
         box = QVBoxLayout(self.decisions_section)
         box.setContentsMargins(0, 6, 0, 0)
-        box.addWidget(_section_label(_("Decisions"), body))
+        box.addWidget(heading_label(_("Decisions")))
         self.decision_list = QListWidget(self.decisions_section)
         self.decision_list.setObjectName("decisionList")
         self.decision_list.setAccessibleName(_("Decisions on this item"))
@@ -574,13 +541,11 @@ class MinutesPanel(QWidget):
         self.decision_edit.returnPressed.connect(self.add_decision)
         self.rows["decision"] = FieldRow(self.decision_edit, "decision", self.decisions_section)
         row.addWidget(self.rows["decision"], 1)
-        self.decision_add = _button(
-            _("Add &decision"), "addDecisionButton", _("Add decision"), self.decisions_section
-        )
+        self.decision_add = push_button("addDecisionButton", _("Add &decision"))
         self.decision_add.clicked.connect(self.add_decision)
         row.addWidget(self.decision_add, 0, Qt.AlignmentFlag.AlignTop)
-        self.decision_remove = _button(
-            _("Remove"), "removeDecisionButton", _("Remove the chosen decision"), self
+        self.decision_remove = push_button(
+            "removeDecisionButton", _("Remove"), accessible=_("Remove the chosen decision")
         )
         self.decision_remove.clicked.connect(self.remove_decision)
         row.addWidget(self.decision_remove, 0, Qt.AlignmentFlag.AlignTop)
@@ -592,7 +557,7 @@ class MinutesPanel(QWidget):
         self.steps_section.setObjectName("stepsSection")
         box = QVBoxLayout(self.steps_section)
         box.setContentsMargins(0, 6, 0, 0)
-        self.step_caption = _section_label(_("New next step"), body)
+        self.step_caption = heading_label(_("New next step"))
         box.addWidget(self.step_caption)
         grid = QGridLayout()
         grid.setHorizontalSpacing(6)
@@ -617,7 +582,7 @@ class MinutesPanel(QWidget):
         self.step_case.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.step_add = _button(_("&Add"), "addStepButton", _("Add the next step"), self)
+        self.step_add = push_button("addStepButton", _("&Add"), accessible=_("Add the next step"))
         self.step_add.clicked.connect(self.add_step)
         # "what" gets a whole line to itself (it is what the minute-taker types); who,
         # by when and the case go on the line below it, with the Add button
@@ -644,7 +609,7 @@ class MinutesPanel(QWidget):
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(2, 2)
         box.addLayout(grid)
-        box.addWidget(_section_label(_("Next steps agreed under this item"), body))
+        box.addWidget(heading_label(_("Next steps agreed under this item")))
         self.step_list = QListWidget(self.steps_section)
         self.step_list.setObjectName("stepList")
         self.step_list.setAccessibleName(_("Next steps agreed under this item"))
@@ -660,7 +625,10 @@ class MinutesPanel(QWidget):
     # ------------------------------------------------------------ public
     def show_meeting(self, data: MeetingData | None) -> None:
         """Show ``data`` (None: no meeting). Typed text of the meeting shown before is
-        saved as minutes first."""
+        saved as minutes first. The meeting shown already (the page hands back what
+        ``meeting_changed`` carried) is not shown again."""
+        if data is not None and data is self.data:
+            return
         if self.data is not None and (data is None or data.id != self.data.id):
             self.save_all()
             self._item_id = None
@@ -716,7 +684,7 @@ class MinutesPanel(QWidget):
             self._pending -= 1
             self.last_autosave = moment
             if self._item_id == item_id:
-                self.autosave_label.setStyleSheet("color: #555555;")
+                self.autosave_label.setStyleSheet(STATUS_STYLE)
                 self.autosave_label.setText(minutes.saved_at_label(moment))
 
         def failed(exc: BaseException) -> None:
@@ -725,7 +693,7 @@ class MinutesPanel(QWidget):
                 self._draft_text = None
             if not isinstance(exc, PactError):
                 raise exc
-            self.autosave_label.setStyleSheet("color: #b3261e;")
+            self.autosave_label.setStyleSheet(ERROR_STYLE)
             self.autosave_label.setText(
                 _("Not saved automatically: {reason}").format(reason=str(exc))
             )
@@ -783,7 +751,7 @@ class MinutesPanel(QWidget):
             return
         self.header.setText(
             _("{meeting} · {status}").format(
-                meeting=_with_date(data.title, data.held_on, "full"),
+                meeting=meeting_label(data.title, data.held_on),
                 status=status_label(data.status),
             )
         )
@@ -872,7 +840,7 @@ class MinutesPanel(QWidget):
             state = QComboBox()
             state.setObjectName(f"attendanceState{invite.id}")
             state.setAccessibleName(_("Attendance of {who}").format(who=who))
-            for key in ATTENDANCE_STATES:
+            for key in ATTENDANCE:
                 state.addItem(attendance_label(key), key)
             state.activated.connect(lambda _i, iid=invite.id: self._attendance_changed(iid))
             replaced = QLineEdit()
@@ -970,7 +938,7 @@ class MinutesPanel(QWidget):
         if not same or (not self._editor_dirty() and item.minutes != self._loaded_source):
             self._load_text(item.minutes)
             self.autosave_label.setText("")
-            self.autosave_label.setStyleSheet("color: #555555;")
+            self.autosave_label.setStyleSheet(STATUS_STYLE)
         self._item_version = item.version
         self.editor.setReadOnly(not writable)
         # a locked or read-only text should not look like a box to type in
@@ -1015,14 +983,13 @@ class MinutesPanel(QWidget):
         self.step_list.setVisible(bool(item.steps))
         self._fit_list(self.step_list, 110)
         self.no_steps.setVisible(not item.steps)
-        add_row = writable and self.data is not None
         for w in self.steps_section.findChildren(QLabel):
             if w.buddy() is not None:
-                w.setVisible(add_row)
+                w.setVisible(writable)
         for key in ("what", "owner", "due_on", "case_id"):
-            self.rows[key].setVisible(add_row)
-        self.step_add.setVisible(add_row)
-        self.step_caption.setVisible(add_row)
+            self.rows[key].setVisible(writable)
+        self.step_add.setVisible(writable)
+        self.step_caption.setVisible(writable)
         self._fill_case_combo(item)
         if not same:
             due = max(data.held_on, clock.today()) + timedelta(days=DEFAULT_DUE_DAYS)
@@ -1083,18 +1050,14 @@ class MinutesPanel(QWidget):
             row.setContentsMargins(0, 0, 0, 0)
             label = QLabel(
                 _("{meeting}: {status}").format(
-                    meeting=_with_date(ref.title, ref.held_on), status=status_label(ref.status)
+                    meeting=meeting_label(ref.title, ref.held_on), status=status_label(ref.status)
                 ),
                 line,
             )
             label.setWordWrap(True)
             row.addWidget(label, 1)
-            button = _button(
-                _("Approve minutes of {title}").format(title=ref.title),
-                f"approveButton{ref.id}",
-                _("Approve minutes of {title}").format(title=ref.title),
-                line,
-            )
+            text = _("Approve minutes of {title}").format(title=ref.title)
+            button = push_button(f"approveButton{ref.id}", text, accessible=text)
             button.setEnabled(self._may_write())
             button.clicked.connect(lambda _c=False, mid=ref.id: self.approve(mid))
             row.addWidget(button)
@@ -1103,7 +1066,7 @@ class MinutesPanel(QWidget):
         for ref in data.approved_here:
             done = QLabel(
                 _("{meeting}: approved at this meeting").format(
-                    meeting=_with_date(ref.title, ref.held_on)
+                    meeting=meeting_label(ref.title, ref.held_on)
                 ),
                 self.previous_section,
             )
@@ -1121,7 +1084,7 @@ class MinutesPanel(QWidget):
             return
         box.addItem(_("No case"), None)
         for c in self._cases:
-            box.addItem(f"{c.label} · {c.extra}" if c.extra else c.label, c.id)
+            box.addItem(case_choice_text(c), c.id)
         box.setEnabled(True)
 
     def _load_text(self, markdown: str) -> None:
@@ -1449,7 +1412,7 @@ class MinutesPanel(QWidget):
         Op(self, read).success(self._choices_read).failure(failed).run()
 
     def _choices_read(self, choices: tuple[list[Choice], list[Choice], list[Choice]]) -> None:
-        self._contacts, self._orgs, self._cases = choices
+        self._contacts, organisations, self._cases = choices
         for box, none_text in (
             (self.step_owner, _("Choose who does it…")),
             (self.walk_in_combo, _("Choose who came…")),
@@ -1459,7 +1422,7 @@ class MinutesPanel(QWidget):
             for c in self._contacts:
                 box.addItem(c.label, f"contact:{c.id}")
             box.insertSeparator(box.count())
-            for o in self._orgs:
+            for o in organisations:
                 box.addItem(
                     _("{organisation}: the organisation").format(organisation=o.label),
                     f"org:{o.id}",
