@@ -15,7 +15,6 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
@@ -33,38 +32,16 @@ from pact.ui.dialogs.recovered_minutes import RecoveredMinutesDialog
 
 from .case_fixtures import build_world
 from .conftest import TEST_USER, StartApp, add_first_user
+from .gui_process import driver, private_session
 from .test_minutes_panel import build_meetings
 
 PASSPHRASE = "minutes crash passphrase"
 
-DRIVER = textwrap.dedent(
+DRIVER = driver(
     """
-    import os, sys, time
-    from pathlib import Path
-    from PySide6.QtCore import Qt
-    from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
-    from pact import config
     from pact.services import meetings
-    from pact.ui.app import PactApp, apply_language, setup_logging
     from pact.ui.widgets.minutes_panel import MinutesPanel
-
-    handshake = Path(sys.argv[1])
     meeting_id = int(sys.argv[2])
-    app = QApplication(sys.argv[:1])
-    app.setOrganizationName("pact"); app.setApplicationName("pact")
-    app.setQuitOnLastWindowClosed(False)
-    setup_logging()
-    apply_language(config.Settings.load().language)
-    ctl = PactApp(config.default_db_path())
-    ctl.start()
-
-    def wait(cond, what, limit=60.0):
-        end = time.monotonic() + limit
-        while not cond():
-            if time.monotonic() > end:
-                sys.exit("timed out waiting for " + what)
-            app.processEvents(); time.sleep(0.01)
 
     wait(lambda: ctl.window is not None and ctl.window.isVisible(), "the main window")
     ctx = ctl.ctx
@@ -95,37 +72,11 @@ DRIVER = textwrap.dedent(
 )
 
 
-def _private_env(tmp_path: Path) -> tuple[dict[str, Path], dict[str, str], Path]:
-    home = tmp_path / "home"
-    dirs = {
-        "XDG_DATA_HOME": home / "data",
-        "XDG_CONFIG_HOME": home / "config",
-        "XDG_CACHE_HOME": home / "cache",
-        "XDG_STATE_HOME": home / "state",
-        "TMPDIR": home / "tmp",
-    }
-    for d in dirs.values():
-        d.mkdir(parents=True)
-    handshake = tmp_path / "handshake"
-    handshake.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "PACT_"))}
-    env.update({k: str(v) for k, v in dirs.items()})
-    env.update(
-        HOME=str(home),
-        QT_QPA_PLATFORM="offscreen",
-        PACT_PASSPHRASE=PASSPHRASE,
-        PACT_USER=TEST_USER,
-        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
-    )
-    return dirs, env, handshake
-
-
-@pytest.mark.slow
 def test_minutes_typed_before_a_crash_are_recovered(
     tmp_path: Path, qtbot: QtBot, start_app: StartApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     t0 = time.monotonic()
-    dirs, env, handshake = _private_env(tmp_path)
+    dirs, env, handshake = private_session(tmp_path, PASSPHRASE, PACT_USER=TEST_USER)
     db_file = dirs["XDG_DATA_HOME"] / "pact" / "pact.db"
     db_file.parent.mkdir(parents=True)
     db = create_database(db_file, Passphrase(PASSPHRASE))

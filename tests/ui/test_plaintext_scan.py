@@ -9,11 +9,9 @@ WAL holds the fresh pages) and after it has quit.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
@@ -22,6 +20,8 @@ import pytest
 from pact.db.database import open_database
 from pact.db.engine import Passphrase
 from pact.services import partners, users
+
+from .gui_process import driver, private_session
 
 PASSPHRASE = "plaintext-scan passphrase"
 SECRETS = {
@@ -34,33 +34,9 @@ SECRETS = {
     "user's name": "Geertruida Zwiersema",
 }
 
-DRIVER = textwrap.dedent(
+DRIVER = driver(
     """
-    import sys, time
-    from pathlib import Path
-    from PySide6.QtCore import Qt, QTimer
-    from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
-    from pact import config
-    from pact.ui import ops
-    from pact.ui.app import PactApp, apply_language, setup_logging
-
     secrets = dict(arg.split("=", 1) for arg in sys.argv[2:])
-    handshake = Path(sys.argv[1])
-    app = QApplication(sys.argv[:1])
-    app.setOrganizationName("pact"); app.setApplicationName("pact")
-    app.setQuitOnLastWindowClosed(False)
-    setup_logging()
-    apply_language(config.Settings.load().language)
-    ctl = PactApp(config.default_db_path())
-    ctl.start()
-
-    def wait(cond, what, limit=60.0):
-        end = time.monotonic() + limit
-        while not cond():
-            if time.monotonic() > end:
-                sys.exit("timed out waiting for " + what)
-            app.processEvents(); time.sleep(0.02)
 
     # a new database: who is going to work with it (the first user)
     from pact.ui.dialogs.first_user import FirstUserDialog
@@ -120,31 +96,9 @@ def _scan(folders: list[Path]) -> list[str]:
     return found
 
 
-def _private_session(tmp_path: Path) -> tuple[dict[str, Path], dict[str, str], Path]:
-    """Private XDG folders, HOME and TMPDIR for a pact process (everything it may write
-    is in them), its environment, and a folder for the handshake with its driver."""
-    home = tmp_path / "home"
-    dirs = {
-        "XDG_DATA_HOME": home / "data",
-        "XDG_CONFIG_HOME": home / "config",
-        "XDG_CACHE_HOME": home / "cache",
-        "XDG_STATE_HOME": home / "state",
-        "TMPDIR": home / "tmp",
-    }
-    for d in dirs.values():
-        d.mkdir(parents=True)
-    handshake = tmp_path / "handshake"
-    handshake.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "PACT_"))}
-    env.update({k: str(v) for k, v in dirs.items()})
-    env.update(HOME=str(home), QT_QPA_PLATFORM="offscreen", PACT_PASSPHRASE=PASSPHRASE)
-    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
-    return dirs, env, handshake
-
-
 @pytest.mark.slow
 def test_no_partner_detail_in_plaintext_anywhere(tmp_path: Path) -> None:
-    dirs, env, handshake = _private_session(tmp_path)
+    dirs, env, handshake = private_session(tmp_path, PASSPHRASE)
     args = [sys.executable, "-c", DRIVER, str(handshake)]
     args += [f"{k}={v}" for k, v in SECRETS.items()]
     proc = subprocess.Popen(
@@ -182,33 +136,9 @@ def test_no_partner_detail_in_plaintext_anywhere(tmp_path: Path) -> None:
         db.close()
 
 
-DEMO_DRIVER = textwrap.dedent(
+DEMO_DRIVER = driver(
     """
-    import sys, time
-    from pathlib import Path
-    from PySide6.QtCore import Qt
-    from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
-    from pact import config
     from pact.services import demo
-    from pact.ui import ops
-    from pact.ui.app import PactApp, apply_language, setup_logging
-
-    handshake = Path(sys.argv[1])
-    app = QApplication(sys.argv[:1])
-    app.setOrganizationName("pact"); app.setApplicationName("pact")
-    app.setQuitOnLastWindowClosed(False)
-    setup_logging()
-    apply_language(config.Settings.load().language)
-    ctl = PactApp(config.default_db_path())
-    ctl.start()
-
-    def wait(cond, what, limit=60.0):
-        end = time.monotonic() + limit
-        while not cond():
-            if time.monotonic() > end:
-                sys.exit("timed out waiting for " + what)
-            app.processEvents(); time.sleep(0.02)
 
     def settle(seconds=0.5):
         end = time.monotonic() + seconds
@@ -253,7 +183,7 @@ def test_no_demo_child_or_family_name_in_plaintext_after_a_gui_session(tmp_path:
     and looks at the start page: nothing in the WAL, log, settings, cache or temp."""
     from pact.services import demo
 
-    dirs, env, handshake = _private_session(tmp_path)
+    dirs, env, handshake = private_session(tmp_path, PASSPHRASE)
     db_file = dirs["XDG_DATA_HOME"] / "pact" / "pact.db"
     made = subprocess.run(
         [sys.executable, "-m", "pact", "demo", "--db", str(db_file)],
