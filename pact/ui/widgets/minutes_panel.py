@@ -18,12 +18,13 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QFont,
     QKeyEvent,
     QKeySequence,
+    QResizeEvent,
     QShortcut,
     QTextCharFormat,
     QTextListFormat,
@@ -108,6 +109,38 @@ def _clear_layout(layout: QGridLayout | QVBoxLayout) -> None:
         if widget is not None:
             widget.hide()
             widget.deleteLater()
+
+
+class FitList(QListWidget):
+    """A short list of wrapped lines (decisions, steps, amendments) exactly as tall as
+    its rows, up to ``most`` pixels: measured again when its width changes, since a
+    wrapped row's height depends on it."""
+
+    def __init__(self, parent: QWidget | None = None, most: int = 110):
+        super().__init__(parent)
+        self.most = most
+        self.setWordWrap(True)
+        self.setSpacing(1)
+        self.setMaximumHeight(most)
+
+    def refit(self) -> None:
+        # the view's own size hints do not wrap to its width: measure the wrapped text
+        width = max(50, self.viewport().width() - 8)
+        metrics = self.fontMetrics()
+        rows = sum(
+            metrics.boundingRect(
+                QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, self.item(r).text()
+            ).height()
+            + 2 * self.spacing()
+            + 4
+            for r in range(self.count())
+        )
+        self.setFixedHeight(min(self.most, rows + 2 * self.frameWidth() + 2))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.refit()
 
 
 def item_label(item: ItemData) -> str:
@@ -292,12 +325,9 @@ class MinutesPanel(QWidget):
         top.addWidget(self.amend_button, 0, Qt.AlignmentFlag.AlignTop)
         box.addLayout(top)
 
-        self.amendment_list = QListWidget(self.locked_banner)
+        self.amendment_list = FitList(self.locked_banner)
         self.amendment_list.setObjectName("amendmentList")
         self.amendment_list.setAccessibleName(_("Amendments"))
-        self.amendment_list.setWordWrap(True)
-        self.amendment_list.setSpacing(1)
-        self.amendment_list.setMaximumHeight(110)
         box.addWidget(self.amendment_list)
 
         self.amendment_form = QWidget(self.locked_banner)
@@ -523,12 +553,9 @@ class MinutesPanel(QWidget):
         box = QVBoxLayout(self.decisions_section)
         box.setContentsMargins(0, 6, 0, 0)
         box.addWidget(heading_label(_("Decisions")))
-        self.decision_list = QListWidget(self.decisions_section)
+        self.decision_list = FitList(self.decisions_section)
         self.decision_list.setObjectName("decisionList")
         self.decision_list.setAccessibleName(_("Decisions on this item"))
-        self.decision_list.setWordWrap(True)
-        self.decision_list.setSpacing(1)
-        self.decision_list.setMaximumHeight(110)
         box.addWidget(self.decision_list)
         self.no_decisions = QLabel(_("No decisions on this item yet."), body)
         self.no_decisions.setObjectName("noDecisionsLabel")
@@ -610,12 +637,9 @@ class MinutesPanel(QWidget):
         grid.setColumnStretch(2, 2)
         box.addLayout(grid)
         box.addWidget(heading_label(_("Next steps agreed under this item")))
-        self.step_list = QListWidget(self.steps_section)
+        self.step_list = FitList(self.steps_section)
         self.step_list.setObjectName("stepList")
         self.step_list.setAccessibleName(_("Next steps agreed under this item"))
-        self.step_list.setWordWrap(True)
-        self.step_list.setSpacing(1)
-        self.step_list.setMaximumHeight(110)
         box.addWidget(self.step_list)
         self.no_steps = QLabel(_("No next steps agreed under this item yet."), body)
         self.no_steps.setObjectName("noStepsLabel")
@@ -789,7 +813,7 @@ class MinutesPanel(QWidget):
             self.amendment_list.addItem(entry)
         self.amendment_list.setVisible(bool(data.amendments))
         if data.amendments:
-            self._fit_list(self.amendment_list, 110)
+            self.amendment_list.refit()
         self.amendment_item.clear()
         self.amendment_item.addItem(_("The minutes as a whole"), None)
         for item in data.items:
@@ -964,7 +988,7 @@ class MinutesPanel(QWidget):
             entry.setData(Qt.ItemDataRole.UserRole, decision.id)
             self.decision_list.addItem(entry)
         self.decision_list.setVisible(bool(item.decisions))
-        self._fit_list(self.decision_list, 110)
+        self.decision_list.refit()
         self.no_decisions.setVisible(not item.decisions)
         for w in (self.rows["decision"], self.decision_add):
             w.setVisible(writable)
@@ -981,7 +1005,7 @@ class MinutesPanel(QWidget):
                 line += " · " + _("case {code}").format(code=step.case_code)
             self.step_list.addItem(line)
         self.step_list.setVisible(bool(item.steps))
-        self._fit_list(self.step_list, 110)
+        self.step_list.refit()
         self.no_steps.setVisible(not item.steps)
         for w in self.steps_section.findChildren(QLabel):
             if w.buddy() is not None:
@@ -994,10 +1018,6 @@ class MinutesPanel(QWidget):
         if not same:
             due = max(data.held_on, clock.today()) + timedelta(days=DEFAULT_DUE_DAYS)
             self.step_due.setDate(qdate(due))
-
-    def _fit_list(self, lst: QListWidget, most: int) -> None:
-        rows = sum(lst.sizeHintForRow(r) for r in range(lst.count()))
-        lst.setFixedHeight(min(most, max(rows, 0) + 2 * lst.frameWidth() + 4))
 
     def _fill_action_list(self, rows: tuple[ReviewRow, ...]) -> None:
         table = self.action_table
