@@ -1,6 +1,7 @@
 # pact: the two commands a new developer needs.
 #   make run    create .venv when missing, install pact, start the app (ARGS="--db PATH")
 #   make test   system packages (when root), test extras, ruff, mypy, alembic check, pytest
+#               (pytest with a private keyring and, as root, a private CUPS print queue)
 # Further targets: make translations (refresh resources/locale from the source strings),
 # make lint, make typecheck, make alembic-check, make pytest (each without installing).
 
@@ -58,8 +59,11 @@ alembic-check:
 	$(BIN)/alembic -x db="$$tmp/check.db" upgrade head; \
 	$(BIN)/alembic -x db="$$tmp/check.db" check
 
-# The whole suite inside a private D-Bus session with an unlocked GNOME Keyring.
-# PACT_REQUIRE_KEYRING=1 turns a missing Secret Service into failures, not skips.
+# The whole suite inside a private D-Bus session with an unlocked GNOME Keyring, and
+# (as root, with CUPS) a private CUPS scheduler with the cups-pdf queue pact-test-pdf
+# (scripts/with-printer.sh). PACT_REQUIRE_KEYRING=1 and PACT_REQUIRE_PRINTER=1 (as root,
+# where make test can set up the queue) turn a missing Secret Service or print queue into
+# failures, not skips.
 # pytest's exit status 5 (no tests collected) fails this target like any other non-zero;
 # the runs of lint, typecheck, alembic-check and pytest go on after one fails (--keep-going)
 # so one run shows every problem, and make test still fails.
@@ -67,7 +71,9 @@ alembic-check:
 # them in one process).
 pytest:
 	QT_QPA_PLATFORM=offscreen PACT_REQUIRE_KEYRING=1 \
-	    bash scripts/with-keyring.sh $(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+	    PACT_REQUIRE_PRINTER="$$( [ "$$(id -u)" -eq 0 ] && echo 1 || echo 0 )" \
+	    bash scripts/with-keyring.sh bash scripts/with-printer.sh \
+	    $(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 test: system-packages $(TEST_STAMP)
 	@start=$$(date +%s); \

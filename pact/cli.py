@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import NoReturn, TextIO, TypeVar
 
 from pact import __version__, argparse_texts, log
-from pact.config import atomic_write, default_db_path
+from pact.config import FileExistsRefusal, atomic_write, default_db_path
 from pact.db.database import Database, create_database, is_new_file
 from pact.db.engine import RawKey
 from pact.db.migrate import SchemaState
@@ -59,6 +59,7 @@ from pact.services import (
     calendar,
     cases,
     demo,
+    documents,
     figures,
     maintenance,
     meetings,
@@ -213,6 +214,7 @@ def build_parser() -> Parser:
     _add_user_commands(commands, common)
     _add_case_commands(commands, common)
     _add_meeting_commands(commands, common)
+    _add_print_command(commands, common)
     return parser
 
 
@@ -398,6 +400,50 @@ def _add_meeting_commands(commands: argparse._SubParsersAction[Parser], common: 
         required=True,
         metavar="FILE",
         help=_("the .ics file to write; - for standard output"),
+    )
+
+
+def _add_print_command(commands: argparse._SubParsersAction[Parser], common: Parser) -> None:
+    printing = commands.add_parser(
+        "print",
+        parents=[common],
+        help=_("save a meeting's agenda, chair's copy or minutes as PDF (needs --user)"),
+        description=_(
+            "Save the agenda, the chair's copy of the agenda or the minutes of a meeting "
+            "as a PDF file. Without --for the full edition is made (only for a user who may "
+            "see every case on the agenda); --for ORGANISATION_ID makes that organisation's "
+            "edition, where a case item shows its details only when the organisation is "
+            "involved in the case and covered by consent or the Meldcode; --for all makes "
+            "one file per receiving organisation in the folder given with -o, named "
+            "<date>_<document>_<organisation-id>.pdf. An existing file is never "
+            "overwritten. Every file made is recorded in the disclosure record."
+        ),
+    )
+    printing.add_argument(
+        "document",
+        choices=("agenda", "minutes", "chair"),
+        metavar="DOCUMENT",
+        help=_("agenda, minutes or chair (the chair's copy of the agenda)"),
+    )
+    printing.add_argument(
+        "meeting_id",
+        type=int,
+        metavar="MEETING_ID",
+        help=_("the meeting's id (pact meetings list)"),
+    )
+    printing.add_argument(
+        "--for",
+        dest="recipient",
+        metavar="ORGANISATION_ID",
+        default=None,
+        help=_("an organisation's id (pact partners list), or all; default: the full edition"),
+    )
+    printing.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE",
+        help=_("the PDF file to write; with --for all, the folder for the files"),
     )
 
 
@@ -1223,6 +1269,109 @@ def cmd_meetings_ics(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+PRINT_USAGE = "pact print agenda|minutes|chair MEETING_ID -o FILE.pdf [--for ORGANISATION_ID|all]\n"
+
+
+def _print_recipient(args: argparse.Namespace) -> int | str | None:
+    """--for as given: None (full edition), "all", or an organisation id."""
+    value = args.recipient
+    if value is None:
+        return None
+    if value == "all":
+        if args.document == "chair":
+            raise UsageError(
+                _("The chair's copy is for the chair only: --for does not apply."),
+                _("usage: ") + PRINT_USAGE,
+            )
+        return "all"
+    try:
+        org_id = int(value)
+    except ValueError:
+        raise UsageError(
+            _("--for takes an organisation's id (pact partners list) or all."),
+            _("usage: ") + PRINT_USAGE,
+        ) from None
+    if args.document == "chair":
+        raise UsageError(
+            _("The chair's copy is for the chair only: --for does not apply."),
+            _("usage: ") + PRINT_USAGE,
+        )
+    return org_id
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    name = require_user_name(args)
+    recipient = _print_recipient(args)
+    target = Path(args.output)
+    if recipient == "all":
+        if target.exists() and not target.is_dir():
+            raise PactError(
+                _("{path} is a file: give a folder for the editions.").format(path=target)
+            )
+        if not target.parent.exists():
+            raise PactError(_("The folder {folder} does not exist.").format(folder=target.parent))
+    else:
+        if not target.parent.exists():  # before the key is asked for
+            raise PactError(_("The folder {folder} does not exist.").format(folder=target.parent))
+        if target.exists():
+            raise PactError(
+                _("{path} exists already; pact never overwrites a file.").format(path=target)
+            )
+    db = open_current(db_path(args) or default_db_path())
+    try:
+        me = acting_user(db, name)
+        try:
+            if recipient == "all":
+                saved = documents.save_all(db.uow(), me, args.meeting_id, args.document, target)
+                for path in saved.files:
+                    _out(str(path))
+                for path in saved.skipped:
+                    _err(_("{path} exists already and was left as it was.").format(path=path))
+                if not saved.files and not saved.skipped:
+                    _err(_("This meeting has no invited organisations: nothing was made."))
+                    return EXIT_FAILED
+                return EXIT_FAILED if saved.skipped else EXIT_OK
+            org_ids = [] if recipient is None else [int(recipient)]
+            for warning in documents.check_recipients(db.uow(), me, args.meeting_id, org_ids):
+                _err(_("Warning: {text}").format(text=warning))
+            prepared = documents.prepare(
+                db.uow(),
+                me,
+                args.meeting_id,
+                args.document,
+                [None] if recipient is None else org_ids,
+            )[0]
+            rendered = documents.render(prepared)
+            try:
+                documents.save_pdf(db.uow(), me, rendered, target, overwrite=False)
+            except FileExistsRefusal:
+                raise PactError(
+                    _("{path} exists already; pact never overwrites a file.").format(path=target)
+                ) from None
+        except NotFoundError as exc:
+            raise PactError(
+                _("There is no meeting {id}. pact meetings list shows the meetings.").format(
+                    id=args.meeting_id
+                )
+            ) from exc
+    finally:
+        db.close()
+    _out(str(target))
+    _err(
+        ngettext(
+            "{document} for {recipient}: {n} page, written to {path}.",
+            "{document} for {recipient}: {n} pages, written to {path}.",
+            rendered.pages,
+        ).format(
+            document=documents.document_label(args.document),
+            recipient=prepared.recipient,
+            n=rendered.pages,
+            path=target,
+        )
+    )
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": cmd_demo,
     "check": cmd_check,
@@ -1236,6 +1385,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "figures": cmd_figures,
     "meetings list": cmd_meetings_list,
     "meetings ics": cmd_meetings_ics,
+    "print": cmd_print,
 }
 
 

@@ -74,6 +74,36 @@ class Settings:
         atomic_write(self.path(), json.dumps(asdict(self), indent=2).encode("utf-8"))
 
 
+class FileExistsRefusal(FileExistsError):
+    """``atomic_create`` found a file at the path: it is never overwritten."""
+
+
+def atomic_create(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """Like ``atomic_write``, but never replaces an existing file: the complete temp
+    file is hard-linked to ``path`` (which fails when ``path`` exists), then removed.
+    Raises FileExistsRefusal when ``path`` exists."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        try:
+            os.link(tmp, path)
+        except FileExistsError as exc:
+            raise FileExistsRefusal(str(path)) from exc
+        except OSError:
+            # a file system without hard links (FAT, some shares): check, then rename
+            if path.exists():
+                raise FileExistsRefusal(str(path)) from None
+            os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
 def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Write to a temp file in the same folder, flush, fsync, rename into place."""
     path = Path(path)

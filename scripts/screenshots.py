@@ -7,8 +7,11 @@ xcb platform as the demo's coordinator (PACT_USER), and saves PNGs of the partne
 directory (main-window.png), the partner editor, "Who can help?", the start page
 (dashboard.png), the case list, the Tukker case file (its consent tab and its
 timeline), the next steps overview (next-steps.png), the agenda builder of the planned
-meeting (agenda-builder.png) and the minutes of a held meeting during the meeting
-(minutes.png). Look at them before committing.
+meeting (agenda-builder.png), the minutes of a held meeting during the meeting
+(minutes.png), the print preview of a redacted minutes edition (print-preview.png),
+the first pages of an agenda, full minutes and a redacted edition rendered with
+pdftoppm (page-*.png) and the case file's disclosure record (case-disclosures.png).
+Look at them before committing.
 """
 
 from __future__ import annotations
@@ -189,6 +192,86 @@ if page.data is not None:
         page.minutes.show_item(themes[0].id)
 settle(1.0)
 window.grab().save(str(out / "minutes.png"))
+
+# printed documents: find a held meeting with a case item and a recipient that may not
+# read that case (its redacted edition), print-preview that, and render pages as PNGs
+from pact.services import documents, meetings  # noqa: E402
+
+ctx = window.ctx
+me = ctx.actor
+chosen = None
+for row in meetings.list_meetings(ctx.uow(), me, meetings.MeetingFilter(when="past")):
+    full = meetings.get_meeting(ctx.uow(), me, row.id)
+    if full.status == "cancelled" or not any(i.case_id for i in full.items) or not full.may_run:
+        continue
+    people = documents.recipients(ctx.uow(), me, row.id)
+    editions = documents.prepare(
+        ctx.uow(), me, row.id, "minutes", [p.organisation_id for p in people]
+    )
+    codes = {i.case_code for i in full.items if i.case_id}
+    redacted = [e for e in editions if not codes <= set(e.case_codes)]
+    if redacted:
+        chosen = (full, redacted[0])
+        break
+if chosen is not None:
+    held, redacted_edition = chosen
+    view.when.setCurrentIndex(view.when.findData("all"))
+    wait_for(lambda: view.model.rowCount() > 0 and view.model.meeting_filter.when == "all")
+    for row in range(view.model.rowCount()):
+        if view.model.row(row).id == held.id:
+            view.table.selectRow(row)
+            break
+    wait_for(lambda: page.data is not None and page.data.id == held.id)
+    settle(0.5)
+    preview = page.print_preview("minutes")
+    assert preview is not None
+    wait_for(lambda: preview.recipient.count() > 1)
+    preview.recipient.setCurrentIndex(preview.recipient.findData(redacted_edition.recipient_org_id))
+    wait_for(lambda: preview.rendered is not None)
+    settle(1.5)
+    preview.grab().save(str(out / "print-preview.png"))
+    preview.save_edition(str(work / "redacted.pdf"))
+    settle(1.0)
+    preview.close()
+    pages = work / "pages"
+    pages.mkdir()
+    for name, document, org in (
+        ("agenda", "agenda", None),
+        ("minutes-full", "minutes", None),
+        ("minutes-redacted", "minutes", redacted_edition.recipient_org_id),
+    ):
+        [edition] = documents.prepare(ctx.uow(), me, held.id, document, [org])
+        pdf = pages / f"{name}.pdf"
+        pdf.write_bytes(documents.render(edition).pdf)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+             str(out / f"page-{name}")],
+            check=True,
+        )  # fmt: skip
+    # the Tukker case file shows where its details went: the minutes of its case
+    # consultation, saved in full and printed for each involved partner
+    consultation = next(
+        m
+        for m in meetings.list_meetings(ctx.uow(), me, meetings.MeetingFilter(when="past"))
+        if m.kind == "case"
+        and any(i.case_id == tukker for i in meetings.get_meeting(ctx.uow(), me, m.id).items)
+    )
+    [full_edition] = documents.prepare(ctx.uow(), me, consultation.id, "minutes", [None])
+    documents.save_pdf(ctx.uow(), me, documents.render(full_edition), work / "full.pdf")
+    people = documents.recipients(ctx.uow(), me, consultation.id)
+    for one in documents.prepare(
+        ctx.uow(), me, consultation.id, "minutes", [p.organisation_id for p in people]
+    ):
+        if one.case_codes:
+            documents.record(ctx.uow(), me, documents.render(one), "printer", "Kantoor-printer")
+    case_id = tukker
+    window.show_area("cases")
+    cases.show_case(case_id)
+    wait_for(lambda: cases.showing_case() == case_id)
+    settle(1.0)
+    cases.case_file.show_tab("disclosures")
+    settle(0.8)
+    window.grab().save(str(out / "case-disclosures.png"))
 window._discard_changes = True
 window.close()
 settle(0.5)

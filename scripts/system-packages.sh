@@ -13,6 +13,11 @@ PACKAGES=(
     dbus-x11         # satisfies gnome-keyring's dbus-session-bus without systemd's user session
     # PDFs rendered to PNG in the report tests
     poppler-utils    # pdftoppm
+    # a real print queue for the printing tests (scripts/with-printer.sh)
+    cups             # cupsd, the print server
+    cups-client      # lpadmin, lpstat, lp
+    libcups2         # the CUPS library Qt's print support loads at runtime
+    printer-driver-cups-pdf  # the cups-pdf backend (with Ghostscript): a queue that writes PDFs
     # a display for screenshots (the tests themselves run Qt offscreen)
     xvfb
     xauth            # xvfb-run needs it

@@ -19,6 +19,7 @@ from pact.models.case import (
     MeldcodeJustification,
     MeldcodePartner,
 )
+from pact.models.disclosure import Disclosure, DisclosureCase
 from pact.models.meeting import (
     ActionReview,
     AgendaItem,
@@ -63,6 +64,8 @@ __all__ = [
     "ConsultationPartner",
     "Contact",
     "Decision",
+    "Disclosure",
+    "DisclosureCase",
     "Meeting",
     "MeetingInvite",
     "MeetingSeries",

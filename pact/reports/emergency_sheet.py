@@ -160,4 +160,5 @@ def render_emergency_sheet(recovery_key: str, db_path: Path, created: datetime) 
             "Confidential: this sheet holds the key to personal data. Keep it locked away "
             "and destroy it when it is replaced."
         ),
+        printed_at=datetime.now().replace(microsecond=0),
     )

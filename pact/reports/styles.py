@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import io
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from html import escape
 from typing import Any
 
@@ -27,14 +28,18 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, TableStyl
 
 from pact import __version__
 from pact.config import resources_dir
-from pact.i18n import language
+from pact.i18n import _, format_datetime, language
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
+FONT_ITALIC = "DejaVuSans-Oblique"
+FONT_BOLD_ITALIC = "DejaVuSans-BoldOblique"
 FONT_MONO = "DejaVuSansMono"
 _FONT_FILES = {
     FONT: "DejaVuSans.ttf",
     FONT_BOLD: "DejaVuSans-Bold.ttf",
+    FONT_ITALIC: "DejaVuSans-Oblique.ttf",
+    FONT_BOLD_ITALIC: "DejaVuSans-BoldOblique.ttf",
     FONT_MONO: "DejaVuSansMono.ttf",
 }
 
@@ -67,7 +72,7 @@ def register_fonts() -> None:
         for name, filename in _FONT_FILES.items():
             pdfmetrics.registerFont(TTFont(name, str(folder / filename)))
         pdfmetrics.registerFontFamily(
-            FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD
+            FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC
         )
         _registered = True
 
@@ -128,29 +133,99 @@ def table_style(*commands: tuple[Any, ...]) -> TableStyle:
     )
 
 
-PageCallback = Callable[[Canvas, Any], None]
+@dataclass(frozen=True)
+class PageFrame:
+    """What every page shows around the content: whose copy it is (``mark``, at the
+    top and the foot), the print date, "page X of Y" and a confidentiality line."""
+
+    footer: str = ""
+    mark: str = ""
+    printed_at: datetime | None = None
+    header: str = ""  # e.g. the pact's name and the document, top left from page 2 on
 
 
-def footer_painter(text: str) -> PageCallback:
-    """A page callback that draws a rule and ``text`` (wrapped) at the foot of every page."""
-
-    def paint(canvas: Canvas, doc: Any) -> None:
-        canvas.saveState()
-        version = f"pact {__version__}"
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(0.5)
-        canvas.line(TEXT_LEFT, FOOTER_HEIGHT, TEXT_RIGHT, FOOTER_HEIGHT)
-        canvas.setFont(FONT, 8)
+def _decorate(canvas: Canvas, frame: PageFrame, page: int, total: int) -> None:
+    canvas.saveState()
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.5)
+    canvas.line(TEXT_LEFT, FOOTER_HEIGHT, TEXT_RIGHT, FOOTER_HEIGHT)
+    top = PAGE_SIZE[1] - MARGIN + 5 * mm
+    full = TEXT_RIGHT - TEXT_LEFT
+    mark_width = 0.0
+    if frame.mark:
+        canvas.setFont(FONT_BOLD, 8.5)
+        canvas.setFillColor(ACCENT)
+        room = min(full * 0.6, full) if frame.header and page > 1 else full
+        mark = _clip(canvas, frame.mark, FONT_BOLD, 8.5, room)
+        mark_width = canvas.stringWidth(mark, FONT_BOLD, 8.5)
+        canvas.drawRightString(TEXT_RIGHT, top, mark)
+    if frame.header and page > 1:
+        canvas.setFont(FONT, 8.5)
         canvas.setFillColor(MUTED)
-        canvas.drawRightString(TEXT_RIGHT, FOOTER_HEIGHT - 2 * mm - 8, version)  # 1st baseline
-        if text:
-            para = Paragraph(escape(text), styles().footer)
-            text_width = TEXT_RIGHT - TEXT_LEFT - canvas.stringWidth(version, FONT, 8) - 6 * mm
-            _w, h = para.wrapOn(canvas, text_width, FOOTER_HEIGHT)
-            para.drawOn(canvas, TEXT_LEFT, FOOTER_HEIGHT - 2 * mm - h)
-        canvas.restoreState()
+        room = full - mark_width - 6 * mm
+        canvas.drawString(TEXT_LEFT, top, _clip(canvas, frame.header, FONT, 8.5, room))
+    canvas.setFont(FONT_BOLD, 8)
+    canvas.setFillColor(INK)
+    first = FOOTER_HEIGHT - 2 * mm - 8
+    canvas.drawRightString(
+        TEXT_RIGHT, first, _("page {page} of {total}").format(page=page, total=total)
+    )
+    canvas.setFont(FONT, 8)
+    canvas.setFillColor(MUTED)
+    right = [f"pact {__version__}"]
+    if frame.printed_at is not None:
+        right.insert(
+            0,
+            _("printed {moment}").format(moment=format_datetime(frame.printed_at, "d-M-y HH:mm")),
+        )
+    for n, line in enumerate(right, start=1):
+        canvas.drawRightString(TEXT_RIGHT, first - n * 10, line)
+    widest = max(canvas.stringWidth(t, FONT, 8) for t in right)
+    text_width = TEXT_RIGHT - TEXT_LEFT - max(widest, 30 * mm) - 6 * mm
+    y = FOOTER_HEIGHT - 2 * mm
+    if frame.mark:
+        canvas.setFont(FONT_BOLD, 8)
+        canvas.setFillColor(INK)
+        canvas.drawString(TEXT_LEFT, first, _clip(canvas, frame.mark, FONT_BOLD, 8, text_width))
+        y -= 11
+    if frame.footer:
+        para = Paragraph(escape(frame.footer), styles().footer)
+        _w, h = para.wrapOn(canvas, text_width, FOOTER_HEIGHT)
+        para.drawOn(canvas, TEXT_LEFT, y - h)
+    canvas.restoreState()
 
-    return paint
+
+def _clip(canvas: Canvas, text: str, font: str, size: float, width: float) -> str:
+    """``text`` cut with an ellipsis to fit ``width`` on one line."""
+    if canvas.stringWidth(text, font, size) <= width:
+        return text
+    while text and canvas.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _numbered_canvas(frame: PageFrame) -> type[Canvas]:
+    """A canvas that keeps each finished page until the document ends, so every page
+    can say "page X of Y" in one layout pass."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._kept: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._kept.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._kept)
+            for n, state in enumerate(self._kept, start=1):
+                self.__dict__.update(state)
+                _decorate(self, frame, n, total)
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+    return NumberedCanvas
 
 
 def build_pdf(
@@ -160,8 +235,11 @@ def build_pdf(
     subject: str = "",
     footer: str = "",
     author: str = "pact",
+    mark: str = "",
+    printed_at: datetime | None = None,
+    header: str = "",
 ) -> bytes:
-    """Lay out ``story`` on A4 pages with the footer and return the PDF bytes."""
+    """Lay out ``story`` on A4 pages in pact's page frame and return the PDF bytes."""
     register_fonts()
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -179,6 +257,6 @@ def build_pdf(
         lang=language(),
         initialFontName=FONT,  # else the canvas starts with Helvetica, never embedded
     )
-    paint = footer_painter(footer)
-    doc.build(list(story), onFirstPage=paint, onLaterPages=paint)
+    frame = PageFrame(footer=footer, mark=mark, printed_at=printed_at, header=header)
+    doc.build(list(story), canvasmaker=_numbered_canvas(frame))
     return buf.getvalue()

@@ -462,6 +462,7 @@ def fill_demo(uow: UnitOfWork) -> DemoSummary:
                 _("The municipality {name} is missing from this database.").format(name=missing[0])
             )
         s.merge(AppSetting(key=DEMO_SETTING, value="1"))
+        s.merge(AppSetting(key="pact_name", value="Scheidingspact Twente"))
         contacts = 0
         organisations = demo_organisations(ids)
         for data in organisations:

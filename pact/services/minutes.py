@@ -10,16 +10,12 @@ minutes removes the draft; after a crash the next start offers it again.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from pathlib import Path
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from pact.config import atomic_write
 from pact.db.uow import UnitOfWork
 from pact.errors import (
     AccessDeniedError,
@@ -27,27 +23,25 @@ from pact.errors import (
     NotFoundError,
     ValidationError,
 )
-from pact.i18n import _, format_date, format_datetime
+from pact.i18n import _, format_datetime
 from pact.models import (
     Action,
     ActionReview,
     AgendaItem,
     Amendment,
-    Case,
     Contact,
     Decision,
     Meeting,
     MeetingInvite,
     MinutesDraft,
-    Organisation,
 )
 from pact.models.meeting import ATTENDANCE, REVIEW_OUTCOMES
 from pact.services import clock
 from pact.services import consent as consent_svc
 from pact.services import consultations as steps_svc
 from pact.services import validation as v
-from pact.services.consultations import ActionData, ActionInput
-from pact.services.lookup import commit_change, mapping
+from pact.services.consultations import ActionInput
+from pact.services.lookup import commit_change
 from pact.services.meetings import (
     MAX_TEXT,
     MeetingData,
@@ -55,7 +49,6 @@ from pact.services.meetings import (
     attendance_label,
     ensure_not_locked,
     item_kind_label,
-    kind_label,
     load_item,
     load_meeting,
     meeting_data,
@@ -82,46 +75,6 @@ class DraftData:
     text: str
     saved_at: datetime
     saved_minutes: str  # what the item's minutes held when the draft was found
-
-
-@dataclass(frozen=True)
-class EditionItem:
-    number: int
-    title: str
-    starts_at: str
-    minutes: str
-    decisions: tuple[str, ...]
-    steps: tuple[ActionData, ...]
-    details: bool  # False: "case <code>: discussed"
-
-
-@dataclass(frozen=True)
-class Edition:
-    """What one recipient may read of a meeting's minutes (step 4 renders it as PDF)."""
-
-    meeting_id: int
-    title: str
-    kind: str
-    held_on: date
-    recipient_org_id: int | None  # None: the full edition (chair and minute-taker)
-    recipient: str
-    present: tuple[str, ...]
-    excused: tuple[str, ...]
-    absent: tuple[str, ...]
-    items: tuple[EditionItem, ...]
-    open_steps: tuple[ActionData, ...]
-    status: str  # "draft" or "approved on <date>"
-    next_meeting: str
-    case_codes: tuple[str, ...]  # the cases whose details this edition holds
-
-
-@dataclass(frozen=True)
-class EmailExport:
-    folder: Path
-    files: tuple[Path, ...]
-    recipients_file: Path
-    addresses: tuple[str, ...]
-    missing: tuple[str, ...]  # invited organisations without an e-mail address
 
 
 # ---------------------------------------------------------------- attendance
@@ -569,281 +522,6 @@ def add_amendment(
         return meeting_data(s, meeting, me)
 
 
-# ---------------------------------------------------------------- editions
-
-
-def _attendee_label(organisation: str, contact: str) -> str:
-    if contact:
-        return _("{contact} ({organisation})").format(contact=contact, organisation=organisation)
-    return organisation
-
-
-def _with_replacement(label: str, replaced_by: str) -> str:
-    if not replaced_by:
-        return label
-    return label + " " + _("(replaced by {name})").format(name=replaced_by)
-
-
-def _compose(
-    meeting: Meeting,
-    data: MeetingData,
-    recipient_org_id: int | None,
-    bases: dict[int, dict[int, str | None]],
-) -> Edition:
-    """One edition from the meeting as its runner sees it; ``bases``: per case on the
-    agenda, the sharing basis of each recipient (consent_svc.sharing_bases)."""
-    items = []
-    codes: set[str] = set()
-    for item in data.items:
-        if recipient_org_id is not None and item.visibility == "internal":
-            continue
-        details = True
-        title = item.title
-        steps = item.steps
-        if item.case_id is not None:
-            if recipient_org_id is not None:
-                details = (
-                    item.case_mode == "full"
-                    and bases[item.case_id].get(recipient_org_id) is not None
-                )
-                if not details:
-                    title = _("Case {code}: discussed").format(code=item.case_code)
-                    steps = tuple(st for st in item.steps if st.owner_org_id == recipient_org_id)
-            elif item.case_mode == "anonymous":
-                title = _("{reference} (discussed anonymously)").format(reference=item.title)
-            if details:
-                codes.add(item.case_code)
-        elif recipient_org_id is not None:
-            # a step about a case on a general item: only to those who may hold it
-            steps = tuple(
-                st for st in item.steps if st.case_id is None or st.owner_org_id == recipient_org_id
-            )
-        items.append(
-            EditionItem(
-                number=item.number or 0,
-                title=title,
-                starts_at=item.starts_at.strftime("%H:%M"),
-                minutes=item.minutes if details else "",
-                decisions=tuple(d.text for d in item.decisions) if details else (),
-                steps=steps,
-                details=details,
-            )
-        )
-    people: dict[str, list[str]] = {"present": [], "excused": [], "absent": []}
-    for invite in data.invites:
-        if invite.attendance in people:
-            label = _attendee_label(invite.organisation, invite.contact)
-            people[invite.attendance].append(_with_replacement(label, invite.replaced_by))
-    open_steps = [r.action for r in data.action_list if r.action.status == "open"]
-    recipient = _("Full edition (chair and minute-taker)")
-    if recipient_org_id is not None:
-        open_steps = [
-            st for st in open_steps if st.case_id is None or st.owner_org_id == recipient_org_id
-        ]
-        recipient = next(
-            (i.organisation for i in data.invites if i.organisation_id == recipient_org_id),
-            recipient,
-        )
-    return Edition(
-        meeting_id=meeting.id,
-        title=meeting.title,
-        kind=kind_label(meeting.kind),
-        held_on=meeting.held_on,
-        recipient_org_id=recipient_org_id,
-        recipient=recipient,
-        present=tuple(people["present"]),
-        excused=tuple(people["excused"]),
-        absent=tuple(people["absent"]),
-        items=tuple(items),
-        open_steps=tuple(open_steps),
-        status=(
-            _("approved on {date}").format(date=format_date(meeting.approved_on))
-            if meeting.approved_on
-            else _("draft")
-        ),
-        next_meeting=format_date(data.next_meeting.held_on) if data.next_meeting else "",
-        case_codes=tuple(sorted(codes)),
-    )
-
-
-def editions(
-    uow: UnitOfWork, actor: Actor, meeting_id: int, recipient_org_ids: Sequence[int | None]
-) -> list[Edition]:
-    """The minutes as each recipient organisation may read them; ``None`` is the full
-    edition, for the chair and the minute-taker (needs the right to run the meeting).
-
-    A case item shows its details only when the recipient is involved in the case and
-    covered by consent (or a Meldcode justification) and the item was not discussed
-    anonymously; otherwise "Case <code>: discussed" and the next steps the recipient
-    owns. Internal items appear in the full edition only. The meeting and every case's
-    consent are read once for all editions."""
-    with uow:
-        s = uow.session
-        meeting, me = load_meeting(s, actor, meeting_id, write=True)
-        data = meeting_data(s, meeting, me)
-        wanted = [o for o in recipient_org_ids if o is not None]
-        bases: dict[int, dict[int, str | None]] = {}
-        for case_id in {i.case_id for i in data.items if i.case_id is not None}:
-            case = s.get(Case, case_id)
-            assert case is not None
-            involved = {p.organisation_id for p in consent_svc.active_involvements(case)}
-            shared = consent_svc.sharing_bases(s, case, [o for o in wanted if o in involved])
-            bases[case_id] = shared
-        return [_compose(meeting, data, org, bases) for org in recipient_org_ids]
-
-
-def edition(
-    uow: UnitOfWork, actor: Actor, meeting_id: int, recipient_org_id: int | None
-) -> Edition:
-    """One recipient's edition (see ``editions``)."""
-    return editions(uow, actor, meeting_id, [recipient_org_id])[0]
-
-
-def _markdown_plain(text: str) -> str:
-    """Minutes Markdown as plain text for an e-mail: emphasis marks removed, list
-    bullets kept."""
-    text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
-    text = re.sub(r"(?<!\*)\*(?!\*)(.+?)(?<!\*)\*(?!\*)", r"\1", text)
-    text = re.sub(r"(?m)^(\s*)[*+]\s", r"\1- ", text)
-    return text.strip()
-
-
-def _step_line(step: ActionData) -> str:
-    what = step.what or _("next step in case {code}").format(code=step.case_code)
-    return _("- {what} ({owner}, due {date})").format(
-        what=what, owner=step.owner, date=format_date(step.due_on)
-    )
-
-
-def edition_text(ed: Edition) -> str:
-    """The plain-text minutes of one edition (until the printed editions of step 4)."""
-    lines = [
-        ed.title,
-        _("{kind}, {date}").format(kind=ed.kind, date=format_date(ed.held_on, "full")),
-        _("Minutes: {status}").format(status=ed.status),
-        _("Edition for: {recipient}").format(recipient=ed.recipient),
-        "",
-    ]
-    for label, people in (
-        (_("Present"), ed.present),
-        (_("Excused"), ed.excused),
-        (_("Absent"), ed.absent),
-    ):
-        if people:
-            lines.append(f"{label}: " + "; ".join(people))
-    lines.append("")
-    for item in ed.items:
-        lines.append(f"{item.number}. {item.title}" if item.number else f"– {item.title}")
-        if item.minutes:
-            lines += ["", _markdown_plain(item.minutes)]
-        for decision in item.decisions:
-            lines.append(_("DECISION: {text}").format(text=decision))
-        if item.steps:
-            lines.append(_("New next steps:"))
-            lines += [_step_line(st) for st in item.steps]
-        lines.append("")
-    if ed.open_steps:
-        lines.append(_("Open next steps"))
-        lines += [_step_line(st) for st in ed.open_steps]
-        lines.append("")
-    if ed.next_meeting:
-        lines.append(_("Next meeting: {date}").format(date=ed.next_meeting))
-    lines += [
-        "",
-        _("Confidential: for the recipient named above only. Do not forward."),
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def _safe_name(text: str) -> str:
-    text = re.sub(r"[^\w\- ]+", "", text, flags=re.UNICODE).strip().replace(" ", "-")
-    return text[:60] or "pact"
-
-
-def _recipients(s: Session, meeting: Meeting) -> list[tuple[int, str, str]]:
-    """The organisations that receive the minutes (invited or attending), by name, with
-    the e-mail addresses to send them to (the contact person's, else the
-    organisation's)."""
-    orgs = {
-        o.id: o
-        for o in s.scalars(
-            select(Organisation).where(
-                Organisation.id.in_({i.organisation_id for i in meeting.invites})
-            )
-        )
-    }
-    contact_mail = mapping(
-        s,
-        select(Contact.id, Contact.email).where(
-            Contact.id.in_({i.contact_id for i in meeting.invites if i.contact_id})
-        ),
-    )
-    emails: dict[int, list[str]] = {}
-    for invite in meeting.invites:
-        found = emails.setdefault(invite.organisation_id, [])
-        address = contact_mail.get(invite.contact_id, "") if invite.contact_id else ""
-        address = address or orgs[invite.organisation_id].email
-        if address and address not in found:
-            found.append(address)
-    return sorted(
-        ((oid, orgs[oid].name, ", ".join(found)) for oid, found in emails.items()),
-        key=lambda r: r[1].casefold(),
-    )
-
-
-def save_for_email(uow: UnitOfWork, actor: Actor, meeting_id: int, folder: Path) -> EmailExport:
-    """Write one edition per receiving organisation into ``folder`` with a list of
-    the e-mail addresses, then record the minutes as sent. Every file is written
-    atomically; when one fails nothing is recorded as sent."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with uow:
-        s = uow.session
-        meeting, _me = load_meeting(s, actor, meeting_id, write=True)
-        if meeting.status not in ("held", "minutes_draft", "minutes_sent", "minutes_approved"):
-            raise ValidationError(
-                FieldError(
-                    "status",
-                    _("There are no minutes to send yet: the meeting has not been held."),
-                )
-            )
-        stem = _safe_name(f"{meeting.held_on.isoformat()} {meeting.title}")
-        people = _recipients(s, meeting)
-    texts = editions(uow, actor, meeting_id, [org_id for org_id, _n, _e in people])
-    files = []
-    listing = [_("Recipient\tE-mail\tFile")]
-    addresses = []
-    missing = []
-    for (_org_id, name, emails), ed in zip(people, texts, strict=True):
-        path = folder / f"{stem}-{_safe_name(name)}.txt"
-        atomic_write(path, edition_text(ed).encode("utf-8"))
-        files.append(path)
-        if emails:
-            listing.append(f"{name}\t{emails}\t{path.name}")
-            addresses.append(emails)
-        else:
-            missing.append(name)
-    if missing:
-        listing += ["", _("Without an e-mail address:"), *missing]
-    listing_name = _safe_name(_("recipients"))
-    recipients_file = folder / f"{stem}-{listing_name}.txt"
-    atomic_write(recipients_file, ("\n".join(listing) + "\n").encode("utf-8"))
-    with uow:
-        s = uow.session
-        meeting, _me = load_meeting(s, actor, meeting_id, write=True)
-        if meeting.status in ("held", "minutes_draft"):
-            meeting.status = "minutes_sent"
-        if meeting.status != "minutes_approved" or meeting.minutes_sent_on is None:
-            meeting.minutes_sent_on = clock.today()
-        commit_change(uow, _conflict())
-    return EmailExport(
-        folder=folder,
-        files=tuple(files),
-        recipients_file=recipients_file,
-        addresses=tuple(addresses),
-        missing=tuple(missing),
-    )
-
-
 def attendance_summary(data: MeetingData) -> str:
     counts: dict[str, int] = {}
     for invite in data.invites:
@@ -861,21 +539,16 @@ def saved_at_label(moment: datetime) -> str:
 
 __all__ = [
     "DraftData",
-    "Edition",
-    "EmailExport",
     "add_amendment",
     "add_decision",
     "add_step",
     "approve_minutes",
     "discard_draft",
-    "edition",
-    "edition_text",
     "pending_drafts",
     "remove_decision",
     "restore_draft",
     "review_step",
     "save_draft",
-    "save_for_email",
     "save_minutes",
     "set_attendance",
 ]

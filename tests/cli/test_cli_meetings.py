@@ -332,3 +332,101 @@ def test_reading_commands_refuse_an_outdated_schema(
     assert result.code == 1
     assert "pact --db PATH" in result.stderr
     assert result.stdout == "" and state(path) == before
+
+
+# ---------------------------------------------------------------- pact print
+
+
+def the_tukker_consultation(path: Path) -> meetings.MeetingData:
+    tukker = tukker_case(path)
+    return next(
+        m
+        for m in every_meeting(path)
+        if m.kind == "case" and any(i.case_id == tukker.id for i in m.items)
+    )
+
+
+def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+def test_print_the_full_minutes_to_a_file(run: RunCLI, demo_path: Path, tmp_path: Path) -> None:
+    meeting = the_tukker_consultation(demo_path)
+    target = tmp_path / "notulen.pdf"
+    result = run(
+        "print", "minutes", str(meeting.id), "-o", target, "--db", demo_path,
+        "--user", demo.COORDINATOR,
+    )  # fmt: skip
+    assert result.code == 0, result.stderr
+    assert result.stdout == f"{target}\n"
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temporary file left
+    text = _pdf_text(target)
+    assert meeting.title in text.replace("\n", " ") or meeting.title.split()[0] in text
+    assert tukker_case(demo_path).code in text
+    # a second run never overwrites the file
+    before = target.read_bytes()
+    again = run(
+        "print", "minutes", str(meeting.id), "-o", target, "--db", demo_path,
+        "--user", demo.COORDINATOR,
+    )  # fmt: skip
+    assert again.code == cli.EXIT_FAILED and target.read_bytes() == before
+
+
+def test_print_for_all_makes_one_file_per_organisation(
+    run: RunCLI, demo_path: Path, tmp_path: Path
+) -> None:
+    meeting = the_tukker_consultation(demo_path)
+    folder = tmp_path / "editions"
+    result = run(
+        "print", "agenda", str(meeting.id), "--for", "all", "-o", folder, "--db", demo_path,
+        "--user", demo.COORDINATOR,
+    )  # fmt: skip
+    assert result.code == 0, result.stderr
+    orgs = sorted({i.organisation_id for i in meeting.invites})
+    expected = sorted(f"{meeting.held_on.isoformat()}_agenda_{o}.pdf" for o in orgs)
+    assert sorted(p.name for p in folder.iterdir()) == expected
+    assert sorted(Path(row[0]).name for row in lines(result.stdout)) == expected
+    again = run(
+        "print", "agenda", str(meeting.id), "--for", "all", "-o", folder, "--db", demo_path,
+        "--user", demo.COORDINATOR,
+    )  # fmt: skip
+    assert again.code == cli.EXIT_FAILED  # every file existed: left as it was
+    assert again.stdout == ""
+
+
+def test_print_refuses_who_may_not_run_the_meeting_and_unknown_ids(
+    run: RunCLI, demo_path: Path, tmp_path: Path
+) -> None:
+    meeting = the_tukker_consultation(demo_path)
+    target = tmp_path / "x.pdf"
+    denied = run(
+        "print", "minutes", str(meeting.id), "-o", target, "--db", demo_path, "--user", OUTSIDER
+    )
+    assert denied.code == cli.EXIT_DENIED and not target.exists()
+    unknown = run(
+        "print", "agenda", "99999", "-o", target, "--db", demo_path, "--user", demo.COORDINATOR
+    )
+    assert unknown.code == cli.EXIT_FAILED and not target.exists()
+    no_org = run(
+        "print", "agenda", str(meeting.id), "--for", "99999", "-o", target, "--db", demo_path,
+        "--user", demo.COORDINATOR,
+    )  # fmt: skip
+    assert no_org.code == cli.EXIT_FAILED and not target.exists()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["print", "agenda", "1"],  # -o is required
+        ["print", "letter", "1", "-o", "x.pdf"],
+        ["print", "chair", "1", "--for", "3", "-o", "x.pdf"],
+        ["print", "minutes", "1", "--for", "school", "-o", "x.pdf"],
+    ],
+    ids=" ".join,
+)
+def test_print_usage_errors_exit_64(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    result = in_process(capsys, *argv, "--user", demo.COORDINATOR)
+    assert result.code == cli.EXIT_USAGE, result.stderr
+    assert result.stdout == ""

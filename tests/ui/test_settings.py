@@ -427,3 +427,37 @@ def test_keyring_mode_first_run_and_switching_both_ways(
     open_database(path, RawKey(recovery.decode(new_key))).close()
     with pytest.raises(WrongKeyError):
         open_database(path, Passphrase(NEW_PASSPHRASE))
+
+
+# ---------------------------------------------------------------- letterhead
+
+
+def test_the_letterhead_is_saved_and_a_bad_logo_refused(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    from PIL import Image
+    from shiboken6 import isValid
+
+    from pact.services import documents
+
+    dialog = open_settings(window)
+    assert dialog.pact_name_edit.text() == _("Divorce pact")  # nothing set yet
+    not_a_picture = tmp_path / "logo.png"
+    not_a_picture.write_text("this is no picture", encoding="utf-8")
+    dialog.choose_logo(str(not_a_picture))
+    assert label(dialog, "logoError") == _("Choose a PNG or JPEG picture.")
+    assert dialog.logo is None
+    picture = tmp_path / "pact.png"
+    Image.new("RGB", (80, 30), (43, 87, 151)).save(picture, "PNG")
+    dialog.choose_logo(str(picture))
+    assert label(dialog, "logoError") == "" and dialog.logo == picture.read_bytes()
+    dialog.pact_name_edit.clear()
+    click(qtbot, button(dialog, "okButton"))
+    qtbot.waitUntil(lambda: label(dialog, "pactNameError") != "", timeout=WAIT)
+    assert dialog.isVisible()  # nothing saved: the name is missing
+    assert documents.document_settings(window.ctx.uow()).logo is None
+    qtbot.keyClicks(dialog.pact_name_edit, "Scheidingspact Hengelo")
+    click(qtbot, button(dialog, "okButton"))
+    qtbot.waitUntil(lambda: not isValid(dialog) or not dialog.isVisible(), timeout=WAIT)
+    saved = documents.document_settings(window.ctx.uow())
+    assert saved == documents.DocumentSettings("Scheidingspact Hengelo", picture.read_bytes())

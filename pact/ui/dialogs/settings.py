@@ -7,16 +7,20 @@ write op, because it re-encrypts the database file.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -24,11 +28,11 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from pact import config, i18n
-from pact.errors import PactError
+from pact.errors import PactError, ValidationError
 from pact.i18n import _
 from pact.security import credentials
 from pact.security.credentials import KeyringState
-from pact.services import access
+from pact.services import access, documents
 from pact.services.access import KeyMode
 from pact.ui.context import AppContext
 from pact.ui.dialogs.create_database import PassphraseForm, fit_height, only_key_warning
@@ -211,6 +215,9 @@ class SettingsDialog(QDialog):
         dl.addWidget(QLabel(_("The municipalities partners can serve."), data_box), 1)
         dl.addWidget(self.municipalities_button)
 
+        # -- the letterhead of printed documents
+        self.letterhead_box = self._build_letterhead()
+
         box = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -229,6 +236,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(general)
         layout.addWidget(key_box)
         layout.addWidget(data_box)
+        layout.addWidget(self.letterhead_box)
         layout.addStretch(1)
         layout.addWidget(box)
 
@@ -250,9 +258,123 @@ class SettingsDialog(QDialog):
         else:
             super().closeEvent(event)
 
+    # -- letterhead
+    def _build_letterhead(self) -> QGroupBox:
+        group = QGroupBox(_("Printed documents"), self)
+        group.setObjectName("letterheadBox")
+        self.pact_name_edit = QLineEdit(group)
+        self.pact_name_edit.setObjectName("pactNameEdit")
+        self.pact_name_edit.setAccessibleName(_("Name of the pact"))
+        self.pact_name_edit.setMaxLength(documents.MAX_PACT_NAME)
+        self.pact_name_error = error_label(group, "pactNameError")
+        self.logo_preview = QLabel(group)
+        self.logo_preview.setObjectName("logoPreview")
+        self.logo_preview.setMinimumHeight(48)
+        self.choose_logo_button = QPushButton(_("Choose &logo…"), group)
+        self.choose_logo_button.setObjectName("chooseLogoButton")
+        self.choose_logo_button.setAutoDefault(False)
+        self.choose_logo_button.setAccessibleName(_("Choose a logo"))
+        self.remove_logo_button = QPushButton(_("&Remove logo"), group)
+        self.remove_logo_button.setObjectName("removeLogoButton")
+        self.remove_logo_button.setAutoDefault(False)
+        self.remove_logo_button.setAccessibleName(_("Remove the logo"))
+        self.logo_error = error_label(group, "logoError")
+        name_label = QLabel(_("&Name of the pact:"), group)
+        name_label.setBuddy(self.pact_name_edit)
+        form = QFormLayout(group)
+        form.addRow(name_label, self.pact_name_edit)
+        form.addRow("", self.pact_name_error)
+        logo_row = QHBoxLayout()
+        logo_row.addWidget(self.logo_preview, 1)
+        logo_row.addWidget(self.choose_logo_button)
+        logo_row.addWidget(self.remove_logo_button)
+        form.addRow(_("Logo:"), logo_row)
+        form.addRow("", self.logo_error)
+        hint = QLabel(
+            _("Printed at the top of every agenda and set of minutes (PNG or JPEG)."), group
+        )
+        hint.setWordWrap(True)
+        form.addRow("", hint)
+        self.choose_logo_button.clicked.connect(lambda: self.choose_logo())
+        self.remove_logo_button.clicked.connect(lambda: self._set_logo(None))
+        current = documents.document_settings(self.ctx.uow())
+        self.pact_name_edit.setText(current.pact_name)
+        self._loaded_letterhead = current
+        self._set_logo(current.logo)
+        allowed = self.ctx.actor.is_coordinator or self.ctx.actor.is_administrator
+        group.setEnabled(allowed)
+        if not allowed:
+            group.setToolTip(_("Only a coordinator or an administrator can change these."))
+        return group
+
+    def _set_logo(self, logo: bytes | None) -> None:
+        self.logo = logo
+        self.logo_error.setVisible(False)
+        if logo:
+            image = QPixmap()
+            image.loadFromData(logo)
+            self.logo_preview.setPixmap(
+                image.scaledToHeight(48, Qt.TransformationMode.SmoothTransformation)
+            )
+        else:
+            self.logo_preview.setPixmap(QPixmap())
+            self.logo_preview.setText(_("No logo"))
+        self.remove_logo_button.setEnabled(logo is not None)
+
+    def choose_logo(self, path: str | None = None) -> None:
+        if path is None:
+            path, _filter = QFileDialog.getOpenFileName(
+                self, _("Choose a logo"), "", _("Pictures (*.png *.jpg *.jpeg)")
+            )
+            if not path:
+                return
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            self._show_logo_error(str(exc))
+            return
+        message = documents.logo_error(data)
+        if message:
+            self._show_logo_error(message)
+            return
+        self._set_logo(data)
+
+    def _show_logo_error(self, message: str) -> None:
+        self.logo_error.setText(message)
+        self.logo_error.setVisible(True)
+        self._fit()
+
+    def _letterhead_changed(self) -> bool:
+        loaded = self._loaded_letterhead
+        return (
+            " ".join(self.pact_name_edit.text().split()) != loaded.pact_name
+            or self.logo != loaded.logo
+        )
+
     def accept(self) -> None:
         if self.switching:
             return
+        if self.letterhead_box.isEnabled() and self._letterhead_changed():
+            uow, actor = self.ctx.uow, self.ctx.actor
+            name, logo = self.pact_name_edit.text(), self.logo
+            Op(
+                self,
+                lambda: documents.save_document_settings(uow(), actor, name, logo),
+                write=True,
+            ).success(lambda _saved: self._finish_accept()).failure(self._letterhead_failed).run()
+            return
+        self._finish_accept()
+
+    def _letterhead_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, ValidationError):
+            raise exc
+        for error in exc.errors:
+            label = self.logo_error if error.field == "logo" else self.pact_name_error
+            label.setText(error.message)
+            label.setVisible(True)
+        self._fit()
+
+    def _finish_accept(self) -> None:
         language = self.chosen_language()
         if language != i18n.language():
             settings = config.Settings.load()

@@ -41,11 +41,12 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from pact.errors import PactError, error_text
-from pact.i18n import N_, _, format_date, ngettext
+from pact.i18n import N_, _, format_date, format_datetime, ngettext
 from pact.services import cases as case_svc
 from pact.services import clock
 from pact.services import consent as consent_svc
 from pact.services import consultations as step_svc
+from pact.services import documents as documents_svc
 from pact.services import timeline as timeline_svc
 from pact.services.consent_rules import possible_ages
 from pact.services.users import Actor
@@ -142,6 +143,7 @@ class CaseBundle:
     meldcode: tuple[consent_svc.MeldcodeRecord, ...]
     timeline: tuple[timeline_svc.TimelineEntry, ...]
     today: date
+    disclosures: tuple[documents_svc.DisclosureRow, ...] = ()
 
     @property
     def header(self) -> case_svc.CaseHeader:
@@ -161,6 +163,7 @@ def load_bundle(
         meldcode=tuple(consent_svc.list_meldcode(uow(), actor, case_id)),
         timeline=tuple(timeline_svc.timeline(uow(), actor, case_id, kinds)),
         today=clock.today(),
+        disclosures=tuple(documents_svc.case_disclosures(uow(), actor, case_id)),
     )
 
 
@@ -1294,6 +1297,86 @@ class TimelineTab(_Tab):
 # ---------------------------------------------------------------- the view
 
 
+class DisclosuresTab(_Tab):
+    """The disclosure record of the case: every printed or saved edition of a meeting
+    document that held its details, to whom, when and by whom (with the file's
+    SHA-256), for a family that asks where its data went."""
+
+    def __init__(self, view: CaseFileView):
+        super().__init__(view, "disclosuresTab")
+        layout = QVBoxLayout(self)
+        self.intro = wrapped_label(
+            _(
+                "Every agenda or minutes edition that held details of this case and was "
+                "printed or saved, and to whom it went."
+            ),
+            "disclosuresIntro",
+        )
+        layout.addWidget(self.intro)
+        self.empty = wrapped_label(
+            _(
+                "No details of this case have left pact yet. When an agenda or the minutes "
+                "with this case's details are printed or saved, they are listed here."
+            ),
+            "noDisclosuresLabel",
+            HINT_STYLE,
+        )
+        layout.addWidget(self.empty)
+        self.table = RecordTable(
+            "disclosuresTable",
+            _("Disclosure record"),
+            [
+                Column(_("When"), 1.3, 12),
+                Column(_("Document"), 1.6, 10),
+                Column(_("Meeting"), 2.2, 12),
+                Column(_("Recipient"), 2.4, 12),
+                Column(_("How"), 1.4, 9),
+                Column(_("By"), 1.4, 9),
+            ],
+            select_first=True,
+        )
+        layout.addWidget(self.table, 1)
+        self.detail = wrapped_label("", "disclosureDetail")
+        layout.addWidget(self.detail)
+        self.table.current_key_changed.connect(lambda _k: self._selected())
+
+    def fill(self, bundle: CaseBundle) -> None:
+        rows: list[list[Cell | str]] = [
+            [
+                format_datetime(d.made_at, "d MMM y HH:mm"),
+                documents_svc.document_label(d.document),
+                d.meeting,
+                d.recipient,
+                documents_svc.channel_label(d.channel),
+                d.made_by,
+            ]
+            for d in bundle.disclosures
+        ]
+        self.table.set_rows(rows, [d.id for d in bundle.disclosures])
+        self.empty.setVisible(not bundle.disclosures)
+        self._selected()
+
+    def _selected(self) -> None:
+        key = self.table.current_key()
+        found = next(
+            (d for d in (self.bundle.disclosures if self.bundle else ()) if d.id == key), None
+        )
+        if found is None:
+            self.detail.setText("")
+            return
+        self.detail.setText(
+            _("{destination} · {pages} p. · SHA-256 {sha}").format(
+                destination=found.destination, pages=found.pages, sha=found.sha256
+            )
+        )
+
+    def update_buttons(self) -> None:
+        pass
+
+    def first_focus(self) -> QWidget | None:
+        return self.table
+
+
 class CaseFileView(QWidget):
     """``back_requested`` (the person wants the list again), ``load_failed(message)``
     (the case cannot be shown: gone, or no access), ``case_loaded(case_id)``."""
@@ -1302,7 +1385,16 @@ class CaseFileView(QWidget):
     load_failed = Signal(str)
     case_loaded = Signal(int)
 
-    TAB_KEYS = ("family", "partners", "signals", "consultations", "consent", "steps", "timeline")
+    TAB_KEYS = (
+        "family",
+        "partners",
+        "signals",
+        "consultations",
+        "consent",
+        "steps",
+        "timeline",
+        "disclosures",
+    )
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -1409,6 +1501,7 @@ class CaseFileView(QWidget):
         self.consent_tab = ConsentTab(self)
         self.steps_tab = StepsTab(self)
         self.timeline_tab = TimelineTab(self)
+        self.disclosures_tab = DisclosuresTab(self)
         self._tabs: dict[str, _Tab] = {
             "family": self.family_tab,
             "partners": self.partners_tab,
@@ -1417,6 +1510,7 @@ class CaseFileView(QWidget):
             "consent": self.consent_tab,
             "steps": self.steps_tab,
             "timeline": self.timeline_tab,
+            "disclosures": self.disclosures_tab,
         }
         titles = {
             "family": _("Fa&mily"),
@@ -1426,6 +1520,7 @@ class CaseFileView(QWidget):
             "consent": _("Co&nsent"),
             "steps": _("Ne&xt steps"),
             "timeline": _("T&imeline"),
+            "disclosures": _("Disclosu&res"),
         }
         for key in self.TAB_KEYS:
             self.tabs.addTab(self._tabs[key], titles[key])
@@ -1673,6 +1768,7 @@ class CaseFileView(QWidget):
                 _("Ne&xt steps ({n}, {late} overdue)") if overdue else _("Ne&xt steps ({n})")
             ).format(n=open_steps, late=overdue),
             "timeline": _("T&imeline"),
+            "disclosures": _("Disclosu&res ({n})").format(n=len(bundle.disclosures)),
         }
         for i, key in enumerate(self.TAB_KEYS):
             self.tabs.setTabText(i, titles[key])

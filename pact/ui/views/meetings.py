@@ -40,14 +40,14 @@ from pact.config import atomic_write
 from pact.errors import PactError, error_text
 from pact.i18n import N_, _, format_date, ngettext
 from pact.services import calendar as calendar_svc
-from pact.services import clock
+from pact.services import clock, documents
 from pact.services import meetings as svc
-from pact.services import minutes as minutes_svc
 from pact.services.meetings import MeetingData, MeetingFilter
 from pact.ui.context import AppContext
 from pact.ui.dialogs.case_form import heading_label, push_button
 from pact.ui.dialogs.meeting_plan import MeetingPlanDialog
 from pact.ui.dialogs.meeting_series import SeriesDialog
+from pact.ui.dialogs.print_preview import PrintPreviewDialog, open_preview
 from pact.ui.itemmodels.meetings import STATUS_COLOURS, MeetingTableModel
 from pact.ui.ops import Op
 from pact.ui.widgets.agenda_builder import AgendaBuilder
@@ -77,6 +77,9 @@ def _scrolled(widget: QWidget, name: str) -> QScrollArea:
     area.setFrameShape(QScrollArea.Shape.NoFrame)
     area.setWidget(widget)
     return area
+
+
+HELD_STATUSES = ("held", "minutes_draft", "minutes_sent", "minutes_approved")
 
 
 class MeetingPage(QWidget):
@@ -138,11 +141,19 @@ class MeetingPage(QWidget):
             _("Calendar invite…"),
             _("Save the meeting as an iCalendar file for Outlook or Thunderbird"),
         )
+        self.print_button = button(
+            "meetingPrintButton",
+            _("Print…"),
+            _(
+                "Preview the agenda, the chair's copy or the minutes per recipient, then "
+                "print or save them as PDF (Ctrl+P)"
+            ),
+        )
         self.email_button = button(
             "meetingEmailButton",
             _("Save for e-mail…"),
             _(
-                "Write one edition of the minutes per receiving organisation into a folder, "
+                "Save one PDF edition of the minutes per receiving organisation in a folder, "
                 "with their e-mail addresses, and record the minutes as sent"
             ),
         )
@@ -175,6 +186,8 @@ class MeetingPage(QWidget):
         self.next_button.clicked.connect(self.plan_next)
         self.ics_button.clicked.connect(self.export_ics)
         self.email_button.clicked.connect(self.save_for_email)
+        self.print_button.clicked.connect(lambda: self.print_preview())
+        QShortcut(QKeySequence.StandardKey.Print, self, lambda: self.print_preview())
         self.open_dialog: QWidget | None = None
 
     # ------------------------------------------------------------ overview
@@ -318,9 +331,8 @@ class MeetingPage(QWidget):
         self.replan_button.setVisible(run and status == "cancelled")
         self.next_button.setVisible(run and self.ctx.actor.is_coordinator and status != "cancelled")
         self.ics_button.setVisible(status not in ("cancelled",))
-        self.email_button.setVisible(
-            run and status in ("held", "minutes_draft", "minutes_sent", "minutes_approved")
-        )
+        self.email_button.setVisible(run and status in HELD_STATUSES)
+        self.print_button.setVisible(run and status != "cancelled")
         if not run:
             self.message.show_message(
                 _(
@@ -446,6 +458,18 @@ class MeetingPage(QWidget):
             )
         ).failure(self._failed).run()
 
+    def print_preview(self, document: str | None = None) -> PrintPreviewDialog | None:
+        """The print preview of this meeting's documents (for those who run it)."""
+        data = self.data
+        if data is None or not data.may_run or data.status == "cancelled":
+            return None
+        held = data.status in HELD_STATUSES
+        dialog = open_preview(
+            self.ctx, data.id, document or ("minutes" if held else "agenda"), held, self
+        )
+        self.open_dialog = dialog
+        return dialog
+
     def save_for_email(self, folder: str | None = None) -> None:
         if self.data is None:
             return
@@ -457,13 +481,16 @@ class MeetingPage(QWidget):
                 return
         uow, actor, meeting_id = self.ctx.uow, self.ctx.actor, self.data.id
 
-        def work() -> tuple[minutes_svc.EmailExport, MeetingData]:
-            export = minutes_svc.save_for_email(uow(), actor, meeting_id, Path(folder))
+        def work() -> tuple[documents.SavedEditions, MeetingData]:
+            export = documents.save_all(
+                uow(), actor, meeting_id, "minutes", Path(folder), for_email=True
+            )
             return export, svc.get_meeting(uow(), actor, meeting_id)
 
-        def done(result: tuple[minutes_svc.EmailExport, MeetingData]) -> None:
+        def done(result: tuple[documents.SavedEditions, MeetingData]) -> None:
             export, data = result
             self._changed(data)
+            assert export.recipients_file is not None
             text = ngettext(
                 "{n} edition of the minutes saved in {folder}, with the list of e-mail "
                 "addresses ({list}). The minutes are recorded as sent.",
@@ -471,11 +498,18 @@ class MeetingPage(QWidget):
                 "the list of e-mail addresses ({list}). The minutes are recorded as sent.",
                 len(export.files),
             ).format(n=len(export.files), folder=export.folder, list=export.recipients_file.name)
+            if export.skipped:
+                text += " " + ngettext(
+                    "{n} file existed already and was left as it was.",
+                    "{n} files existed already and were left as they were.",
+                    len(export.skipped),
+                ).format(n=len(export.skipped))
             if export.missing:
                 text += " " + _("Without an e-mail address: {names}.").format(
                     names=", ".join(export.missing)
                 )
-            self.message.show_message(text, "warning" if export.missing else "info")
+            warn = export.missing or export.skipped
+            self.message.show_message(text, "warning" if warn else "info")
 
         Op(self, work, write=True).with_progress(_("Saving the minutes…")).success(done).failure(
             self._failed
