@@ -24,7 +24,7 @@ from pact.ui.ops import wait_idle
 from pact.ui.views.meetings import MeetingsView
 
 from .case_fixtures import *  # noqa: F403
-from .case_fixtures import CaseWorld
+from .case_fixtures import BuildCasesView, CaseWorld, open_case
 
 WAIT = 15_000
 
@@ -154,3 +154,30 @@ def test_print_for_all_recipients(
     assert [r.recipient_org_id for r in cases_disclosures(case_world, held[1])] == [
         case_world.orgs["home"]
     ]
+
+
+def test_the_case_file_lists_where_its_details_went(
+    case_world: CaseWorld,
+    held: tuple[int, int],
+    cases_view: BuildCasesView,
+    qtbot: QtBot,
+    tmp_path: Path,
+) -> None:
+    w = case_world
+    view = cases_view()
+    open_case(qtbot, view, held[1])
+    file = view.case_file
+    file.show_tab("disclosures")
+    assert file.disclosures_tab.empty.isVisible()  # nothing went out yet
+    [edition] = documents.prepare(w.db.uow(), w.admin, held[0], "minutes", [w.orgs["home"]])
+    rendered = documents.render(edition)
+    documents.save_pdf(w.db.uow(), w.admin, rendered, tmp_path / "home.pdf")
+    open_case(qtbot, view, held[1])  # read again
+    table = file.disclosures_tab.table
+    assert table.row_count() == 1
+    assert w.org_name("home") in table.text(0, 3)
+    assert table.text(0, 4) == _("saved as PDF")
+    assert rendered.sha256 in file.disclosures_tab.detail.text()
+    assert not file.disclosures_tab.empty.isVisible()
+    index = file.TAB_KEYS.index("disclosures")
+    assert file.tabs.tabText(index) == _("Disclosu&res ({n})").format(n=1)
