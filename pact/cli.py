@@ -1313,6 +1313,10 @@ def cmd_print(args: argparse.Namespace) -> int:
     else:
         if not target.parent.exists():  # before the key is asked for
             raise PactError(_("The folder {folder} does not exist.").format(folder=target.parent))
+        if target.is_dir():
+            raise PactError(
+                _("{path} is a folder: give the name of the PDF file to write.").format(path=target)
+            )
         if target.exists():
             raise PactError(
                 _("{path} exists already; pact never overwrites a file.").format(path=target)
@@ -1359,8 +1363,8 @@ def cmd_print(args: argparse.Namespace) -> int:
     _out(str(target))
     _err(
         ngettext(
-            "{document} for {recipient}: {n} page, written to {path}.",
-            "{document} for {recipient}: {n} pages, written to {path}.",
+            "{document} ({recipient}): {n} page, written to {path}.",
+            "{document} ({recipient}): {n} pages, written to {path}.",
             rendered.pages,
         ).format(
             document=documents.document_label(args.document),

@@ -82,6 +82,7 @@ class MinutesItem:
     decisions: tuple[str, ...]
     steps: tuple[StepLine, ...]  # the new next steps agreed under this item
     details: bool = True  # False: a case item shown as "Case <code>: discussed"
+    internal: bool = False  # shown in the full edition only
 
 
 @dataclass(frozen=True)

@@ -274,7 +274,8 @@ def _steps_table(steps: tuple[StepLine, ...], st: Styles, with_status: bool) -> 
             what = f"<strike>{what}</strike>"
         due = escape(format_date(step.due_on))
         if step.overdue:
-            due = f"<font color='#b3261e'><b>{due} ({escape(_('overdue'))})</b></font>"
+            late = "" if with_status else f" ({escape(_('overdue'))})"  # else in its column
+            due = f"<font color='#b3261e'><b>{due}{late}</b></font>"
         row = [_para(what, small), _p(step.owner, small), _para(due, small)]
         if with_status:
             if step.status == "done":
@@ -349,6 +350,8 @@ def _agenda_line(line: AgendaLine, st: Styles, chair: bool) -> list[Flowable]:
     )
     out: list[Flowable] = [table]
     indent = st.small.clone("pact-item-text", leftIndent=40 * mm)
+    if line.case_reference and line.case_reference != line.title:
+        out.append(_p(line.case_reference, indent))
     if line.description:
         out += [_para(inline(x), indent) for x in line.description.splitlines() if x.strip()]
     if chair and line.consent_note:
@@ -458,8 +461,13 @@ def _mark(head: Letterhead) -> str:
 
 def _minutes_item(item: MinutesItem, st: Styles) -> list[Flowable]:
     number = f"{item.number}. " if item.number is not None else ""
+    internal = (
+        " <font color='#b38600'><b>[" + escape(_("internal")) + "]</b></font>"
+        if item.internal
+        else ""
+    )
     title = _para(
-        f"{escape(number)}{inline(item.title)}"
+        f"{escape(number)}{inline(item.title)}{internal}"
         f" <font size='9' color='#52606d'>{item.starts_at:%H:%M}</font>",
         st.heading.clone("pact-item", fontSize=11.5, leading=15, spaceBefore=6),
     )

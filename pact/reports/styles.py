@@ -151,19 +151,20 @@ def _decorate(canvas: Canvas, frame: PageFrame, page: int, total: int) -> None:
     canvas.line(TEXT_LEFT, FOOTER_HEIGHT, TEXT_RIGHT, FOOTER_HEIGHT)
     top = PAGE_SIZE[1] - MARGIN + 5 * mm
     full = TEXT_RIGHT - TEXT_LEFT
-    mark_width = 0.0
-    if frame.mark:
-        canvas.setFont(FONT_BOLD, 8.5)
-        canvas.setFillColor(ACCENT)
-        room = min(full * 0.6, full) if frame.header and page > 1 else full
-        mark = _clip(canvas, frame.mark, FONT_BOLD, 8.5, room)
-        mark_width = canvas.stringWidth(mark, FONT_BOLD, 8.5)
-        canvas.drawRightString(TEXT_RIGHT, top, mark)
+    header_width = 0.0
     if frame.header and page > 1:
         canvas.setFont(FONT, 8.5)
         canvas.setFillColor(MUTED)
-        room = full - mark_width - 6 * mm
-        canvas.drawString(TEXT_LEFT, top, _clip(canvas, frame.header, FONT, 8.5, room))
+        header = _clip(canvas, frame.header, FONT, 8.5, full * 0.4)
+        header_width = canvas.stringWidth(header, FONT, 8.5)
+        canvas.drawString(TEXT_LEFT, top, header)
+    if frame.mark:
+        canvas.setFont(FONT_BOLD, 8.5)
+        canvas.setFillColor(ACCENT)
+        room = full - header_width - (6 * mm if header_width else 0)
+        canvas.drawRightString(TEXT_RIGHT, top, _clip(canvas, frame.mark, FONT_BOLD, 8.5, room))
+    # the foot: whose copy and the confidentiality line (wrapped, never cut) on the left,
+    # the page number, print date and version on the right
     canvas.setFont(FONT_BOLD, 8)
     canvas.setFillColor(INK)
     first = FOOTER_HEIGHT - 2 * mm - 8
@@ -181,17 +182,22 @@ def _decorate(canvas: Canvas, frame: PageFrame, page: int, total: int) -> None:
     for n, line in enumerate(right, start=1):
         canvas.drawRightString(TEXT_RIGHT, first - n * 10, line)
     widest = max(canvas.stringWidth(t, FONT, 8) for t in right)
-    text_width = TEXT_RIGHT - TEXT_LEFT - max(widest, 30 * mm) - 6 * mm
+    text_width = full - max(widest, 30 * mm) - 6 * mm
     y = FOOTER_HEIGHT - 2 * mm
+    st = styles()
+    parts = []
     if frame.mark:
-        canvas.setFont(FONT_BOLD, 8)
-        canvas.setFillColor(INK)
-        canvas.drawString(TEXT_LEFT, first, _clip(canvas, frame.mark, FONT_BOLD, 8, text_width))
-        y -= 11
+        parts.append(
+            Paragraph(
+                escape(frame.mark), st.footer.clone("pact-mark", fontName=FONT_BOLD, textColor=INK)
+            )
+        )
     if frame.footer:
-        para = Paragraph(escape(frame.footer), styles().footer)
+        parts.append(Paragraph(escape(frame.footer), st.footer))
+    for para in parts:
         _w, h = para.wrapOn(canvas, text_width, FOOTER_HEIGHT)
         para.drawOn(canvas, TEXT_LEFT, y - h)
+        y -= h + 1
     canvas.restoreState()
 
 

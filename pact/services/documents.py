@@ -59,6 +59,7 @@ from pact.services.meetings import (
     case_reference,
     kind_label,
     load_meeting,
+    may_run,
     meeting_data,
 )
 from pact.services.scope import load_case, visible_ids
@@ -296,8 +297,10 @@ def recipients(
     not invited (after the invited ones; printing for them is warned about)."""
     with uow:
         s = uow.session
-        meeting, _me = load_meeting(s, actor, meeting_id, write=True)
+        meeting, me = load_meeting(s, actor, meeting_id)
         out = _recipients(s, meeting)
+        if not may_run(meeting, me):  # an invited worker prints their own edition only
+            return [r for r in out if r.organisation_id == me.organisation_id]
         if include_involved:
             known = {r.organisation_id for r in out}
             extra: set[int] = set()
@@ -324,7 +327,7 @@ def check_recipients(
     the meeting (and whether it is involved in a case on the agenda), or archived."""
     with uow:
         s = uow.session
-        meeting, _me = load_meeting(s, actor, meeting_id, write=True)
+        meeting, _me = load_meeting(s, actor, meeting_id)
         return _recipient_warnings(s, meeting, organisation_ids)
 
 
@@ -347,8 +350,7 @@ def _recipient_warnings(s: Session, meeting: Meeting, organisation_ids: Iterable
     for org_id in wanted:
         org = orgs.get(org_id)
         if org is None:
-            warnings.append(_("Organisation {id} does not exist.").format(id=org_id))
-            continue
+            continue  # prepare() refuses it, next to the recipient
         if org_id not in invited:
             if org_id in involved:
                 warnings.append(
@@ -423,24 +425,34 @@ def _agenda(data: MeetingData, reader: _Reader, chair: bool) -> AgendaDocument:
         details = _details(item, reader)
         title, description = item.title, item.description
         note = ""
+        presenter = item.presenter
         if item.case_id is not None:
             if not details:
-                title, description = _case_title(item), ""
+                # who brings a case in says which school or team knows the family
+                title, description, presenter = _case_title(item), "", ""
+            notes = []
             if item.case_mode == "anonymous":
-                note = _("discussed anonymously (case code and level only)")
+                notes.append(_("discussed anonymously (case code and level only)"))
             elif item.meldcode:
-                note = _("shared under the Meldcode")
+                notes.append(_("shared under the Meldcode"))
+            if item.case_mode == "full" and item.consent is not None and item.consent.uncovered:
+                notes.append(
+                    _("Without the case's details for: {names}.").format(
+                        names=", ".join(name for _id, name in item.consent.uncovered)
+                    )
+                )
+            note = " ".join(notes)
         lines.append(
             AgendaLine(
                 number=item.number,
                 title=title,
                 starts_at=item.starts_at,
                 planned_minutes=item.planned_minutes,
-                presenter=item.presenter,
+                presenter=presenter,
                 description=description,
                 internal=internal,
                 chair_notes=item.chair_notes if chair else "",
-                case_reference=_case_title(item) if item.case_id is not None else "",
+                case_reference=_case_title(item) if item.case_id is not None and details else "",
                 consent_note=note if chair else "",
             )
         )
@@ -513,6 +525,7 @@ def _minutes(data: MeetingData, reader: _Reader) -> MinutesDocument:
                 decisions=tuple(d.text for d in item.decisions) if details else (),
                 steps=tuple(_step_line(st) for st in steps),
                 details=details,
+                internal=item.visibility == "internal",
             )
         )
     people: dict[str, list[str]] = {"present": [], "excused": [], "absent": []}
@@ -605,7 +618,19 @@ def prepare(
     printed_at = (printed_at or datetime.now()).replace(microsecond=0)
     with uow:
         s = uow.session
-        meeting, me = load_meeting(s, actor, meeting_id, write=True)
+        meeting, me = load_meeting(s, actor, meeting_id)
+        if not may_run(meeting, me) and (
+            document == "chair"
+            or me.organisation_id is None
+            or any(o != me.organisation_id for o in organisation_ids)
+        ):
+            raise AccessDeniedError(
+                _(
+                    "Only a coordinator, the chair or the minute-taker can print this "
+                    "meeting's documents for others; you can print your own "
+                    "organisation's edition."
+                )
+            )
         data = meeting_data(s, meeting, me)
         wanted = [o for o in organisation_ids if o is not None]
         if document == "chair" and wanted:
@@ -901,7 +926,8 @@ def save_all(
         if missing:
             listing += ["", _("Without an e-mail address:"), *missing]
         stem = prepared[0].file_name.rsplit("_", 1)[0] if prepared else "pact"
-        recipients_file = folder / f"{stem}_{_('recipients')}.txt"
+        listing_name = _("recipients")  # a word of the file name, in the user's language
+        recipients_file = folder / f"{stem}_{listing_name}.txt"
         atomic_write(recipients_file, ("\n".join(listing) + "\n").encode("utf-8"))
         if document == "minutes":
             _mark_sent(uow, actor, meeting_id)

@@ -225,6 +225,7 @@ class ItemInput:
     case_mode: str = "full"
     id: int | None = None
     version: int | None = None
+    chair_notes: str | None = None  # None: keep them as they are
 
 
 @dataclass(frozen=True)
@@ -585,6 +586,9 @@ def item_field_errors(data: ItemInput, template: bool = False) -> list[FieldErro
     message = v.max_length(data.description, MAX_TEXT)
     if message:
         errors.append(FieldError("description", message))
+    message = v.max_length(data.chair_notes or "", MAX_TEXT)
+    if message:
+        errors.append(FieldError("chair_notes", message))
     if data.visibility not in VISIBILITIES:
         errors.append(FieldError("visibility", _("Choose who may see this item.")))
     if data.case_mode not in CASE_MODES:
@@ -1458,6 +1462,8 @@ def save_item(uow: UnitOfWork, actor: Actor, meeting_id: int, data: ItemInput) -
         item.presenter_contact_id = data.presenter_contact_id
         item.case_id = data.case_id
         item.case_mode = data.case_mode if data.case_id is not None else "full"
+        if data.chair_notes is not None:
+            item.chair_notes = data.chair_notes.strip()
         commit_change(uow, _("Someone else changed this agenda item. Reload it first."))
         return meeting_data(s, meeting, me)
 

@@ -187,7 +187,7 @@ def test_add_a_case_item_through_the_dialog(
     assert case_combo.isVisibleTo(dialog)
     # Tab goes through the fields top to bottom, then Save and Cancel, and round
     seen = []
-    for _step in range(11):
+    for _step in range(12):
         focused = QApplication.focusWidget()
         assert focused is not None
         seen.append(focused.objectName())
@@ -200,6 +200,7 @@ def test_add_a_case_item_through_the_dialog(
         "agendaPresenterCombo",
         "agendaMinutesSpin",
         "agendaDescriptionEdit",
+        "agendaChairNotesEdit",
         "agendaVisibilityCombo",
         "saveButton",
         "cancelButton",

@@ -327,3 +327,56 @@ def test_shared_layout_gives_the_same_document(
         meeting_docs.clear_caches()
         alone.append(pdf_text(documents.render(edition).pdf))
     assert shared == alone * 2
+
+
+def test_an_invited_worker_prints_only_their_own_organisations_edition(
+    world: World, tukker: tuple[MeetingData, str]
+) -> None:
+    meeting, code = tukker
+    teacher = world.actor("teacher")  # Elia Brinkhuis, of the invited school
+    [own] = documents.prepare(world.uow(), teacher, meeting.id, "minutes", [world.org("school")])
+    assert own.case_codes == (code,)  # the school is involved: its edition has the case
+    assert [r.organisation_id for r in documents.recipients(world.uow(), teacher, meeting.id)] == [
+        world.org("school")
+    ]
+    for document, orgs in (
+        ("minutes", [world.org("social")]),
+        ("minutes", [None]),
+        ("chair", [None]),
+    ):
+        with pytest.raises(AccessDeniedError):
+            documents.prepare(world.uow(), teacher, meeting.id, document, orgs)
+
+
+def test_chair_notes_are_kept_and_only_on_the_chairs_copy(
+    world: World, tukker: tuple[MeetingData, str]
+) -> None:
+    meeting, _code = tukker
+    item = meeting.items[1]
+    data = ItemInput(
+        kind=item.kind,
+        title=item.title,
+        planned_minutes=item.planned_minutes,
+        chair_notes="Eerst de ouders laten uitpraten.",
+        id=item.id,
+        version=item.version,
+    )
+    save_item(world.uow(), world.coordinator, meeting.id, data)
+    # saving the item again without chair_notes keeps them
+    later = next(i for i in _plan_data(world, meeting.id).items if i.id == item.id)
+    save_item(
+        world.uow(),
+        world.coordinator,
+        meeting.id,
+        ItemInput(kind=later.kind, title="Nieuwe titel", id=later.id, version=later.version),
+    )
+    chair = pdf_text(_edition(world, meeting.id, "chair", None).pdf)
+    assert "Eerst de ouders laten uitpraten." in chair and "Nieuwe titel" in chair
+    for org in (None, world.org("school")):
+        assert "uitpraten" not in pdf_text(_edition(world, meeting.id, "agenda", org).pdf)
+
+
+def _plan_data(world: World, meeting_id: int) -> MeetingData:
+    from pact.services import meetings
+
+    return meetings.get_meeting(world.uow(), world.coordinator, meeting_id)

@@ -209,6 +209,17 @@ class AgendaItemDialog(CaseFormDialog):
         )
         self.add_row("description", _("&Description"), self.description_edit)
 
+        self.chair_notes_edit = text_edit(
+            "agendaChairNotesEdit",
+            _("Chair's notes"),
+            item.chair_notes if item is not None else "",
+            lines=3,
+        )
+        self.chair_notes_edit.setToolTip(
+            _("Only on the chair's copy of the agenda: what the chair wants to remember")
+        )
+        self.add_row("chair_notes", _("C&hair's notes"), self.chair_notes_edit)
+
         self.visibility_combo = combo(
             "agendaVisibilityCombo",
             _("Who sees this item"),
@@ -272,6 +283,7 @@ class AgendaItemDialog(CaseFormDialog):
             title=self.title_edit.text(),
             planned_minutes=self.minutes_spin.value(),
             description=self.description_edit.toPlainText(),
+            chair_notes=self.chair_notes_edit.toPlainText(),
             visibility=str(self.visibility_combo.currentData()),
             presenter_contact_id=presenter,
             case_id=case_id,

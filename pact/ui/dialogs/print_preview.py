@@ -66,8 +66,10 @@ class PrintPreviewDialog(QDialog):
         document: str,
         may_print_minutes: bool,
         parent: QWidget | None = None,
+        may_run: bool = True,
     ):
         super().__init__(parent)
+        self.may_run = may_run  # else only the user's own organisation's edition
         self.setObjectName("printPreviewDialog")
         self.setWindowTitle(_("Print preview"))
         self.ctx = ctx
@@ -75,6 +77,7 @@ class PrintPreviewDialog(QDialog):
         self.rendered: RenderedEdition | None = None
         self._cache: dict[tuple[str, int], tuple[RenderedEdition, list[str]]] = {}
         self._last_warnings: list[str] = []
+        self._kept_recipient: object = FULL
         self._recipients: list[Recipient] = []
         self._pdf: QPdfDocument | None = None
         self._wanted: tuple[str, int] | None = None
@@ -87,7 +90,8 @@ class PrintPreviewDialog(QDialog):
         self.document.setObjectName("printDocument")
         self.document.setAccessibleName(_("Document"))
         self.document.addItem(_("Agenda"), "agenda")
-        self.document.addItem(_("Chair's copy of the agenda"), "chair")
+        if may_run:
+            self.document.addItem(_("Chair's copy of the agenda"), "chair")
         if may_print_minutes:
             self.document.addItem(_("Minutes"), "minutes")
         top.addWidget(self.document)
@@ -173,7 +177,8 @@ class PrintPreviewDialog(QDialog):
         if self.current_document() == "chair":
             self.recipient.addItem(_("The chair"), FULL)
         else:
-            self.recipient.addItem(documents.full_edition_label(), FULL)
+            if self.may_run:
+                self.recipient.addItem(documents.full_edition_label(), FULL)
             for r in self._recipients:
                 label = f"{r.name} ({r.contacts})" if r.contacts else r.name
                 if not r.invited:
@@ -183,7 +188,9 @@ class PrintPreviewDialog(QDialog):
         self.recipient.blockSignals(False)
 
     def _document_changed(self) -> None:
-        keep = self.recipient.currentData()
+        if self.recipient.isEnabled():  # the chair's copy has no recipients to remember
+            self._kept_recipient = self.recipient.currentData()
+        keep = self._kept_recipient
         self._fill_recipients()
         index = self.recipient.findData(keep)
         if index >= 0:
@@ -196,6 +203,7 @@ class PrintPreviewDialog(QDialog):
         for b in (self.print_button, self.save_button):
             b.setEnabled(not busy and self.rendered is not None)
         self.all_button.setEnabled(not busy and self.current_document() != "chair")
+        self.all_button.setVisible(self.may_run)
 
     def refresh(self) -> None:
         """Make (or take from the cache) the chosen edition and show it."""
@@ -259,7 +267,7 @@ class PrintPreviewDialog(QDialog):
             ).format(codes=", ".join(ed.case_codes))
         else:
             cases = _("holds no case details")
-        return _("{document} for {recipient}: {pages}; {cases}.").format(
+        return _("{document} ({recipient}): {pages}; {cases}.").format(
             document=documents.document_label(ed.document),
             recipient=ed.recipient,
             pages=pages,
@@ -473,8 +481,11 @@ def open_preview(
     may_print_minutes: bool,
     parent: QWidget | None,
     keep: Callable[[QWidget], None] | None = None,
+    may_run: bool = True,
 ) -> PrintPreviewDialog:
-    dialog = PrintPreviewDialog(ctx, meeting_id, document, may_print_minutes, parent)
+    dialog = PrintPreviewDialog(
+        ctx, meeting_id, document, may_print_minutes, parent, may_run=may_run
+    )
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     if keep is not None:
         keep(dialog)

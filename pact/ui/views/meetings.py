@@ -332,7 +332,9 @@ class MeetingPage(QWidget):
         self.next_button.setVisible(run and self.ctx.actor.is_coordinator and status != "cancelled")
         self.ics_button.setVisible(status not in ("cancelled",))
         self.email_button.setVisible(run and status in HELD_STATUSES)
-        self.print_button.setVisible(run and status != "cancelled")
+        self.print_button.setVisible(
+            status != "cancelled" and (run or self.ctx.actor.organisation_id is not None)
+        )
         if not run:
             self.message.show_message(
                 _(
@@ -461,11 +463,18 @@ class MeetingPage(QWidget):
     def print_preview(self, document: str | None = None) -> PrintPreviewDialog | None:
         """The print preview of this meeting's documents (for those who run it)."""
         data = self.data
-        if data is None or not data.may_run or data.status == "cancelled":
+        if data is None or data.status == "cancelled":
             return None
+        if not data.may_run and self.ctx.actor.organisation_id is None:
+            return None  # nobody's edition to print
         held = data.status in HELD_STATUSES
         dialog = open_preview(
-            self.ctx, data.id, document or ("minutes" if held else "agenda"), held, self
+            self.ctx,
+            data.id,
+            document or ("minutes" if held else "agenda"),
+            held,
+            self,
+            may_run=data.may_run,
         )
         self.open_dialog = dialog
         return dialog
