@@ -337,6 +337,15 @@ def _add_case_commands(commands: argparse._SubParsersAction[Parser], common: Par
     )
 
 
+def _meeting_id_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "meeting_id",
+        type=int,
+        metavar="MEETING_ID",
+        help=_("the meeting's id (pact meetings list)"),
+    )
+
+
 def _add_meeting_commands(commands: argparse._SubParsersAction[Parser], common: Parser) -> None:
     group = commands.add_parser(
         "meetings",
@@ -388,12 +397,7 @@ def _add_meeting_commands(commands: argparse._SubParsersAction[Parser], common: 
             "items only by case code and level. -o - writes it to standard output."
         ),
     )
-    invite.add_argument(
-        "meeting_id",
-        type=int,
-        metavar="MEETING_ID",
-        help=_("the meeting's id (pact meetings list)"),
-    )
+    _meeting_id_argument(invite)
     invite.add_argument(
         "-o",
         "--output",
@@ -425,12 +429,7 @@ def _add_print_command(commands: argparse._SubParsersAction[Parser], common: Par
         metavar="DOCUMENT",
         help=_("agenda, minutes or chair (the chair's copy of the agenda)"),
     )
-    printing.add_argument(
-        "meeting_id",
-        type=int,
-        metavar="MEETING_ID",
-        help=_("the meeting's id (pact meetings list)"),
-    )
+    _meeting_id_argument(printing)
     printing.add_argument(
         "--for",
         dest="recipient",
@@ -1335,16 +1334,10 @@ def cmd_print(args: argparse.Namespace) -> int:
                     _err(_("This meeting has no invited organisations: nothing was made."))
                     return EXIT_FAILED
                 return EXIT_FAILED if saved.skipped else EXIT_OK
-            org_ids = [] if recipient is None else [int(recipient)]
-            for warning in documents.check_recipients(db.uow(), me, args.meeting_id, org_ids):
+            org: int | None = None if recipient is None else int(recipient)
+            [prepared] = documents.prepare(db.uow(), me, args.meeting_id, args.document, [org])
+            for warning in prepared.warnings:
                 _err(_("Warning: {text}").format(text=warning))
-            prepared = documents.prepare(
-                db.uow(),
-                me,
-                args.meeting_id,
-                args.document,
-                [None] if recipient is None else org_ids,
-            )[0]
             rendered = documents.render(prepared)
             try:
                 documents.save_pdf(db.uow(), me, rendered, target, overwrite=False)

@@ -78,11 +78,8 @@ class FileExistsRefusal(FileExistsError):
     """``atomic_create`` found a file at the path: it is never overwritten."""
 
 
-def atomic_create(path: Path, data: bytes, mode: int = 0o600) -> None:
-    """Like ``atomic_write``, but never replaces an existing file: the complete temp
-    file is hard-linked to ``path`` (which fails when ``path`` exists), then removed.
-    Raises FileExistsRefusal when ``path`` exists."""
-    path = Path(path)
+def _complete_temp_file(path: Path, data: bytes, mode: int) -> str:
+    """``data`` in a new temp file beside ``path``, flushed to disk, with ``mode``."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -90,6 +87,20 @@ def atomic_create(path: Path, data: bytes, mode: int = 0o600) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return tmp
+
+
+def atomic_create(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """Like ``atomic_write``, but never replaces an existing file: the complete temp
+    file is hard-linked to ``path`` (which fails when ``path`` exists), then removed.
+    Raises FileExistsRefusal when ``path`` exists."""
+    path = Path(path)
+    tmp = _complete_temp_file(path, data, mode)
+    try:
         try:
             os.link(tmp, path)
         except FileExistsError as exc:
@@ -107,13 +118,8 @@ def atomic_create(path: Path, data: bytes, mode: int = 0o600) -> None:
 def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Write to a temp file in the same folder, flush, fsync, rename into place."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = _complete_temp_file(path, data, mode)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

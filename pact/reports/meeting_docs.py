@@ -13,6 +13,7 @@ import hashlib
 import io
 import re
 import threading
+from datetime import date, time
 from html import escape
 from typing import Any
 
@@ -224,12 +225,7 @@ def _letterhead(head: Letterhead, document: str, st: Styles) -> list[Flowable]:
     )
     out: list[Flowable] = [table, Spacer(1, 3 * mm)]
     if head.recipient:
-        who = head.recipient
-        if head.recipient_contact:
-            who = _("{organisation}, attn. {contact}").format(
-                organisation=head.recipient, contact=head.recipient_contact
-            )
-        out.append(_p(_("Copy for: {who}").format(who=who), st.label))
+        out.append(_p(_mark(head), st.label))
     return out
 
 
@@ -247,9 +243,9 @@ def _facts(rows: list[tuple[str, str]], st: Styles) -> Table:
     return table
 
 
-def _when(held_on: object, starts: object, ends: object) -> str:
+def _when(held_on: date, starts: time, ends: time) -> str:
     return _("{date}, {start}–{end}").format(
-        date=format_date(held_on, "full"),  # type: ignore[arg-type]
+        date=format_date(held_on, "full"),
         start=f"{starts:%H:%M}",
         end=f"{ends:%H:%M}",
     )
@@ -435,15 +431,22 @@ def render_agenda(doc: AgendaDocument, head: Letterhead) -> bytes:
             ),
             _steps_table(doc.open_steps, st, with_status=False),
         ]
+    return _build(story, head, document, doc.title, doc.kind, doc.held_on)
+
+
+def _build(
+    story: list[Flowable], head: Letterhead, document: str, title: str, kind: str, held_on: date
+) -> bytes:
+    """The document in pact's page frame, with its metadata and whose copy it is."""
     return build_pdf(
         story,
-        title=_("{document} – {title}").format(document=document, title=doc.title),
-        subject=_("{kind}, {date}").format(kind=doc.kind, date=format_date(doc.held_on)),
+        title=_("{document} – {title}").format(document=document, title=title),
+        subject=_("{kind}, {date}").format(kind=kind, date=format_date(held_on)),
         author=head.pact_name,
         footer=confidentiality(),
         mark=_mark(head),
         printed_at=head.printed_at,
-        header=f"{head.pact_name} · {document} · {format_date(doc.held_on)}",
+        header=f"{head.pact_name} · {document} · {format_date(held_on)}",
     )
 
 
@@ -552,16 +555,7 @@ def render_minutes(doc: MinutesDocument, head: Letterhead) -> bytes:
                 ]
             )
         )
-    return build_pdf(
-        story,
-        title=_("{document} – {title}").format(document=_("Minutes"), title=doc.title),
-        subject=_("{kind}, {date}").format(kind=doc.kind, date=format_date(doc.held_on)),
-        author=head.pact_name,
-        footer=confidentiality(),
-        mark=_mark(head),
-        printed_at=head.printed_at,
-        header=f"{head.pact_name} · {_('Minutes')} · {format_date(doc.held_on)}",
-    )
+    return _build(story, head, _("Minutes"), doc.title, doc.kind, doc.held_on)
 
 
 __all__ = [

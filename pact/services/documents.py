@@ -24,12 +24,14 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from reportlab.lib.utils import ImageReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -37,7 +39,7 @@ from pact.config import FileExistsRefusal, atomic_create, atomic_write
 from pact.db.uow import UnitOfWork
 from pact.errors import AccessDeniedError, FieldError, ValidationError
 from pact.i18n import _, format_date
-from pact.models import AppSetting, Case, Contact, Meeting, Organisation
+from pact.models import AppSetting, Case, Meeting, Organisation
 from pact.models.disclosure import CHANNELS, DOCUMENTS, Disclosure, DisclosureCase
 from pact.reports.documents import (
     AgendaDocument,
@@ -54,9 +56,11 @@ from pact.services import consent as consent_svc
 from pact.services.consultations import ActionData, meeting_label
 from pact.services.lookup import commit_change, mapping, user_names
 from pact.services.meetings import (
+    InviteData,
     ItemData,
     MeetingData,
     case_reference,
+    invite_rows,
     kind_label,
     load_meeting,
     may_run,
@@ -130,6 +134,7 @@ class PreparedEdition:
     minutes: MinutesDocument | None
     case_ids: tuple[int, ...]  # the cases whose details this edition holds
     case_codes: tuple[str, ...]
+    warnings: tuple[str, ...] = ()  # about an unexpected recipient (check_recipients)
 
     @property
     def file_name(self) -> str:
@@ -199,11 +204,7 @@ def logo_error(logo: bytes) -> str:
         return _("This picture is too large ({size} kB): choose one of at most {limit} kB.").format(
             size=len(logo) // 1024, limit=MAX_LOGO_BYTES // 1024
         )
-    from reportlab.lib.utils import ImageReader  # reads the picture as the PDFs will
-
-    try:
-        import io
-
+    try:  # read the picture as the PDFs will
         width, height = ImageReader(io.BytesIO(logo)).getSize()
     except Exception:
         return _("This picture cannot be read: it may be damaged.")
@@ -254,38 +255,44 @@ def save_document_settings(
 # ---------------------------------------------------------------- recipients
 
 
-def _recipients(s: Session, meeting: Meeting) -> list[Recipient]:
-    org_ids = {i.organisation_id for i in meeting.invites}
-    orgs = {o.id: o for o in s.scalars(select(Organisation).where(Organisation.id.in_(org_ids)))}
-    contacts = {
-        cid: (name, email)
-        for cid, name, email in s.execute(
-            select(Contact.id, Contact.name, Contact.email).where(
-                Contact.id.in_({i.contact_id for i in meeting.invites if i.contact_id})
-            )
+def _recipients(s: Session, invites: Sequence[InviteData]) -> list[Recipient]:
+    """Per invited organisation, by name: its invited contact persons and where to
+    e-mail (the contact persons' addresses, else the organisation's)."""
+    org_mail = mapping(
+        s,
+        select(Organisation.id, Organisation.email).where(
+            Organisation.id.in_({i.organisation_id for i in invites})
+        ),
+    )
+    rows: dict[int, tuple[str, list[str], list[str]]] = {}
+    for invite in invites:
+        _name, people, found = rows.setdefault(
+            invite.organisation_id, (invite.organisation, [], [])
         )
-    }
-    names: dict[int, list[str]] = {}
-    emails: dict[int, list[str]] = {}
-    for invite in meeting.invites:
-        people = names.setdefault(invite.organisation_id, [])
-        found = emails.setdefault(invite.organisation_id, [])
-        name, address = contacts.get(invite.contact_id or 0, ("", ""))
-        if name and name not in people:
-            people.append(name)
-        address = address or orgs[invite.organisation_id].email
+        if invite.contact and invite.contact not in people:
+            people.append(invite.contact)
+        address = invite.email or org_mail.get(invite.organisation_id, "")
         if address and address not in found:
             found.append(address)
     out = [
-        Recipient(
-            organisation_id=oid,
-            name=orgs[oid].name,
-            contacts=", ".join(names[oid]),
-            emails=", ".join(emails[oid]),
-        )
-        for oid in names
+        Recipient(oid, name, ", ".join(people), ", ".join(found))
+        for oid, (name, people, found) in rows.items()
     ]
     out.sort(key=lambda r: r.name.casefold())
+    return out
+
+
+def _involved(s: Session, meeting: Meeting) -> dict[int, list[str]]:
+    """Organisation id -> the codes of the cases on the agenda it is involved in."""
+    out: dict[int, list[str]] = {}
+    for item in meeting.items:
+        case = s.get(Case, item.case_id) if item.case_id is not None else None
+        if case is None:
+            continue
+        for p in consent_svc.active_involvements(case):
+            codes = out.setdefault(p.organisation_id, [])
+            if case.code not in codes:
+                codes.append(case.code)
     return out
 
 
@@ -298,19 +305,14 @@ def recipients(
     with uow:
         s = uow.session
         meeting, me = load_meeting(s, actor, meeting_id)
-        out = _recipients(s, meeting)
+        out = _recipients(s, invite_rows(s, meeting))
         if not may_run(meeting, me):  # an invited worker prints their own edition only
             return [r for r in out if r.organisation_id == me.organisation_id]
         if include_involved:
-            known = {r.organisation_id for r in out}
-            extra: set[int] = set()
-            for item in meeting.items:
-                case = s.get(Case, item.case_id) if item.case_id is not None else None
-                if case is not None:
-                    extra |= {p.organisation_id for p in consent_svc.active_involvements(case)}
+            extra = set(_involved(s, meeting)) - {r.organisation_id for r in out}
             rows = s.execute(
                 select(Organisation.id, Organisation.name, Organisation.email).where(
-                    Organisation.id.in_(extra - known)
+                    Organisation.id.in_(extra)
                 )
             )
             out += sorted(
@@ -324,33 +326,25 @@ def check_recipients(
     uow: UnitOfWork, actor: Actor, meeting_id: int, organisation_ids: Iterable[int]
 ) -> list[str]:
     """Warnings about recipients nobody would expect: an organisation not invited to
-    the meeting (and whether it is involved in a case on the agenda), or archived."""
+    the meeting (and whether it is involved in a case on the agenda), or archived.
+    ``prepare`` gives each edition the warnings about its own recipient."""
     with uow:
         s = uow.session
         meeting, _me = load_meeting(s, actor, meeting_id)
-        return _recipient_warnings(s, meeting, organisation_ids)
+        found = _recipient_warnings(s, meeting, organisation_ids)
+        return [w for org_id in dict.fromkeys(organisation_ids) for w in found.get(org_id, ())]
 
 
-def _recipient_warnings(s: Session, meeting: Meeting, organisation_ids: Iterable[int]) -> list[str]:
+def _recipient_warnings(
+    s: Session, meeting: Meeting, organisation_ids: Iterable[int]
+) -> dict[int, list[str]]:
     wanted = list(dict.fromkeys(organisation_ids))
     invited = {i.organisation_id for i in meeting.invites}
     orgs = {o.id: o for o in s.scalars(select(Organisation).where(Organisation.id.in_(wanted)))}
-    involved: dict[int, list[str]] = {}
-    for item in meeting.items:
-        if item.case_id is None:
-            continue
-        case = s.get(Case, item.case_id)
-        if case is None:
-            continue
-        for p in consent_svc.active_involvements(case):
-            codes = involved.setdefault(p.organisation_id, [])
-            if case.code not in codes:
-                codes.append(case.code)
-    warnings = []
-    for org_id in wanted:
-        org = orgs.get(org_id)
-        if org is None:
-            continue  # prepare() refuses it, next to the recipient
+    involved = _involved(s, meeting) if set(wanted) - invited else {}
+    out: dict[int, list[str]] = {}
+    for org_id, org in orgs.items():
+        warnings = out.setdefault(org_id, [])
         if org_id not in invited:
             if org_id in involved:
                 warnings.append(
@@ -368,7 +362,7 @@ def _recipient_warnings(s: Session, meeting: Meeting, organisation_ids: Iterable
                 )
         if org.archived:
             warnings.append(_("{name} is archived in the partner directory.").format(name=org.name))
-    return warnings
+    return out
 
 
 # ---------------------------------------------------------------- composing
@@ -671,7 +665,8 @@ def prepare(
             for sharing_org, basis in bases.items():
                 if basis is not None:
                     detail[sharing_org].add(case_id)
-        contacts = {r.organisation_id: r.contacts for r in _recipients(s, meeting)}
+        contacts = {r.organisation_id: r.contacts for r in _recipients(s, data.invites)}
+        warnings = _recipient_warnings(s, meeting, wanted)
         settings = _document_settings(s)
         label = meeting_label(data.title, data.held_on)
     out = []
@@ -681,23 +676,19 @@ def prepare(
         chair = document == "chair"
         agenda = _agenda(data, reader, chair) if document != "minutes" else None
         minutes = _minutes(data, reader) if document == "minutes" else None
+        head = Letterhead(
+            pact_name=settings.pact_name,
+            logo=settings.logo,
+            printed_at=printed_at,
+            recipient=orgs.get(org_id, "") if org_id is not None else "",
+            recipient_contact=contacts.get(org_id, "") if org_id is not None else "",
+            edition_label=(_("Chair's copy") if chair else full_edition_label())
+            if org_id is None
+            else "",
+        )
         if org_id is None:
-            mark = _("Chair's copy") if chair else full_edition_label()
-            head = Letterhead(
-                pact_name=settings.pact_name,
-                logo=settings.logo,
-                printed_at=printed_at,
-                edition_label=mark,
-            )
-            recipient = _("the chair") if chair else mark
+            recipient = _("the chair") if chair else head.edition_label
         else:
-            head = Letterhead(
-                pact_name=settings.pact_name,
-                logo=settings.logo,
-                printed_at=printed_at,
-                recipient=orgs[org_id],
-                recipient_contact=contacts.get(org_id, ""),
-            )
             recipient = _person(orgs[org_id], contacts.get(org_id, ""))
         held = _held_cases(data, reader, document)
         out.append(
@@ -714,6 +705,7 @@ def prepare(
                 minutes=minutes,
                 case_ids=tuple(sorted(c for c, _code in held)),
                 case_codes=tuple(sorted(code for _c, code in held)),
+                warnings=tuple(warnings.get(org_id, ())) if org_id is not None else (),
             )
         )
     return out

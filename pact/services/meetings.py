@@ -727,7 +727,7 @@ def count_meetings(uow: UnitOfWork, actor: Actor, f: MeetingFilter = MeetingFilt
         return s.scalar(select(func.count()).select_from(_filtered(me, f).subquery())) or 0
 
 
-def _invite_rows(s: Session, meeting: Meeting) -> tuple[InviteData, ...]:
+def invite_rows(s: Session, meeting: Meeting) -> tuple[InviteData, ...]:
     invites = meeting.invites
     orgs = org_names(s, [i.organisation_id for i in invites])
     contact_ids = {i.contact_id for i in invites if i.contact_id} | {
@@ -1010,7 +1010,7 @@ def meeting_data(s: Session, meeting: Meeting, viewer: Actor) -> MeetingData:
         approved_on=meeting.approved_on,
         approved_at=_ref(approved_at) if approved_at else None,
         cancelled_reason=meeting.cancelled_reason,
-        invites=_invite_rows(s, meeting),
+        invites=invite_rows(s, meeting),
         items=items,
         plan=plan,
         action_list=tuple(action_list(s, meeting, viewer, earlier)),

@@ -91,9 +91,17 @@ def printer_for(name: str) -> QPrinter:
                 "printer, or ask your administrator to set this one up."
             ).format(name=name)
         )
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer = a4_printer()
     printer.setOutputFormat(QPrinter.OutputFormat.NativeFormat)
     printer.setPrinterName(name)
+    return printer
+
+
+def a4_printer() -> QPrinter:
+    """A high-resolution QPrinter (the system's default printer) set up for pact's
+    documents: A4, at least 300 dpi, painting on the whole sheet. The print dialog
+    may then choose another printer."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     printer.setFullPage(True)
     if printer.resolution() < MIN_RESOLUTION:

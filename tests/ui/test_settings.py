@@ -441,6 +441,7 @@ def test_the_letterhead_is_saved_and_a_bad_logo_refused(
     from pact.services import documents
 
     dialog = open_settings(window)
+    qtbot.waitUntil(dialog.letterhead_box.isEnabled, timeout=WAIT)  # read in the background
     assert dialog.pact_name_edit.text() == _("Divorce pact")  # nothing set yet
     not_a_picture = tmp_path / "logo.png"
     not_a_picture.write_text("this is no picture", encoding="utf-8")

@@ -38,17 +38,10 @@ from pact.services.documents import PreparedEdition, Recipient, RenderedEdition
 from pact.ui.context import AppContext
 from pact.ui.dialogs.case_form import push_button
 from pact.ui.ops import Op
-from pact.ui.printing import PrintCancelled, pdf_document, print_pdf
+from pact.ui.printing import PrintCancelled, a4_printer, pdf_document, print_pdf
 from pact.ui.widgets.message_bar import MessageBar
 
 FULL = -1  # the combo's data for the full edition
-
-
-def new_printer() -> QPrinter:
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setResolution(max(300, printer.resolution()))
-    printer.setDocName("pact")
-    return printer
 
 
 def printed_to(printer: QPrinter) -> tuple[str, str]:
@@ -75,8 +68,7 @@ class PrintPreviewDialog(QDialog):
         self.ctx = ctx
         self.meeting_id = meeting_id
         self.rendered: RenderedEdition | None = None
-        self._cache: dict[tuple[str, int], tuple[RenderedEdition, list[str]]] = {}
-        self._last_warnings: list[str] = []
+        self._cache: dict[tuple[str, int], RenderedEdition] = {}
         self._kept_recipient: object = FULL
         self._recipients: list[Recipient] = []
         self._pdf: QPdfDocument | None = None
@@ -133,6 +125,7 @@ class PrintPreviewDialog(QDialog):
         self.close_button = push_button("printCloseButton", _("Close"))
         for b in (self.print_button, self.save_button, self.all_button):
             buttons.addWidget(b)
+        self.all_button.setVisible(may_run)  # others print their own edition only
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
         layout.addLayout(buttons)
@@ -203,7 +196,6 @@ class PrintPreviewDialog(QDialog):
         for b in (self.print_button, self.save_button):
             b.setEnabled(not busy and self.rendered is not None)
         self.all_button.setEnabled(not busy and self.current_document() != "chair")
-        self.all_button.setVisible(self.may_run)
 
     def refresh(self) -> None:
         """Make (or take from the cache) the chosen edition and show it."""
@@ -213,30 +205,24 @@ class PrintPreviewDialog(QDialog):
         self.rendered = None
         self._set_busy(True)
         if key in self._cache:
-            self._show(*self._cache[key])
+            self._show(self._cache[key])
             return
         self.contents.setText(_("Preparing the document…"))
         uow, actor, meeting_id = self.ctx.uow, self.ctx.actor, self.meeting_id
 
-        def work() -> tuple[RenderedEdition, list[str]]:
-            edition = documents.prepare(uow(), actor, meeting_id, document, [org])[0]
-            warnings = (
-                documents.check_recipients(uow(), actor, meeting_id, [org])
-                if org is not None
-                else []
-            )
-            return documents.render(edition), warnings
+        def work() -> RenderedEdition:
+            [edition] = documents.prepare(uow(), actor, meeting_id, document, [org])
+            return documents.render(edition)
 
-        def done(result: tuple[RenderedEdition, list[str]]) -> None:
-            rendered, warnings = result
-            self._cache[key] = (rendered, warnings)
+        def done(rendered: RenderedEdition) -> None:
+            self._cache[key] = rendered
             if self._wanted == key:
-                self._show(rendered, warnings)
+                self._show(rendered)
 
         Op(self, work).success(done).failure(self._failed).run()
 
-    def _show(self, rendered: RenderedEdition, warnings: list[str]) -> None:
-        self._last_warnings = warnings
+    def _show(self, rendered: RenderedEdition) -> None:
+        warnings = list(rendered.edition.warnings)
         self.rendered = rendered
         self._pdf = pdf_document(rendered.pdf, self)
         self.view.setDocument(self._pdf)
@@ -283,12 +269,13 @@ class PrintPreviewDialog(QDialog):
 
     def _confirm(self) -> bool:
         """Ask before an edition goes to a recipient nobody would expect."""
-        if not self._last_warnings:
+        warnings = self.rendered.edition.warnings if self.rendered is not None else ()
+        if not warnings:
             return True
         answer = QMessageBox.warning(
             self,
             _("Unexpected recipient"),
-            " ".join(self._last_warnings) + "\n\n" + _("Print or save this edition anyway?"),
+            " ".join(warnings) + "\n\n" + _("Print or save this edition anyway?"),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
@@ -309,7 +296,7 @@ class PrintPreviewDialog(QDialog):
         if rendered is None or not self._confirm():
             return
         if printer is None:
-            printer = new_printer()
+            printer = a4_printer()
             dialog = QPrintDialog(printer, self)
             dialog.setWindowTitle(_("Print"))
             if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -393,7 +380,7 @@ class PrintPreviewDialog(QDialog):
         if document == "chair" or not invited:
             return
         if printer is None:
-            printer = new_printer()
+            printer = a4_printer()
             dialog = QPrintDialog(printer, self)
             dialog.setWindowTitle(_("Print for all recipients"))
             if dialog.exec() != QDialog.DialogCode.Accepted:

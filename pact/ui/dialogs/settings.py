@@ -297,15 +297,24 @@ class SettingsDialog(QDialog):
         form.addRow("", hint)
         self.choose_logo_button.clicked.connect(lambda: self.choose_logo())
         self.remove_logo_button.clicked.connect(lambda: self._set_logo(None))
-        current = documents.document_settings(self.ctx.uow())
-        self.pact_name_edit.setText(current.pact_name)
-        self._loaded_letterhead = current
-        self._set_logo(current.logo)
-        allowed = self.ctx.actor.is_coordinator or self.ctx.actor.is_administrator
-        group.setEnabled(allowed)
-        if not allowed:
+        self._loaded_letterhead: documents.DocumentSettings | None = None
+        self._set_logo(None)
+        group.setEnabled(False)  # until the letterhead is read
+        if not (self.ctx.actor.is_coordinator or self.ctx.actor.is_administrator):
             group.setToolTip(_("Only a coordinator or an administrator can change these."))
+        uow = self.ctx.uow
+        Op(self, lambda: documents.document_settings(uow())).success(self._letterhead_loaded).run()
         return group
+
+    def _letterhead_loaded(self, current: documents.DocumentSettings) -> None:
+        if not isValid(self):  # closed before the database answered
+            return
+        self._loaded_letterhead = current
+        self.pact_name_edit.setText(current.pact_name)
+        self._set_logo(current.logo)
+        self.letterhead_box.setEnabled(
+            self.ctx.actor.is_coordinator or self.ctx.actor.is_administrator
+        )
 
     def _set_logo(self, logo: bytes | None) -> None:
         self.logo = logo
@@ -346,7 +355,7 @@ class SettingsDialog(QDialog):
 
     def _letterhead_changed(self) -> bool:
         loaded = self._loaded_letterhead
-        return (
+        return loaded is not None and (
             " ".join(self.pact_name_edit.text().split()) != loaded.pact_name
             or self.logo != loaded.logo
         )
