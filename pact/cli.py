@@ -1356,8 +1356,8 @@ def cmd_print(args: argparse.Namespace) -> int:
     _out(str(target))
     _err(
         ngettext(
-            "{document} ({recipient}): {n} page, written to {path}.",
-            "{document} ({recipient}): {n} pages, written to {path}.",
+            "{document} – {recipient}: {n} page, written to {path}.",
+            "{document} – {recipient}: {n} pages, written to {path}.",
             rendered.pages,
         ).format(
             document=documents.document_label(args.document),

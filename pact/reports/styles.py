@@ -151,18 +151,19 @@ def _decorate(canvas: Canvas, frame: PageFrame, page: int, total: int) -> None:
     canvas.line(TEXT_LEFT, FOOTER_HEIGHT, TEXT_RIGHT, FOOTER_HEIGHT)
     top = PAGE_SIZE[1] - MARGIN + 5 * mm
     full = TEXT_RIGHT - TEXT_LEFT
-    header_width = 0.0
-    if frame.header and page > 1:
-        canvas.setFont(FONT, 8.5)
-        canvas.setFillColor(MUTED)
-        header = _clip(canvas, frame.header, FONT, 8.5, full * 0.4)
-        header_width = canvas.stringWidth(header, FONT, 8.5)
-        canvas.drawString(TEXT_LEFT, top, header)
-    if frame.mark:
+    later = bool(frame.header) and page > 1
+    mark_width = 0.0
+    if frame.mark:  # whose copy first: the running header takes what is left
         canvas.setFont(FONT_BOLD, 8.5)
         canvas.setFillColor(ACCENT)
-        room = full - header_width - (6 * mm if header_width else 0)
-        canvas.drawRightString(TEXT_RIGHT, top, _clip(canvas, frame.mark, FONT_BOLD, 8.5, room))
+        mark = _clip(canvas, frame.mark, FONT_BOLD, 8.5, full * 0.6 if later else full)
+        mark_width = canvas.stringWidth(mark, FONT_BOLD, 8.5)
+        canvas.drawRightString(TEXT_RIGHT, top, mark)
+    if later:
+        canvas.setFont(FONT, 8.5)
+        canvas.setFillColor(MUTED)
+        room = full - mark_width - 6 * mm
+        canvas.drawString(TEXT_LEFT, top, _clip(canvas, frame.header, FONT, 8.5, room))
     # the foot: whose copy and the confidentiality line (wrapped, never cut) on the left,
     # the page number, print date and version on the right
     canvas.setFont(FONT_BOLD, 8)

@@ -229,7 +229,7 @@ class PrintPreviewDialog(QDialog):
         ed = rendered.edition
         if warnings:
             self.message.show_message(" ".join(warnings), "warning")
-        elif ed.recipient_org_id is None and ed.document != "chair":
+        elif ed.recipient_org_id is None and ed.document != "chair" and ed.case_codes:
             self.message.show_message(
                 _(
                     "The full edition holds the details of every case on the agenda: it is "
@@ -253,7 +253,7 @@ class PrintPreviewDialog(QDialog):
             ).format(codes=", ".join(ed.case_codes))
         else:
             cases = _("holds no case details")
-        return _("{document} ({recipient}): {pages}; {cases}.").format(
+        return _("{document} – {recipient}: {pages}; {cases}.").format(
             document=documents.document_label(ed.document),
             recipient=ed.recipient,
             pages=pages,

@@ -288,7 +288,10 @@ class SettingsDialog(QDialog):
         logo_row.addWidget(self.logo_preview, 1)
         logo_row.addWidget(self.choose_logo_button)
         logo_row.addWidget(self.remove_logo_button)
-        form.addRow(_("Logo:"), logo_row)
+        logo_label = QLabel(_("Logo:"), group)
+        logo_label.setMinimumHeight(self.logo_preview.minimumHeight())  # level with the row
+        logo_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        form.addRow(logo_label, logo_row)
         form.addRow("", self.logo_error)
         hint = QLabel(
             _("Printed at the top of every agenda and set of minutes (PNG or JPEG)."), group
