@@ -3,14 +3,18 @@
 Rules for every subcommand (see the README):
 
 * exit 0 ok; 1 failed and nothing changed; 2 the database cannot be unlocked
-  (wrong or missing key); 3 log-in or permission refused (from later steps on);
-  64 usage error;
+  (wrong or missing key); 3 log-in or permission refused; 64 usage error;
 * without a terminal on stdin pact never prompts: secrets come from
   PACT_PASSPHRASE / PACT_RECOVERY_KEY, or the command exits 2;
-* ``--db`` and ``--user`` are accepted before or after the subcommand; the acting
-  user defaults to the environment variable PACT_USER. Commands that read or
-  change case data need one (no user, an unknown or an inactive one: exit 3);
-  the others accept it (step 5 adds log-in and will need it everywhere);
+* ``--db`` and ``--user`` are accepted before or after the subcommand. Every
+  command that reads or changes pact data logs in as a pact user
+  (``pact.services.auth.login``, the same rules as the app's log-in dialog: the
+  wait after wrong passwords is stored in the database): the user is --user or
+  PACT_USER, the password PACT_PASSWORD or, with a terminal, asked for; without
+  either, or when the log-in is refused: exit 3. What the user does is audited
+  like in the app (``Database.actor``; the workstation says "command line").
+  Exceptions: ``pact demo``, and a database without users yet (``users add`` of
+  the first user, ``partners import`` into a new or empty database);
 * reading commands never upgrade the database layout (``open_current``);
 * lists are UTF-8, tab-separated, without a header line, with ISO dates and
   English codes; messages and errors go to stderr, never a traceback (the log
@@ -30,6 +34,7 @@ import secrets
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import NoReturn, TextIO, TypeVar
@@ -41,11 +46,14 @@ from pact.db.engine import RawKey
 from pact.db.migrate import SchemaState
 from pact.errors import (
     AccessDeniedError,
+    BreakGlassRequiredError,
     DatabaseLockedError,
+    LoginError,
     NotADatabaseError,
     NotFoundError,
     NoUserError,
     PactError,
+    PasswordChangeRequiredError,
     SchemaOutdatedError,
     ValidationError,
     WrongKeyError,
@@ -54,8 +62,12 @@ from pact.i18n import _, ngettext
 from pact.models.case import LEVELS
 from pact.models.meeting import MEETING_KINDS
 from pact.models.user import ROLES
+from pact.security import passwords
+from pact.security.audit import set_channel
 from pact.services import (
     access,
+    audit,
+    auth,
     calendar,
     cases,
     demo,
@@ -64,6 +76,7 @@ from pact.services import (
     maintenance,
     meetings,
     partner_csv,
+    scope,
     timeline,
     users,
 )
@@ -82,6 +95,8 @@ PROMPT_ATTEMPTS = 3
 LIST_PAGE = 500
 STDOUT = "-"  # as FILE of partners export: write to standard output
 ENV_USER = "PACT_USER"  # the acting user when --user is not given
+ENV_PASSWORD = "PACT_PASSWORD"  # the acting user's password, for scripts
+ENV_NEW_PASSWORD = "PACT_NEW_PASSWORD"  # the password of a user made by pact users add
 CASE_STATUSES = ("open", "registered", "active", "closed", "all")
 
 _T = TypeVar("_T")
@@ -112,8 +127,9 @@ def build_parser() -> Parser:
     argparse_texts.install()  # argparse's own texts ("usage: ", errors) from pact's catalogue
     db_help = _("the database file (default: pact's database in your data folder)")
     user_help = _(
-        "the acting pact user (default: the environment variable PACT_USER); needed by "
-        "the commands that read or change case data"
+        "log in as this pact user (default: the environment variable PACT_USER); the "
+        "password comes from the environment variable PACT_PASSWORD or, when there is "
+        "a terminal, is asked for"
     )
     # --db and --user after the subcommand; SUPPRESS keeps a value given before it
     common = Parser(add_help=False)
@@ -127,6 +143,12 @@ def build_parser() -> Parser:
             "Without a command, pact opens its window."
         ),
         epilog=_(
+            "Every command except demo logs in as a pact user: --user NAME (or "
+            "PACT_USER) with the password from PACT_PASSWORD or typed at the terminal; "
+            "what the user may see and do depends on their roles. check and audit "
+            "verify need a coordinator or an administrator; figures needs a coordinator; "
+            "users list and users add need an administrator (the first user of a "
+            "database needs no log-in). "
             "Exit codes: 0 ok, 1 failed (nothing changed), 2 the database cannot be "
             "unlocked, 3 log-in or permission refused, 64 usage error."
         ),
@@ -147,18 +169,43 @@ def build_parser() -> Parser:
         help=_("create a new database filled with a fictional demo pact"),
         description=_(
             "Create a new database filled with a fictional demo pact. "
-            "Refuses a file that already exists."
-        ),
+            "Refuses a file that already exists. Needs no log-in; every demo account "
+            "has the password {password}."
+        ).format(password=auth.DEMO_PASSWORD),
     )
     commands.add_parser(
         "check",
         parents=[common],
-        help=_("check the key, the file and the database layout; prints ok"),
+        help=_(
+            "check the key, the file, the database layout and the audit log; prints ok "
+            "(coordinators and administrators)"
+        ),
         description=_(
             "Check that the key opens the database, that the encrypted pages and the "
             "database structure are intact, that every reference points to an existing "
-            "record and that the layout is the current one. Prints ok, or what is wrong. "
-            "Changes nothing."
+            "record, that the layout is the current one and that no entry of the audit "
+            "log was changed or removed. Prints ok on standard output, or what is wrong "
+            "on standard error (exit 1). Needs a coordinator or an administrator; "
+            "changes nothing but the audit log's log-in entry. A database with an older "
+            "layout is not checked: open it in pact first."
+        ),
+    )
+    audit_group = commands.add_parser(
+        "audit",
+        parents=[common],
+        help=_("the audit log: verify (coordinators and administrators)"),
+    )
+    audit_actions = audit_group.add_subparsers(
+        dest="action", metavar="ACTION", parser_class=Parser, required=True
+    )
+    audit_actions.add_parser(
+        "verify",
+        parents=[common],
+        help=_("check that no entry of the audit log was changed or removed; prints ok"),
+        description=_(
+            "Check the audit log's hash chain from the first entry to the last. Prints "
+            "ok on standard output (exit 0), or the number of the first broken entry and "
+            "why on standard error (exit 1). Needs a coordinator or an administrator."
         ),
     )
     partners = commands.add_parser(
@@ -187,7 +234,8 @@ def build_parser() -> Parser:
             "Import a CSV file (the columns of the export). All or nothing: any bad row "
             "is reported and nothing is imported. Organisations that already exist are "
             "skipped and reported. When the database does not exist yet, it is created "
-            "(as pact demo creates one); if the import fails, it is removed again."
+            "(as pact demo creates one); if the import fails, it is removed again. A new "
+            "database, or one without users yet, needs no log-in."
         ),
     )
     importing.add_argument("file", metavar="FILE", help=_("the CSV file"))
@@ -239,9 +287,12 @@ def _add_user_commands(commands: argparse._SubParsersAction[Parser], common: Par
         parents=[common],
         help=_("add a user"),
         description=_(
-            "Add a user. The first user of a database needs no --user and becomes "
+            "Add a user. The first user of a database needs no log-in and becomes "
             "administrator and coordinator; after that an administrator adds users "
-            "(name them with --user)."
+            "(log in with --user). The new user's password comes from the environment "
+            "variable PACT_NEW_PASSWORD or is asked for twice at the terminal. A password "
+            "an administrator gives is temporary: the user chooses their own at the first "
+            "log-in."
         ),
     )
     adding.add_argument("username", metavar="USERNAME", help=_("the user name, e.g. i.kamphuis"))
@@ -267,7 +318,7 @@ def _add_user_commands(commands: argparse._SubParsersAction[Parser], common: Par
 
 def _add_case_commands(commands: argparse._SubParsersAction[Parser], common: Parser) -> None:
     group = commands.add_parser(
-        "cases", parents=[common], help=_("the cases you may see: list, show (needs --user)")
+        "cases", parents=[common], help=_("the cases you may see: list, show")
     )
     actions = group.add_subparsers(
         dest="action", metavar="ACTION", parser_class=Parser, required=True
@@ -313,10 +364,21 @@ def _add_case_commands(commands: argparse._SubParsersAction[Parser], common: Par
         help=_("the case file and timeline of one case"),
         description=_(
             "The case file of one case as key and value lines, tab-separated, then an empty "
-            "line and the timeline: date, kind, title, detail."
+            "line and the timeline: date, kind, title, detail. Opening it is logged in the "
+            "audit log. A coordinator opens a case outside their own cases only with "
+            "--reason (break-glass); for eight hours after that it opens without one."
         ),
     )
     showing.add_argument("code", metavar="CODE", help=_("the case code, e.g. 2026-0042"))
+    showing.add_argument(
+        "--reason",
+        metavar="TEXT",
+        default="",
+        help=_(
+            "why you open a case outside your own cases (coordinators, at least 10 "
+            "characters); kept in the audit log as break-glass"
+        ),
+    )
     counting = commands.add_parser(
         "figures",
         parents=[common],
@@ -350,7 +412,7 @@ def _add_meeting_commands(commands: argparse._SubParsersAction[Parser], common: 
     group = commands.add_parser(
         "meetings",
         parents=[common],
-        help=_("network meetings and case consultations: list, ics (needs --user)"),
+        help=_("network meetings and case consultations: list, ics"),
     )
     actions = group.add_subparsers(
         dest="action", metavar="ACTION", parser_class=Parser, required=True
@@ -411,7 +473,7 @@ def _add_print_command(commands: argparse._SubParsersAction[Parser], common: Par
     printing = commands.add_parser(
         "print",
         parents=[common],
-        help=_("save a meeting's agenda, chair's copy or minutes as PDF (needs --user)"),
+        help=_("save a meeting's agenda, chair's copy or minutes as PDF"),
         description=_(
             "Save the agenda, the chair's copy of the agenda or the minutes of a meeting "
             "as a PDF file. Without --for the full edition is made (only for a user who may "
@@ -485,9 +547,128 @@ def require_user_name(args: argparse.Namespace) -> str:
     return name
 
 
-def acting_user(db: Database, name: str) -> Actor:
-    """The active user ``name``; NoUserError (exit 3) when there is none."""
-    return users.find_actor(db.uow(), name)
+def _env_secret(name: str) -> str | None:
+    """A secret from the environment; an empty value counts as none."""
+    return os.environ.get(name) or None
+
+
+@dataclass(frozen=True)
+class Login:
+    """Who logs in: the user name and the password from PACT_PASSWORD (None: it is
+    asked for at the terminal once the database is open)."""
+
+    username: str
+    password: str | None
+
+
+def require_login(args: argparse.Namespace) -> Login:
+    """Who logs in, settled before the database is opened (so a script learns at
+    once, without a key being asked for): a user name, and PACT_PASSWORD or a
+    terminal to type the password at. Exit 3 otherwise."""
+    name = require_user_name(args)
+    password = _env_secret(ENV_PASSWORD)
+    if password is None and not can_prompt():
+        raise LoginError(
+            _(
+                "pact needs the password of {name}, and there is no terminal to ask for it: "
+                "set the environment variable PACT_PASSWORD."
+            ).format(name=name)
+        )
+    return Login(name, password)
+
+
+def _ask_new_password(
+    problem: Callable[[str], str | None], prompt: str, failed: Callable[[], PactError]
+) -> str:
+    """A new password typed twice at the terminal; ``problem`` says why one may not
+    be used; ``failed()`` is raised after PROMPT_ATTEMPTS tries."""
+    for _attempt in range(PROMPT_ATTEMPTS):
+        first = _ask(prompt)
+        reason = problem(first)
+        if reason:
+            _err(reason)
+            continue
+        if _ask(_("Repeat the password: ")) != first:
+            _err(_("The two passwords differ."))
+            continue
+        return first
+    raise failed()
+
+
+def _choose_own_password(
+    db: Database, name: str, password: str, exc: PasswordChangeRequiredError
+) -> Actor:
+    """An administrator set the password: the user chooses their own first (at a
+    terminal; otherwise in the app)."""
+    if not can_prompt():
+        raise LoginError(
+            _(
+                "{reason} There is no terminal to choose it on: log in to the pact app "
+                "once and choose it there (or run this command at a terminal)."
+            ).format(reason=exc)
+        ) from exc
+    _err(str(exc))
+
+    def problem(text: str) -> str | None:
+        if text == password:
+            return _("Choose a password that differs from the old one.")
+        return passwords.check_new(text, name)
+
+    new = _ask_new_password(
+        problem,
+        _("New password: "),
+        lambda: LoginError(_("No new password was chosen; you are not logged in.")),
+    )
+    try:
+        return auth.login(db.uow(), name, password, new_password=new)
+    except ValidationError as invalid:  # made of the user's name, seen only now
+        raise LoginError(" ".join(e.message for e in invalid.errors)) from invalid
+
+
+def log_in(db: Database, who: Login) -> Actor:
+    """Log in to the open ``db`` (pact.services.auth: the same counting of wrong
+    passwords and waiting as in the app, and audit entries), and make everything
+    done through ``db`` from now on act, and be audited, as this user. LoginError
+    (exit 3) when the log-in is refused."""
+    if users.count_users(db.uow()) == 0:
+        raise NoUserError(
+            _(
+                "This database has no users yet. Add the first one (administrator and "
+                "coordinator) with: pact users add USERNAME --name NAME"
+            )
+        )
+    if auth.needs_password_setup(db.uow()):
+        raise LoginError(
+            _(
+                "Nobody has a password in this database yet (it was made by a version of "
+                "pact before log-in): open it in the pact app to choose the "
+                "administrator's password."
+            )
+        )
+    password = who.password
+    if password is None:
+        password = _ask(_("Password of {name}: ").format(name=who.username))
+        if not password:
+            raise LoginError(_("No password was entered; you are not logged in."))
+    try:
+        actor = auth.login(db.uow(), who.username, password)
+    except PasswordChangeRequiredError as exc:
+        actor = _choose_own_password(db, who.username, password, exc)
+    db.actor = actor
+    return actor
+
+
+@contextlib.contextmanager
+def logged_in(
+    args: argparse.Namespace, who: Login, opener: Callable[[Path], Database] | None = None
+) -> Iterator[tuple[Database, Actor]]:
+    """The database (``open_current`` unless ``opener`` says otherwise) with ``who``
+    logged in; closed afterwards."""
+    db = (opener or open_current)(db_path(args) or default_db_path())
+    try:
+        yield db, log_in(db, who)
+    finally:
+        db.close()
 
 
 # ---------------------------------------------------------------- output
@@ -811,19 +992,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
     _err(
         _(
-            "Users have no password until log-in arrives in a later version: name the acting "
-            "user with --user, e.g. pact cases list --db {path} --user {coordinator}"
-        ).format(path=where, coordinator=demo.COORDINATOR)
+            "Every demo account has the password {password}. Log in with --user and that "
+            "password (typed when asked, or from PACT_PASSWORD), e.g. pact cases list --db "
+            "{path} --user {coordinator}"
+        ).format(password=auth.DEMO_PASSWORD, path=where, coordinator=demo.COORDINATOR)
     )
     return EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    db = open_database(db_path(args) or default_db_path())
-    try:
+    who = require_login(args)
+    with logged_in(args, who) as (db, me):
+        maintenance.require_keeper(db.uow(), me)
         report = maintenance.check(db)
-    finally:
-        db.close()
     if report.ok:
         _out("ok")
         return EXIT_OK
@@ -832,9 +1013,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_FAILED
 
 
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    who = require_login(args)
+    with logged_in(args, who) as (db, me):
+        result = audit.check_log(db.uow(), me)  # refuses a worker; the check is logged
+    if result.ok:
+        _out("ok")
+        return EXIT_OK
+    _err(audit.broken_message(result))
+    return EXIT_FAILED
+
+
 def cmd_partners_list(args: argparse.Namespace) -> int:
-    db = open_current(db_path(args) or default_db_path())
-    try:
+    who = require_login(args)
+    with logged_in(args, who) as (db, _me):
         f = p.PartnerFilter(include_archived=args.all)
         offset = 0
         while True:
@@ -853,8 +1045,6 @@ def cmd_partners_list(args: argparse.Namespace) -> int:
             if len(rows) < LIST_PAGE:
                 break
             offset += LIST_PAGE
-    finally:
-        db.close()
     return EXIT_OK
 
 
@@ -931,6 +1121,13 @@ def _report_imported(result: partner_csv.ImportResult) -> None:
     )
 
 
+def _log_in_if_users(db: Database, args: argparse.Namespace) -> None:
+    """The import acts as a logged-in user, once the database has users; before the
+    first user there is nobody to log in as (as for pact users add)."""
+    if users.count_users(db.uow()):
+        log_in(db, require_login(args))
+
+
 def cmd_partners_import(args: argparse.Namespace) -> int:
     data = Path(args.file).read_bytes()
     path = (db_path(args) or default_db_path()).resolve()
@@ -947,6 +1144,7 @@ def cmd_partners_import(args: argparse.Namespace) -> int:
                 return _dry_run(empty, data)
         db = open_current(path)
         try:
+            _log_in_if_users(db, args)
             return _dry_run(db, data)
         finally:
             db.close()
@@ -954,6 +1152,7 @@ def cmd_partners_import(args: argparse.Namespace) -> int:
         return _import_into_new(path, data)
     db = open_for_writing(path)
     try:
+        _log_in_if_users(db, args)
         result = _import(db, data)
     except _ImportRejected as exc:
         return _report_rejected(exc.preview)
@@ -979,15 +1178,13 @@ def _import_into_new(path: Path, data: bytes) -> int:
 
 
 def cmd_partners_export(args: argparse.Namespace) -> int:
+    who = require_login(args)
     to_stdout = args.file == STDOUT
     target = Path(args.file)
     if not to_stdout and not target.parent.exists():  # before the key is asked for
         raise PactError(_("The folder {folder} does not exist.").format(folder=target.parent))
-    db = open_current(db_path(args) or default_db_path())
-    try:
+    with logged_in(args, who) as (db, _me):
         data = partner_csv.export_csv(db.uow(), comma=args.comma)
-    finally:
-        db.close()
     if to_stdout:
         write_stdout(data)
         return EXIT_OK
@@ -1005,11 +1202,9 @@ def _iso(value: date | None) -> str:
 
 
 def cmd_users_list(args: argparse.Namespace) -> int:
-    db = open_current(db_path(args) or default_db_path())
-    try:
-        rows = users.list_users(db.uow())
-    finally:
-        db.close()
+    who = require_login(args)
+    with logged_in(args, who) as (db, me):
+        rows = users.users_overview(db.uow(), me)
     for row in rows:
         _out(
             "\t".join(
@@ -1060,9 +1255,33 @@ def _find_contact(db: Database, name: str, organisation_id: int | None) -> tuple
     return found[0], orgs[found[0]]
 
 
+def _new_user_password(username: str, display_name: str) -> str:
+    """The new user's password: PACT_NEW_PASSWORD, else typed twice at the terminal
+    (``cmd_users_add`` made sure that one of them is there)."""
+    given = _env_secret(ENV_NEW_PASSWORD)
+    if given is not None:
+        return given
+    return _ask_new_password(
+        lambda text: passwords.check_new(text, username, display_name),
+        _("Password of the new user {name}: ").format(name=username),
+        lambda: PactError(_("No password was chosen; the user was not added.")),
+    )
+
+
 def cmd_users_add(args: argparse.Namespace) -> int:
+    if _env_secret(ENV_NEW_PASSWORD) is None and not can_prompt():  # before the key
+        raise PactError(
+            _(
+                "The new user needs a password, and there is no terminal to ask for it: set "
+                "the environment variable PACT_NEW_PASSWORD."
+            )
+        )
     db = open_for_writing(db_path(args) or default_db_path())
     try:
+        first = users.count_users(db.uow()) == 0
+        me = None if first else log_in(db, require_login(args))
+        if me is not None and not me.is_administrator:  # before any password is asked for
+            raise AccessDeniedError(_("Only an administrator can add or change users."))
         organisation_id = _find_organisation(db, args.organisation) if args.organisation else None
         contact_id = None
         if args.contact:
@@ -1074,12 +1293,15 @@ def cmd_users_add(args: argparse.Namespace) -> int:
             contact_id=contact_id,
             roles=tuple(args.role or (users.WORKER,)),
         )
+        problems = users.field_errors(users.normalised(data))
+        if problems:  # before the password is asked for
+            raise ValidationError(problems)
+        data = replace(data, password=_new_user_password(args.username, args.name))
         roles: tuple[str, ...]
-        if users.count_users(db.uow()) == 0:
-            first = users.create_first_user(db.uow(), data)
-            username, roles = first.username, users.FIRST_USER_ROLES
+        if me is None:
+            made = users.create_first_user(db.uow(), data)
+            username, roles = made.username, users.FIRST_USER_ROLES
         else:
-            me = acting_user(db, require_user_name(args))
             saved = users.save_user(db.uow(), me, data)
             username, roles = saved.username, saved.roles
     finally:
@@ -1089,6 +1311,12 @@ def cmd_users_add(args: argparse.Namespace) -> int:
             name=username, roles=", ".join(roles)
         )
     )
+    if me is not None:
+        _err(
+            _("The password is temporary: {name} chooses their own at the first log-in.").format(
+                name=username
+            )
+        )
     return EXIT_OK
 
 
@@ -1105,10 +1333,8 @@ def _municipality_id(db: Database, name: str) -> int:
 
 
 def cmd_cases_list(args: argparse.Namespace) -> int:
-    name = require_user_name(args)
-    db = open_current(db_path(args) or default_db_path())
-    try:
-        me = acting_user(db, name)
+    who = require_login(args)
+    with logged_in(args, who) as (db, me):
         f = cases.CaseFilter(
             text=args.search,
             status=None if args.status == "all" else args.status,
@@ -1141,8 +1367,6 @@ def cmd_cases_list(args: argparse.Namespace) -> int:
             if len(rows) < LIST_PAGE:
                 break
             offset += LIST_PAGE
-    finally:
-        db.close()
     return EXIT_OK
 
 
@@ -1180,15 +1404,21 @@ def _case_lines(file: cases.CaseFile) -> Iterator[tuple[str, str]]:
 
 
 def cmd_cases_show(args: argparse.Namespace) -> int:
-    name = require_user_name(args)
-    db = open_current(db_path(args) or default_db_path())
-    try:
-        me = acting_user(db, name)
+    who = require_login(args)
+    with logged_in(args, who) as (db, me):
         case_id = cases.find_case(db.uow(), me, args.code)
-        file = cases.get_case(db.uow(), me, case_id)
+        try:
+            file = cases.get_case(db.uow(), me, case_id)
+        except BreakGlassRequiredError as exc:
+            if not args.reason.strip():
+                raise BreakGlassRequiredError(
+                    _("{reason} Give the reason with --reason TEXT.").format(reason=exc),
+                    exc.case_id,
+                    exc.code,
+                ) from exc
+            scope.break_glass(db.uow(), me, exc.case_id, args.reason)
+            file = cases.get_case(db.uow(), me, case_id)
         entries = timeline.timeline(db.uow(), me, case_id)
-    finally:
-        db.close()
     for key, value in _case_lines(file):
         _out(f"{key}\t{_cell(value)}")
     _out("")
@@ -1198,13 +1428,9 @@ def cmd_cases_show(args: argparse.Namespace) -> int:
 
 
 def cmd_figures(args: argparse.Namespace) -> int:
-    name = require_user_name(args)
-    db = open_current(db_path(args) or default_db_path())
-    try:
-        me = acting_user(db, name)
+    who = require_login(args)
+    with logged_in(args, who) as (db, me):
         rows = figures.figures(db.uow(), me, args.year, args.quarter)
-    finally:
-        db.close()
     for row in rows:
         where = "total" if row.municipality == figures.TOTAL else _cell(row.municipality)
         counts = (str(getattr(row, f)) for f in figures.FIELDS)
@@ -1213,10 +1439,8 @@ def cmd_figures(args: argparse.Namespace) -> int:
 
 
 def cmd_meetings_list(args: argparse.Namespace) -> int:
-    name = require_user_name(args)
-    db = open_current(db_path(args) or default_db_path())
-    try:
-        me = acting_user(db, name)
+    who = require_login(args)
+    with logged_in(args, who) as (db, me):
         f = meetings.MeetingFilter(when=args.when, kind=args.kind)
         offset = 0
         while True:
@@ -1236,20 +1460,16 @@ def cmd_meetings_list(args: argparse.Namespace) -> int:
             if len(rows) < LIST_PAGE:
                 break
             offset += LIST_PAGE
-    finally:
-        db.close()
     return EXIT_OK
 
 
 def cmd_meetings_ics(args: argparse.Namespace) -> int:
-    name = require_user_name(args)
+    who = require_login(args)
     to_stdout = args.output == STDOUT
     target = Path(args.output)
     if not to_stdout and not target.parent.exists():  # before the key is asked for
         raise PactError(_("The folder {folder} does not exist.").format(folder=target.parent))
-    db = open_current(db_path(args) or default_db_path())
-    try:
-        me = acting_user(db, name)
+    with logged_in(args, who) as (db, me):
         try:
             data = calendar.meeting_ics(db.uow(), me, args.meeting_id)
         except NotFoundError as exc:
@@ -1258,8 +1478,6 @@ def cmd_meetings_ics(args: argparse.Namespace) -> int:
                     id=args.meeting_id
                 )
             ) from exc
-    finally:
-        db.close()
     if to_stdout:
         write_stdout(data)
         return EXIT_OK
@@ -1299,8 +1517,8 @@ def _print_recipient(args: argparse.Namespace) -> int | str | None:
 
 
 def cmd_print(args: argparse.Namespace) -> int:
-    name = require_user_name(args)
-    recipient = _print_recipient(args)
+    recipient = _print_recipient(args)  # usage errors first
+    who = require_login(args)
     target = Path(args.output)
     if recipient == "all":
         if target.exists() and not target.is_dir():
@@ -1320,9 +1538,7 @@ def cmd_print(args: argparse.Namespace) -> int:
             raise PactError(
                 _("{path} exists already; pact never overwrites a file.").format(path=target)
             )
-    db = open_current(db_path(args) or default_db_path())
-    try:
-        me = acting_user(db, name)
+    with logged_in(args, who) as (db, me):
         try:
             if recipient == "all":
                 saved = documents.save_all(db.uow(), me, args.meeting_id, args.document, target)
@@ -1351,8 +1567,6 @@ def cmd_print(args: argparse.Namespace) -> int:
                     id=args.meeting_id
                 )
             ) from exc
-    finally:
-        db.close()
     _out(str(target))
     _err(
         ngettext(
@@ -1372,6 +1586,7 @@ def cmd_print(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": cmd_demo,
     "check": cmd_check,
+    "audit verify": cmd_audit_verify,
     "partners list": cmd_partners_list,
     "partners import": cmd_partners_import,
     "partners export": cmd_partners_export,
@@ -1404,6 +1619,7 @@ def run(args: argparse.Namespace) -> int:
     """Run a parsed subcommand. Every error becomes a message and an exit code."""
     name = command_name(args)
     logger.info("command %s started", name)
+    set_channel("command line")  # the audit log's workstation column says so
     try:
         code = COMMANDS[name](args)
     except UsageError as exc:

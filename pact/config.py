@@ -19,6 +19,9 @@ APP_NAME = "pact"
 DB_FILENAME = "pact.db"
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
+# the main window locks after this many minutes without input (Settings.lock_minutes)
+DEFAULT_LOCK_MINUTES = 5
+LOCK_MINUTES_RANGE = (1, 120)
 
 
 def _private_dir(path: Path) -> Path:
@@ -51,9 +54,18 @@ def resources_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "resources"
 
 
+def _lock_minutes(value: object) -> int:
+    """A stored lock delay, or the default when it is missing or out of range."""
+    low, high = LOCK_MINUTES_RANGE
+    if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+        return value
+    return DEFAULT_LOCK_MINUTES
+
+
 @dataclass
 class Settings:
     language: str = DEFAULT_LANGUAGE
+    lock_minutes: int = DEFAULT_LOCK_MINUTES
 
     @classmethod
     def path(cls) -> Path:
@@ -65,10 +77,12 @@ class Settings:
             raw = json.loads(cls.path().read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return cls()
+        if not isinstance(raw, dict):
+            return cls()
         language = raw.get("language", DEFAULT_LANGUAGE)
         if language not in LANGUAGES:
             language = DEFAULT_LANGUAGE
-        return cls(language=language)
+        return cls(language=language, lock_minutes=_lock_minutes(raw.get("lock_minutes")))
 
     def save(self) -> None:
         atomic_write(self.path(), json.dumps(asdict(self), indent=2).encode("utf-8"))

@@ -41,6 +41,29 @@ class AccessDeniedError(PactError):
     """The acting user may not see or do this (need-to-know, roles, inactive user)."""
 
 
+class BreakGlassRequiredError(AccessDeniedError):
+    """A coordinator asks for a case file outside their own scope: only with a
+    reason (break-glass, ``scope.break_glass``), which the audit log keeps."""
+
+    def __init__(self, message: str, case_id: int, code: str):
+        super().__init__(message)
+        self.case_id = case_id
+        self.code = code
+
+
+class LoginError(AccessDeniedError):
+    """The user name or password is wrong, or the user must wait before trying again.
+    ``wait_seconds`` > 0: how long until the next attempt is taken."""
+
+    def __init__(self, message: str, wait_seconds: int = 0):
+        super().__init__(message)
+        self.wait_seconds = wait_seconds
+
+
+class PasswordChangeRequiredError(AccessDeniedError):
+    """The password is right, but an administrator reset it: choose a new one first."""
+
+
 class NoUserError(AccessDeniedError):
     """No acting user was named, or the name is not an active pact user."""
 

@@ -2,16 +2,22 @@
 
     xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python scripts/screenshots.py docs/screenshots
 
-Creates a throwaway demo database (passphrase mode), opens pact on it with the
-xcb platform as the demo's coordinator (PACT_USER), and saves PNGs of the partner
+Creates a throwaway demo database (passphrase mode), takes the log-in dialog
+(login.png) and the first-user dialog of a new database (first-run.png), opens pact
+on it with the xcb platform as the demo's coordinator (PACT_USER and PACT_PASSWORD),
+and saves PNGs of the partner
 directory (main-window.png), the partner editor, "Who can help?", the start page
 (dashboard.png), the case list, the Tukker case file (its consent tab and its
 timeline), the next steps overview (next-steps.png), the agenda builder of the planned
 meeting (agenda-builder.png), the minutes of a held meeting during the meeting
 (minutes.png), the print preview of a redacted minutes edition (print-preview.png),
 the first pages of an agenda, full minutes and a redacted edition rendered with
-pdftoppm (page-*.png) and the case file's disclosure record (case-disclosures.png).
-Look at them before committing.
+pdftoppm (page-*.png), the case file's disclosure record (case-disclosures.png),
+the audit log as the demo's administrator (audit-view.png) and the locked window
+(lock-screen.png).
+Look at them before committing. Only the start-up dialogs, by name:
+
+    ... scripts/screenshots.py OUT login first-run
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOM
     os.environ[var] = str(work / var)
 os.environ["PACT_PASSPHRASE"] = "screenshots only, not secret"
 os.environ["PACT_USER"] = "coordinator"  # the demo's pact coordinator: no user dialog
+os.environ["PACT_PASSWORD"] = "pact-demo-2026"  # every demo account's (auth.DEMO_PASSWORD)
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
 os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
 db_path = work / "demo.db"
@@ -52,6 +59,77 @@ app.setOrganizationName("pact")
 app.setApplicationName("pact")
 app.setQuitOnLastWindowClosed(False)
 apply_language(config.Settings.load().language)
+
+
+# -- the start-up dialogs, each on a controller of its own: the log-in dialog
+# (login.png) and the first user of a new database (first-run.png). Named after the
+# output folder (`screenshots.py OUT login first-run`) only these are taken.
+def _pump(limit: float, until: object = None) -> None:
+    """Process events for ``limit`` seconds, or until ``until()`` is true."""
+    end = time.monotonic() + limit
+    while time.monotonic() < end and not (until is not None and until()):  # type: ignore[operator]
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def _quit_startup(controller: PactApp) -> None:
+    if controller.dialog is not None:
+        controller.dialog.reject()  # Quit: closes the database
+    _pump(30, lambda: controller.exit_code is not None)
+    controller.status.close()
+
+
+def shot_login() -> None:
+    """The log-in dialog as it opens on the demo database, the user name filled in
+    (PACT_USER, without PACT_PASSWORD), the password being typed."""
+    from pact.ui.dialogs.login import LoginDialog
+
+    password = os.environ.pop("PACT_PASSWORD", None)
+    try:
+        controller = PactApp(db_path)
+        controller.start()
+        _pump(60, lambda: isinstance(controller.dialog, LoginDialog))
+        dialog = controller.dialog
+        assert isinstance(dialog, LoginDialog), "the log-in dialog did not appear"
+        dialog.password_edit.setText("pact-demo")
+        _pump(0.8)
+        dialog.grab().save(str(out / "login.png"))
+        _quit_startup(controller)
+    finally:
+        if password is not None:
+            os.environ["PACT_PASSWORD"] = password
+
+
+def shot_first_run() -> None:
+    """A new database: the first user types their details and a password twice."""
+    from pact.ui.dialogs.first_user import FirstUserDialog
+
+    controller = PactApp(work / "first-run.db")
+    controller.start()
+    _pump(60, lambda: isinstance(controller.dialog, FirstUserDialog))
+    dialog = controller.dialog
+    assert isinstance(dialog, FirstUserDialog), "the first-user dialog did not appear"
+    form = dialog.form
+    form.username_edit.setText("i.kamphuis")
+    form.display_name_edit.setText("Ilse Kamphuis")
+    assert form.passwords is not None and form.passwords.repeat_edit is not None
+    form.passwords.edit.setText("Zomer in Delden, 1999")
+    form.passwords.repeat_edit.setText("Zomer in Delden, 1999")
+    form.passwords.repeat_edit.setFocus()
+    _pump(0.8)
+    dialog.grab().save(str(out / "first-run.png"))
+    _quit_startup(controller)
+
+
+STARTUP_SHOTS = {"login": shot_login, "first-run": shot_first_run}
+only = sys.argv[2:]
+for shot_name, shot in STARTUP_SHOTS.items():
+    if not only or shot_name in only:
+        shot()
+if only:
+    print("\n".join(str(out / f"{n}.png") for n in only if n in STARTUP_SHOTS))
+    sys.exit(0)
+
 ctl = PactApp(db_path)
 ctl.start()
 
@@ -272,6 +350,44 @@ if chosen is not None:
     cases.case_file.show_tab("disclosures")
     settle(0.8)
     window.grab().save(str(out / "case-disclosures.png"))
+
+# the audit log, as the demo's administrator (who sees users, settings and the log, no
+# case): a main window of its own, logged in through the service; the log checked
+from pact.services import auth  # noqa: E402
+from pact.ui.context import AppContext  # noqa: E402
+from pact.ui.main_window import MainWindow  # noqa: E402
+
+admin = auth.login(ctx.uow(), "admin", auth.DEMO_PASSWORD)
+admin_window = MainWindow(AppContext(ctx.db, ctx.mode, admin), demo=True)
+admin_window.resize(1360, 860)
+admin_window.show()
+admin_window.show_area("audit")
+log_view = admin_window.audit
+assert log_view is not None
+wait_for(lambda: log_view.model.has_loaded and not log_view.model.busy)
+log_view.verify()
+wait_for(lambda: bool(log_view.message.message()))
+for row in range(log_view.model.rowCount()):
+    if log_view.model.row(row).detail:  # an entry with a detail, shown whole below
+        log_view.table.selectRow(row)
+        break
+settle(1.0)
+admin_window.grab().save(str(out / "audit-view.png"))
+admin_window._discard_changes = True
+admin_window.close()
+
+
+def shot_lock_screen() -> None:
+    """The coordinator's window locked (Ctrl+L): nothing of the data, the password
+    field (lock-screen.png)."""
+    window.show_area("cases")
+    settle(0.5)
+    window.lock()
+    settle(1.0)
+    window.grab().save(str(out / "lock-screen.png"))
+
+
+shot_lock_screen()
 window._discard_changes = True
 window.close()
 settle(0.5)

@@ -18,6 +18,8 @@ from pact.db.database import Database, create_database
 from pact.db.engine import RawKey
 
 TEST_KEY = RawKey(bytes(range(32)))
+# the log-in password of the users the tests make (long enough, not a common one)
+TEST_PASSWORD = "Kriekelaar-7-Lindeboom"
 
 
 @pytest.fixture(autouse=True)

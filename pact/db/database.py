@@ -22,12 +22,15 @@ class Database:
     path: Path
     engine: Engine
     sessions: sessionmaker[Session] = field(init=False)
+    # the logged-in user (a pact.services.users.Actor) whose changes the audit log
+    # records; None before log-in and for pact demo (nothing is audited then)
+    actor: object | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.sessions)
+        return UnitOfWork(self.sessions, self.actor)
 
     def schema_state(self) -> migrate.SchemaState:
         return migrate.schema_state(self.engine)

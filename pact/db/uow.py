@@ -8,8 +8,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 
 class UnitOfWork:
-    def __init__(self, session_factory: sessionmaker[Session]):
+    def __init__(self, session_factory: sessionmaker[Session], actor: object | None = None):
+        """``actor``: who acts (the logged-in user); kept in ``session.info`` for the
+        audit log (pact.services.audit), which records what this session writes."""
         self._factory = session_factory
+        self._actor = actor
         self._session: Session | None = None
 
     @property
@@ -20,6 +23,8 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         self._session = self._factory()
+        if self._actor is not None:
+            self._session.info["actor"] = self._actor
         return self
 
     def __exit__(

@@ -1,5 +1,6 @@
 """SQLAlchemy models. Importing this package registers every table on Base.metadata."""
 
+from pact.models.audit import AuditEntry
 from pact.models.base import Base
 from pact.models.case import (
     Action,
@@ -48,6 +49,7 @@ __all__ = [
     "AgendaItem",
     "Amendment",
     "AppSetting",
+    "AuditEntry",
     "Base",
     "Carer",
     "Case",

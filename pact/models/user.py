@@ -1,8 +1,8 @@
-"""The people who use pact: a user name, an organisation, roles.
+"""The people who use pact: a user name, an organisation, roles, a password.
 
-Log-in (passwords) comes with step 5; until then the acting user is chosen at
-start-up (GUI) or named with ``--user`` (command line), and every service call
-that touches case data takes that user and checks what they may see.
+The password is stored as an Argon2id hash only (``pact.security.passwords``).
+Wrong passwords are counted per user in the database, so the growing wait after
+five wrong attempts holds for the app and the command line alike.
 """
 
 from __future__ import annotations
@@ -42,6 +42,15 @@ class User(Base):
         ForeignKey("contact.id", ondelete="RESTRICT"), nullable=True, index=True
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Argon2id hash ("$argon2id$..."); None: no password yet (a user from before
+    # log-in existed), such a user cannot log in until an administrator sets one
+    password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # set by an administrator's reset: the user chooses a new password at log-in
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    # wrong passwords since the last successful log-in, and when the next try may be
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)

@@ -17,6 +17,7 @@ from pact import __version__
 from pact.db.uow import UnitOfWork
 from pact.i18n import _
 from pact.models import Contact
+from pact.services import audit
 from pact.services.meetings import (
     case_reference,
     kind_label,
@@ -29,7 +30,8 @@ ZONE = "Europe/Amsterdam"
 
 
 def meeting_ics(uow: UnitOfWork, actor: Actor, meeting_id: int) -> bytes:
-    """The meeting as an .ics file's bytes (one VEVENT with its time zone)."""
+    """The meeting as an .ics file's bytes (one VEVENT with its time zone). The
+    export is logged (audit event export)."""
     with uow:
         s = uow.session
         meeting, me = load_meeting(s, actor, meeting_id)
@@ -87,7 +89,17 @@ def meeting_ics(uow: UnitOfWork, actor: Actor, meeting_id: int) -> bytes:
             event.add("attendee", attendee, encode=False)
         cal.add_component(event)
         cal.add_missing_timezones()
-        return bytes(cal.to_ical())
+        ics = bytes(cal.to_ical())
+        audit.record(
+            s,
+            me,
+            audit.EXPORT,
+            record_type="meeting",
+            record_id=meeting.id,
+            detail=_("calendar invite (.ics)"),
+        )
+        uow.commit()
+        return ics
 
 
 __all__ = ["meeting_ics"]

@@ -44,7 +44,7 @@ from pact.models import (
     User,
 )
 from pact.models.case import CARER_RELATIONS, CASE_ROLES, CASE_STATUSES, LEVELS
-from pact.services import clock
+from pact.services import audit, clock
 from pact.services import consent as consent_svc
 from pact.services import consent_rules as rules
 from pact.services import validation as v
@@ -361,7 +361,14 @@ def list_cases(
         order.append(Case.year.desc() if descending else Case.year.asc())
         order.append(Case.seq.desc() if descending else Case.seq.asc())
         ids = list(s.scalars(_filtered(me, f).order_by(*order).offset(offset).limit(limit)))
-        return _rows(s, ids)
+        rows = _rows(s, ids)
+        if offset == 0 and f.text.strip():
+            # a search in cases is logged (the first page; scrolling on is the same search)
+            audit.record(
+                s, me, audit.SEARCH, record_type="case", detail=" ".join(f.text.split())[:200]
+            )
+            uow.commit()
+        return rows
 
 
 def _rows(s: Session, ids: Sequence[int]) -> list[CaseRow]:
@@ -690,11 +697,20 @@ def _why_not(s: Session, c: Case, organisation_id: int) -> str:
     return consent_svc.coverage_text(c, cov) or _("Not covered by consent.")
 
 
-def get_case(uow: UnitOfWork, actor: Actor, case_id: int) -> CaseFile:
-    """The case file: header, family, partners, level and status history, consent."""
+def get_case(uow: UnitOfWork, actor: Actor, case_id: int, opening: bool = True) -> CaseFile:
+    """The case file: header, family, partners, level and status history, consent.
+
+    ``opening``: the person opens the case file (logged as a read in the audit
+    log); False when an open case file is shown again after a change in it.
+    """
     with uow:
-        c, _me = load_case(uow.session, actor, case_id)
-        return _file(uow.session, c)
+        s = uow.session
+        c, me = load_case(s, actor, case_id)
+        file = _file(s, c)
+        if opening:
+            audit.record(s, me, audit.READ, record_type="case", record_id=c.id, case_id=c.id)
+            uow.commit()
+        return file
 
 
 def find_case(uow: UnitOfWork, actor: Actor, code: str) -> int:
@@ -704,7 +720,7 @@ def find_case(uow: UnitOfWork, actor: Actor, code: str) -> int:
         case_id = s.scalar(select(Case.id).where(Case.code == code.strip()))
         if case_id is None:
             raise NotFoundError(_("There is no case {code}.").format(code=code.strip()))
-        load_case(s, actor, case_id)
+        load_case(s, actor, case_id, details=False)
         return case_id
 
 

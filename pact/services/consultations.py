@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from pact.db.uow import UnitOfWork
@@ -46,7 +46,7 @@ from pact.services import validation as v
 from pact.services.cases import Option
 from pact.services.lookup import commit_case_change, mapping, user_names
 from pact.services.scope import load_case, visible
-from pact.services.users import Actor, acting_user
+from pact.services.users import WORKER, Actor, acting_user
 
 MAX_TEXT = 8000
 
@@ -470,6 +470,8 @@ def caseless_visible(actor: Actor) -> ColumnElement[bool]:
     and those of meetings their organisation was invited to."""
     if actor.is_coordinator:
         return true()
+    if WORKER not in actor.roles:
+        return false()  # an administrator only: no case work
     conditions: list[ColumnElement[bool]] = [
         mine_condition(actor),
         Action.created_by_id == actor.id,
@@ -802,7 +804,7 @@ def _load_action(
         if seen is None:
             raise AccessDeniedError(_("You have no access to this next step."))
         return action, None, me
-    c, me = load_case(s, actor, action.case_id, write=write)
+    c, me = load_case(s, actor, action.case_id, write=write, details=False)
     return action, c, me
 
 

@@ -51,7 +51,7 @@ from pact.reports.documents import (
     StepLine,
 )
 from pact.reports.meeting_docs import render_agenda, render_minutes
-from pact.services import clock
+from pact.services import audit, clock
 from pact.services import consent as consent_svc
 from pact.services.consultations import ActionData, meeting_label
 from pact.services.lookup import commit_change, mapping, user_names
@@ -750,7 +750,10 @@ def render(edition: PreparedEdition) -> RenderedEdition:
 def record(
     uow: UnitOfWork, actor: Actor, rendered: RenderedEdition, channel: str, destination: str
 ) -> DisclosureRow:
-    """Write the disclosure record of an edition that was printed or saved."""
+    """Write the disclosure record of an edition that was printed or saved, and the
+    audit log's entries: print (to a printer) or export (a PDF file, for e-mail too),
+    one for each case whose details the edition holds (one for the meeting when it
+    holds none)."""
     if channel not in CHANNELS:
         raise ValueError(channel)
     ed = rendered.edition
@@ -775,6 +778,26 @@ def record(
             ],
         )
         s.add(entry)
+        detail = _("{document} – {recipient}, {channel}: {destination}").format(
+            document=document_label(ed.document),
+            recipient=ed.recipient,
+            channel=channel_label(channel),
+            destination=destination,
+        )
+        audit.record_many(
+            s,
+            me,
+            [
+                {
+                    "event": audit.PRINT if channel == "printer" else audit.EXPORT,
+                    "record_type": "meeting",
+                    "record_id": ed.meeting_id,
+                    "case_id": case_id,
+                    "detail": detail,
+                }
+                for case_id in (ed.case_ids or (None,))
+            ],
+        )
         commit_change(uow, _("The meeting was changed meanwhile. Print it again."))
         return _row(entry, me.display_name)
 

@@ -3,7 +3,9 @@
 The key is verified when the database is opened (a wrong key never gets this
 far). Then: SQLCipher's page authentication (``cipher_integrity_check``),
 SQLite's structure (``integrity_check``), dangling references
-(``foreign_key_check``) and whether the schema is the one this pact expects.
+(``foreign_key_check``), whether the schema is the one this pact expects and,
+on the current schema, the audit log's hash chain. Only a coordinator or an
+administrator may run the checks (``require_keeper``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from pact.db import migrate
 from pact.db.database import Database
 from pact.db.migrate import SchemaState
+from pact.db.uow import UnitOfWork
 from pact.i18n import _, ngettext
+from pact.services import audit
+from pact.services.users import Actor
 
 # a damaged file can produce a message per page; show the first ones
 MAX_DETAILS = 20
@@ -30,6 +35,7 @@ CIPHER_INTEGRITY = "cipher_integrity"
 INTEGRITY = "integrity"
 FOREIGN_KEYS = "foreign_keys"
 SCHEMA = "schema"
+AUDIT_CHAIN = "audit_chain"
 
 
 @dataclass(frozen=True)
@@ -190,9 +196,31 @@ def _schema(db: Database) -> tuple[SchemaState | None, list[Problem]]:
     return state, [Problem(SCHEMA, message)] if message else []
 
 
+def _audit_chain(db: Database) -> list[Problem]:
+    try:
+        result = audit.verify_chain(db.uow())
+    except Exception as exc:
+        return [
+            Problem(
+                AUDIT_CHAIN,
+                _("The audit log check could not run: {reason}").format(reason=_reason(exc)),
+            )
+        ]
+    return [] if result.ok else [Problem(AUDIT_CHAIN, audit.broken_message(result))]
+
+
+def require_keeper(uow: UnitOfWork, actor: Actor) -> Actor:
+    """The coordinator or administrator who may run the checks (pact check, pact
+    audit verify); AccessDeniedError otherwise."""
+    with uow:
+        return audit.require_keeper(uow.session, actor)
+
+
 def check(db: Database) -> CheckReport:
     """Run every check and collect what is wrong. Changes nothing."""
     problems = [*_cipher_integrity(db), *_integrity(db), *_foreign_keys(db)]
     state, schema_problems = _schema(db)
     problems.extend(schema_problems)
+    if state is SchemaState.CURRENT:
+        problems.extend(_audit_chain(db))
     return CheckReport(schema_state=state, problems=tuple(problems))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from pact.db.uow import UnitOfWork
@@ -58,7 +58,7 @@ from pact.services import validation as v
 from pact.services.consultations import ActionData, action_rows
 from pact.services.lookup import commit_change, contact_names, mapping, org_names, user_names
 from pact.services.scope import load_case, require_coordinator, visible, visible_ids
-from pact.services.users import Actor, acting_user
+from pact.services.users import WORKER, Actor, acting_user
 from pact.services.vocab import (
     ATTENDANCE_LABELS,
     ITEM_KIND_LABELS,
@@ -390,6 +390,8 @@ def meeting_visible(actor: Actor) -> ColumnElement[bool]:
     """An SQL condition on ``Meeting``: the meetings ``actor`` may see."""
     if actor.is_coordinator:
         return true()
+    if WORKER not in actor.roles:
+        return false()  # an administrator only: users, settings, audit; no meetings
     conditions: list[ColumnElement[bool]] = [Meeting.created_by_id == actor.id]
     if actor.contact_id is not None:
         conditions += [
@@ -1430,7 +1432,7 @@ def save_item(uow: UnitOfWork, actor: Actor, meeting_id: int, data: ItemInput) -
             raise ValidationError(errors)
         if data.case_id is not None:
             try:
-                load_case(s, me, data.case_id)
+                load_case(s, me, data.case_id, details=False)
             except (NotFoundError, AccessDeniedError) as exc:
                 raise ValidationError(FieldError("case_id", str(exc))) from exc
         if data.id is None:
@@ -1476,7 +1478,7 @@ def set_case_mode(uow: UnitOfWork, actor: Actor, item_id: int, mode: str) -> Mee
         ensure_not_locked(meeting)
         if item.case_id is None or mode not in CASE_MODES:
             raise ValidationError(FieldError("case_mode", _("Choose how the case is discussed.")))
-        load_case(s, me, item.case_id)
+        load_case(s, me, item.case_id, details=False)
         item.case_mode = mode
         commit_change(uow, _("Someone else changed this agenda item. Reload it first."))
         return meeting_data(s, meeting, me)

@@ -330,7 +330,7 @@ def add_step(
         org = steps_svc.owner_org(s, step)
         if linked is not None:
             try:
-                case, _me = load_case(s, me, linked, write=True)
+                case, _me = load_case(s, me, linked, write=True, details=False)
             except (NotFoundError, AccessDeniedError) as exc:
                 raise ValidationError(FieldError("case_id", str(exc))) from exc
             if org is not None:

@@ -46,6 +46,7 @@ from pact.errors import FieldError, PactError, ValidationError
 from pact.i18n import _, ngettext
 from pact.models import Municipality, Organisation
 from pact.models.partner import DOMAINS, SECTORS
+from pact.services import audit
 from pact.services import partners as p
 from pact.services import validation as v
 from pact.services.partners import ContactData, OrganisationData
@@ -308,7 +309,8 @@ def _batches(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
 
 def export_csv(uow: UnitOfWork, comma: bool = False) -> bytes:
     """The whole directory (archived organisations included), sorted by organisation
-    then contact. UTF-8 with BOM and ``;``; ``comma=True``: UTF-8 without BOM and ``,``."""
+    then contact. UTF-8 with BOM and ``;``; ``comma=True``: UTF-8 without BOM and ``,``.
+    The export is logged (audit event export, as the session's acting user)."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, delimiter="," if comma else ";", lineterminator="\r\n")
     writer.writerow(HEADERS)
@@ -348,6 +350,16 @@ def export_csv(uow: UnitOfWork, comma: bool = False) -> bytes:
                 for contact_cells in rows:
                     writer.writerow([escape_cell(cell) for cell in cells + contact_cells])
             s.expunge_all()
+        audit.record(
+            s,
+            audit.acting(s),
+            audit.EXPORT,
+            record_type="partner_directory",
+            detail=ngettext("{n} organisation to CSV", "{n} organisations to CSV", len(ids)).format(
+                n=len(ids)
+            ),
+        )
+        uow.commit()
     return buf.getvalue().encode("utf-8" if comma else "utf-8-sig")
 
 

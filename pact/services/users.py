@@ -1,8 +1,7 @@
-"""The users of pact and the acting user (``Actor``) every case service takes.
+"""The users of pact and the acting user (``Actor``) every service takes.
 
-Until log-in exists (step 5) the acting user is chosen at start-up or named with
-``--user``; the services already check on every call that this user exists, is
-active, and may do what is asked.
+The acting user is who logged in (``pact.services.auth``); the services check on
+every call that this user still exists, is active, and may do what is asked.
 """
 
 from __future__ import annotations
@@ -25,7 +24,10 @@ from pact.errors import (
 )
 from pact.i18n import _
 from pact.models import Contact, Organisation, User, UserRole
+from pact.models.base import utcnow
 from pact.models.user import ROLES
+from pact.security import passwords
+from pact.services import audit
 from pact.services import validation as v
 
 ADMINISTRATOR = "administrator"
@@ -67,6 +69,10 @@ class UserData:
     active: bool = True
     id: int | None = None
     version: int | None = None
+    # a new password set by an administrator ("" = unchanged); the user must choose
+    # their own at the next log-in unless ``password_is_temporary`` is False
+    password: str = ""
+    password_is_temporary: bool = True
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,8 @@ class UserRow:
     contact: str
     roles: tuple[str, ...]
     active: bool
+    has_password: bool = True
+    must_change_password: bool = False
 
 
 def _actor(user: User) -> Actor:
@@ -101,7 +109,9 @@ def acting_user(s: Session, actor: Actor) -> Actor:
         raise NoUserError(
             _("The user {name} is no longer an active pact user.").format(name=actor.username)
         )
-    return _actor(user)
+    me = _actor(user)
+    s.info["actor"] = me  # whose changes the audit log records (pact.services.audit)
+    return me
 
 
 def count_users(uow: UnitOfWork) -> int:
@@ -162,9 +172,20 @@ def list_users(uow: UnitOfWork, include_inactive: bool = True) -> list[UserRow]:
                 contact=contact or "",
                 roles=tuple(r for r in ROLES if r in u.roles),
                 active=u.active,
+                has_password=u.password_hash is not None,
+                must_change_password=u.must_change_password,
             )
             for u, org, contact in uow.session.execute(q)
         ]
+
+
+def users_overview(uow: UnitOfWork, actor: Actor, include_inactive: bool = True) -> list[UserRow]:
+    """Every user, for the administrator (the users area, pact users list)."""
+    with uow:
+        me = acting_user(uow.session, actor)
+        if not me.is_administrator:
+            raise AccessDeniedError(_("Only an administrator can see the list of users."))
+    return list_users(uow, include_inactive)
 
 
 def _data(u: User) -> UserData:
@@ -233,6 +254,10 @@ def field_errors(data: UserData) -> list[FieldError]:
         errors.append(
             FieldError("organisation_id", _("Choose the organisation of this contact person."))
         )
+    if data.password:
+        problem = passwords.check_new(data.password, data.username, data.display_name)
+        if problem:
+            errors.append(FieldError("password", problem))
     return errors
 
 
@@ -283,6 +308,18 @@ def _apply(user: User, data: UserData) -> None:
     user.active = data.active
     current = {link.role: link for link in user.role_links}
     user.role_links = [current.get(r) or UserRole(role=r) for r in data.roles]
+    if data.password:
+        set_password(user, data.password, temporary=data.password_is_temporary)
+
+
+def set_password(user: User, password: str, temporary: bool) -> None:
+    """Store the hash of ``password``; a temporary one must be changed at log-in.
+    A new password also ends a wait after wrong attempts."""
+    user.password_hash = passwords.hash_password(password)
+    user.password_changed_at = utcnow()
+    user.must_change_password = temporary
+    user.failed_logins = 0
+    user.locked_until = None
 
 
 def save_user(uow: UnitOfWork, actor: Actor, data: UserData) -> UserData:
@@ -332,9 +369,11 @@ def save_user(uow: UnitOfWork, actor: Actor, data: UserData) -> UserData:
 
 
 def create_first_user(uow: UnitOfWork, data: UserData) -> Actor:
-    """The first user of a new database, administrator and coordinator; refused
-    once any user exists."""
-    data = normalised(replace(data, roles=FIRST_USER_ROLES, active=True, id=None))
+    """The first user of a new database, administrator and coordinator, with their
+    own password (``data.password``, required); refused once any user exists."""
+    data = normalised(
+        replace(data, roles=FIRST_USER_ROLES, active=True, id=None, password_is_temporary=False)
+    )
     with uow:
         s = uow.session
         if s.scalar(select(func.count()).select_from(User)):
@@ -342,6 +381,8 @@ def create_first_user(uow: UnitOfWork, data: UserData) -> Actor:
                 _("This database already has users: ask an administrator to add you.")
             )
         errors = _validate(s, data)
+        if not data.password:
+            errors.append(FieldError("password", _("Choose a password.")))
         if errors:
             raise ValidationError(errors)
         user = User()
@@ -349,6 +390,14 @@ def create_first_user(uow: UnitOfWork, data: UserData) -> Actor:
         s.add(user)
         s.flush()
         actor = _actor(user)
+        audit.record(
+            s,
+            actor,
+            audit.CREATE,
+            record_type="user",
+            record_id=user.id,
+            detail=_("first user: administrator and coordinator"),
+        )
         uow.commit()
         return actor
 
@@ -370,4 +419,5 @@ __all__ = [
     "list_users",
     "normalised",
     "save_user",
+    "users_overview",
 ]

@@ -7,18 +7,24 @@ every dialog is opened without blocking, so tests can drive each step.
 
     new file:  probe keyring -> CreateDatabaseDialog -> create -> RecoveryKeyDialog
     existing:  open_auto -> (UnlockDialog -> open_with)* -> upgrade if needed
-    then:      who is acting: no users yet -> FirstUserDialog -> create_first_user;
-               pact --user (or PACT_USER) names an active user -> that user;
-               else ChooseUserDialog
+    then:      who is acting, proven by a password (auth.login):
+               no users yet -> FirstUserDialog -> create_first_user (logged in);
+               users but no passwords (upgraded from before log-in) ->
+                   PasswordSetupDialog -> set_first_password (logged in);
+               pact --user (or PACT_USER) with PACT_PASSWORD -> logged in without a
+                   dialog (scripts, screenshots, tests), else LoginDialog (with the
+                   reason if that failed; a temporary password is replaced there)
     then:      MainWindow (rebuilt in place when the language or the user changes),
-               and the stored consent states are brought up to date in the background
+               and the stored consent states are brought up to date in the background;
+               File → Log out hides it and asks the log-in dialog again
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -41,22 +47,25 @@ from pact.db.migrate import SchemaState
 from pact.errors import (
     AccessDeniedError,
     DatabaseLockedError,
+    LoginError,
     NoUserError,
     PactError,
+    PasswordChangeRequiredError,
     ValidationError,
 )
 from pact.i18n import _
 from pact.security import credentials
 from pact.security.credentials import KeyringState
-from pact.services import access, consent, users
+from pact.services import access, auth, consent, users
 from pact.services.access import Created, KeyMode, NeedPassphraseError, Opened
-from pact.services.users import Actor, UserData, UserRow
+from pact.services.users import Actor, UserData
 from pact.ui import ops
 from pact.ui.context import AppContext
-from pact.ui.dialogs.choose_user import ChooseUserDialog
 from pact.ui.dialogs.create_database import CreateDatabaseDialog
 from pact.ui.dialogs.error import ErrorDialog, describe, install_excepthook
 from pact.ui.dialogs.first_user import FirstUserDialog
+from pact.ui.dialogs.login import LoginAttempt, LoginDialog
+from pact.ui.dialogs.password_setup import PasswordSetupDialog
 from pact.ui.dialogs.recovery_key import RecoveryKeyDialog
 from pact.ui.dialogs.unlock import UnlockDialog
 from pact.ui.dialogs.user_editor import DirectoryOptions, directory_options
@@ -141,6 +150,7 @@ def _prepare(opened: Opened) -> _Prepared:
 
 
 USER_ENV = "PACT_USER"
+PASSWORD_ENV = "PACT_PASSWORD"
 LAST_USER_KEY = "startup/lastUserId"  # the numeric id only, never a name
 
 
@@ -148,6 +158,11 @@ def env_user() -> str | None:
     """The user named by PACT_USER (scripts, screenshots, tests), if any."""
     name = os.environ.get(USER_ENV, "").strip()
     return name or None
+
+
+def env_password() -> str | None:
+    """The password in PACT_PASSWORD (scripts, screenshots, tests), if any."""
+    return os.environ.get(PASSWORD_ENV) or None
 
 
 def last_user_id() -> int | None:
@@ -164,30 +179,45 @@ def remember_user(actor: Actor) -> None:
 
 @dataclass
 class _UserStep:
-    """What the user step found (in an op): the actor PACT_USER names, or the users
-    to choose from (with a message why), or that a first user is needed."""
+    """What the user step found (in an op): the actor logged in with PACT_PASSWORD, a
+    first user to create, administrators to give a first password, or what the
+    log-in dialog starts with (user name, why it asks, a wait still running)."""
 
     actor: Actor | None = None
-    users: list[UserRow] = field(default_factory=list)
     first: DirectoryOptions | None = None
-    message: str = ""
+    administrators: list[tuple[int, str]] | None = None
+    username: str = ""
+    message: str = ""  # the log-in with PACT_PASSWORD failed: why
+    wait_seconds: int = 0
+    password: str = ""  # PACT_PASSWORD was right but temporary: replace it
+    change_required: bool = False
 
 
-def _user_step(db: Database, wanted: str | None, named_by: str = USER_ENV) -> _UserStep:
-    """``named_by``: where ``wanted`` came from (PACT_USER, or --user), for the message."""
+def _user_step(
+    db: Database, wanted: str | None, password: str | None, last_id: int | None
+) -> _UserStep:
+    """``wanted``: the user name from --user or PACT_USER (None when asking again);
+    ``password``: PACT_PASSWORD (then pact logs in without asking); ``last_id``: the
+    user who last logged in on this computer, whose name the dialog offers."""
     if users.count_users(db.uow()) == 0:
         return _UserStep(first=directory_options(db.uow))
-    message = ""
-    if wanted is not None:
+    if auth.needs_password_setup(db.uow()):
+        return _UserStep(administrators=auth.administrators_without_password(db.uow()))
+    if wanted is not None and password is not None:
         try:
-            return _UserStep(actor=users.find_actor(db.uow(), wanted))
-        except NoUserError:
-            # one sentence: the service's reason would be a sentence of its own
-            message = _(
-                "{source} names “{name}”, but that is not an active pact user: choose who "
-                "is working."
-            ).format(source=named_by, name=wanted)
-    return _UserStep(users=users.list_users(db.uow(), include_inactive=False), message=message)
+            return _UserStep(actor=auth.login(db.uow(), wanted, password))
+        except PasswordChangeRequiredError as exc:
+            return _UserStep(
+                username=wanted, message=str(exc), password=password, change_required=True
+            )
+        except LoginError as exc:
+            return _UserStep(username=wanted, message=str(exc), wait_seconds=exc.wait_seconds)
+    username = wanted or ""
+    if not username and last_id is not None:
+        with contextlib.suppress(NoUserError):  # no longer active: offer no name
+            username = users.get_actor(db.uow(), last_id).username
+    wait = auth.login_state(db.uow(), username).wait_seconds if username else 0
+    return _UserStep(username=username, wait_seconds=wait)
 
 
 class StartupWindow(QWidget):
@@ -238,8 +268,8 @@ class PactApp(QObject):
     finished = Signal(int)
 
     def __init__(self, db_path: Path, parent: QObject | None = None, user: str | None = None):
-        """``user``: the acting user named on the command line (``pact --user``); it
-        wins over PACT_USER."""
+        """``user``: the user named on the command line (``pact --user``); it wins
+        over PACT_USER (with PACT_PASSWORD pact logs in as them without asking)."""
         super().__init__(parent)
         self.path = Path(db_path).expanduser().resolve()
         self.user = (user or "").strip() or None
@@ -443,20 +473,26 @@ class PactApp(QObject):
         self.demo = demo
         self._ask_user()
 
-    def _ask_user(self, message: str = "") -> None:
+    def _ask_user(self, message: str = "", kind: str = "warning") -> None:
         """Find out who is acting; ``message`` says why pact asks (again)."""
         db = self.db
         assert db is not None
-        switching = self.window is not None
-        # PACT_USER decides at start only: asking again means choosing
-        wanted = None if message or switching else self.wanted_user()
-        named_by = "--user" if self.user else USER_ENV
-        parent = self.window if switching else self.status
-        if not switching:
+        again = self.window is not None
+        # PACT_USER and PACT_PASSWORD log in at start only: asking again means asking
+        wanted = None if message or again else self.wanted_user()
+        password = env_password() if wanted is not None else None
+        last = self.ctx.actor.id if again and self.ctx is not None and self.ctx.has_actor else None
+        if last is None and not again:
+            last = last_user_id()
+        if not again:
             self.status.show_status(_("Looking up the users…"))
-        Op(parent, lambda: _user_step(db, wanted, named_by)).success(
-            lambda step: self._user_step_done(step, message)
-        ).failure(self._user_step_failed).run()
+        Op(
+            self.window if again else self.status,
+            lambda: _user_step(db, wanted, password, last),
+            write=password is not None,  # a log-in writes the audit log
+        ).success(lambda step: self._user_step_done(step, message, kind)).failure(
+            self._user_step_failed
+        ).run()
 
     def _user_step_failed(self, exc: BaseException) -> None:
         if self._stopped():
@@ -466,7 +502,7 @@ class PactApp(QObject):
         else:
             self._report(exc)
 
-    def _user_step_done(self, step: _UserStep, message: str) -> None:
+    def _user_step_done(self, step: _UserStep, message: str, kind: str) -> None:
         if self._stopped():
             return
         if step.actor is not None:
@@ -476,25 +512,79 @@ class PactApp(QObject):
             dialog.submitted.connect(self._create_first_user)
             dialog.rejected.connect(self._quit_at_user_step)
             self._show_dialog(dialog)
+        elif step.administrators is not None:
+            setup = PasswordSetupDialog(step.administrators)
+            setup.submitted.connect(self._set_first_password)
+            setup.rejected.connect(self._quit_at_user_step)
+            self._show_dialog(setup)
         else:
-            switching = self.window is not None
-            last = self.ctx.actor.id if self.ctx is not None and self.ctx.has_actor else None
-            chooser = ChooseUserDialog(
-                step.users,
-                last if last is not None else last_user_id(),
-                message or step.message,
-                switching=switching,
-                parent=self.window,
+            login = LoginDialog(
+                self.path, step.username, message, kind, demo=self.demo, parent=None
             )
-            chooser.chosen.connect(self._user_chosen)
-            if switching and not message:
-                chooser.setWindowModality(Qt.WindowModality.WindowModal)
-                chooser.rejected.connect(self._drop_dialog)
-            else:
-                # at start, or the acting user is no longer active: no way around it
-                chooser.setWindowModality(Qt.WindowModality.ApplicationModal)
-                chooser.rejected.connect(self._quit_at_user_step)
-            self._show_dialog(chooser)
+            login.submitted.connect(self._log_in)
+            # nobody is logged in (at start, or after logging out): no way around it
+            login.rejected.connect(self._quit_at_user_step)
+            self._show_dialog(login)
+            if step.change_required:
+                login.use_password(step.username, step.password)
+                login.ask_new_password(step.message)
+            elif step.wait_seconds:
+                login.show_error(step.message, step.wait_seconds)
+            elif step.message:
+                login.show_error(step.message)
+
+    # ------------------------------------------------------------ log-in
+    def _log_in(self, attempt: LoginAttempt) -> None:
+        db = self.db
+        assert db is not None
+        Op(
+            self.dialog,
+            lambda: auth.login(db.uow(), attempt.username, attempt.password, attempt.new_password),
+            write=True,
+        ).success(self._acting).failure(self._login_failed).run()
+
+    def _login_failed(self, exc: BaseException) -> None:
+        if self._stopped():
+            return
+        dialog = self.dialog
+        if not isinstance(dialog, LoginDialog):
+            self._user_step_failed(exc)
+        elif isinstance(exc, PasswordChangeRequiredError):
+            dialog.ask_new_password(str(exc))
+        elif isinstance(exc, LoginError):
+            dialog.show_error(str(exc), exc.wait_seconds)
+        elif isinstance(exc, ValidationError):
+            dialog.show_errors(exc.errors)
+        elif isinstance(exc, PactError):
+            dialog.show_error(str(exc))
+        else:
+            dialog.show_error(_("pact could not check the password."))
+            self._report(exc)
+
+    def _set_first_password(self, user_id: int, password: str) -> None:
+        db = self.db
+        assert db is not None
+        Op(
+            self.dialog, lambda: auth.set_first_password(db.uow(), user_id, password), write=True
+        ).success(self._acting).failure(self._first_password_failed).run()
+
+    def _first_password_failed(self, exc: BaseException) -> None:
+        if self._stopped():
+            return
+        dialog = self.dialog
+        if not isinstance(dialog, PasswordSetupDialog):
+            self._user_step_failed(exc)
+        elif isinstance(exc, ValidationError):
+            dialog.show_errors(exc.errors)
+        elif isinstance(exc, AccessDeniedError):
+            # someone else set a password meanwhile: log in
+            self._drop_dialog()
+            self._ask_user(str(exc))
+        elif isinstance(exc, PactError):
+            dialog.show_error(str(exc))
+        else:
+            dialog.show_error(_("The password could not be set."))
+            self._report(exc)
 
     def _create_first_user(self, data: UserData) -> None:
         db = self.db
@@ -512,7 +602,7 @@ class PactApp(QObject):
         elif isinstance(exc, ValidationError):
             dialog.show_errors(exc.errors)
         elif isinstance(exc, AccessDeniedError):
-            # someone else made a user meanwhile: choose from the users there are now
+            # someone else made a user meanwhile: log in with the users there are now
             self._drop_dialog()
             self._ask_user(str(exc))
         elif isinstance(exc, PactError):
@@ -520,22 +610,6 @@ class PactApp(QObject):
         else:
             dialog.show_error(_("The user could not be created."))
             self._report(exc)
-
-    def _user_chosen(self, user_id: int) -> None:
-        db = self.db
-        assert db is not None
-        Op(self.dialog, lambda: users.get_actor(db.uow(), user_id)).success(self._acting).failure(
-            self._choice_failed
-        ).run()
-
-    def _choice_failed(self, exc: BaseException) -> None:
-        if self._stopped():
-            return
-        if isinstance(exc, PactError) and isinstance(self.dialog, ChooseUserDialog):
-            self.dialog.show_error(str(exc))
-        else:
-            self._drop_dialog()
-            self._user_step_failed(exc)
 
     def _quit_at_user_step(self) -> None:
         if self.window is not None:
@@ -552,6 +626,8 @@ class PactApp(QObject):
         if self._stopped():
             return
         self._drop_dialog()
+        assert self.db is not None
+        self.db.actor = actor  # every unit of work now records this user's changes
         remember_user(actor)
         if self.window is None or self.ctx is None:
             self._show_main(actor)
@@ -612,13 +688,24 @@ class PactApp(QObject):
         window = MainWindow(self.ctx, self.demo)
         window.closed.connect(self.quit)
         window.language_requested.connect(self.rebuild)
-        window.switch_user_requested.connect(self.switch_user)
+        window.log_out_requested.connect(self.log_out)
         return window
 
-    def switch_user(self) -> None:
-        """Ask again who is working (File → Switch user…); the window is rebuilt."""
-        if self.window is not None and self.dialog is None:
-            self._ask_user()
+    def log_out(self, message: str = "", kind: str = "info") -> None:
+        """File → Log out: the window (and its data) goes out of sight and the log-in
+        dialog asks again; the window is rebuilt for whoever logs in."""
+        window = self.window
+        if window is None or self.dialog is not None:
+            return
+        window.hide()
+        ctx = self.ctx
+        if ctx is not None and ctx.has_actor:
+            actor = ctx.actor
+            Op(window, lambda: auth.logout(ctx.uow(), actor), write=True).run()
+        ops.wait_idle()  # nothing still running on behalf of the user who left
+        if self.db is not None:
+            self.db.actor = None
+        self._ask_user(message or _("You are logged out."), kind)
 
     def _context_changed(self, what: str) -> None:
         if what != "users" or self.ctx is None or not self.ctx.has_actor:
@@ -644,8 +731,7 @@ class PactApp(QObject):
     def _actor_lost(self, exc: BaseException) -> None:
         if not isinstance(exc, NoUserError):
             raise exc
-        if self.window is not None and self.dialog is None:
-            self._ask_user(str(exc))
+        self.log_out(str(exc), "warning")
 
     def rebuild(self) -> None:
         """Re-create the main window in the language saved in the settings."""
@@ -711,8 +797,9 @@ class PactApp(QObject):
 
 
 def run_gui(db_path: Path | None, argv: list[str], user: str | None = None) -> int:
-    """Start the GUI on ``db_path`` (None: the default database) with ``user`` acting
-    (``pact --user``; None: PACT_USER, else ask); returns the exit code."""
+    """Start the GUI on ``db_path`` (None: the default database); ``user``
+    (``pact --user``; None: PACT_USER) is the user name the log-in offers, or logs in
+    with PACT_PASSWORD; returns the exit code."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(argv)

@@ -16,10 +16,11 @@ class AppContext(QObject):
 
     ``partners``, ``municipalities`` (the directory), ``users``, ``cases`` (a case was
     registered, changed, closed or reopened, or anything in a case file changed),
-    ``actions`` (next steps), ``key_mode``.
+    ``actions`` (next steps), ``key_mode``, ``settings`` (machine settings such as the
+    idle-lock minutes).
 
-    ``actor`` is the acting user chosen at start-up (log-in comes with step 5); every
-    service call that touches case data passes it.
+    ``actor`` is the logged-in user; every service call passes it, and the database's
+    ``actor`` is the same user, so what the unit of work writes is audited for them.
     """
 
     changed = Signal(str)
@@ -35,6 +36,8 @@ class AppContext(QObject):
         self.db = db
         self.mode = mode
         self._actor = actor
+        if actor is not None:
+            db.actor = actor
 
     @property
     def actor(self) -> Actor:
@@ -48,6 +51,7 @@ class AppContext(QObject):
 
     def set_actor(self, actor: Actor) -> None:
         self._actor = actor
+        self.db.actor = actor
 
     def uow(self) -> UnitOfWork:
         return self.db.uow()

@@ -3,8 +3,8 @@
 The window does not own the database: the start-up controller (pact.ui.app)
 does, and rebuilds this window when the language or the acting user changes.
 
-Areas: Start (the dashboard), Cases, Partners, Who can help?, and Users (for
-administrators). Ctrl+1 … go to an area; Ctrl+N and Ctrl+F act on the current
+Areas: Start (the dashboard), Cases, Partners, Who can help?, and Users and the
+Audit log (for administrators). Ctrl+1 … go to an area; Ctrl+N and Ctrl+F act on the current
 area (new / find a case, a partner or a user).
 """
 
@@ -33,8 +33,10 @@ from PySide6.QtWidgets import (
 from pact.i18n import N_, _
 from pact.ui.context import AppContext
 from pact.ui.dialogs.about import AboutDialog
+from pact.ui.dialogs.change_password import ChangePasswordDialog
 from pact.ui.dialogs.settings import SettingsDialog, key_mode_text
 from pact.ui.dialogs.user_editor import role_names
+from pact.ui.views.audit import AuditView
 from pact.ui.views.cases import CasesView
 from pact.ui.views.dashboard import DashboardView
 from pact.ui.views.meetings import MeetingsView
@@ -42,6 +44,7 @@ from pact.ui.views.next_steps import NextStepsView
 from pact.ui.views.partners import PartnersView
 from pact.ui.views.users import UsersView
 from pact.ui.views.who_can_help import WhoCanHelpView
+from pact.ui.widgets.lock import LockController
 
 SETTINGS_ORG = "pact"
 SETTINGS_APP = "pact"
@@ -53,6 +56,7 @@ AREAS: tuple[tuple[str, str], ...] = (
     ("partners", N_("Partners")),
     ("who_can_help", N_("Who can help?")),
     ("users", N_("Users")),  # administrators only
+    ("audit", N_("Audit log")),  # administrators only
 )
 # what Ctrl+N and Ctrl+F do in each area: new / find a case, partner or user
 AREA_KIND = {
@@ -63,6 +67,7 @@ AREA_KIND = {
     "partners": "partner",
     "who_can_help": "partner",
     "users": "user",
+    "audit": "audit",
 }
 KEY_ROLE = Qt.ItemDataRole.UserRole
 
@@ -97,7 +102,7 @@ class ElidedLabel(QLabel):
 class MainWindow(QMainWindow):
     closed = Signal()  # the person closed the window: quit pact
     language_requested = Signal()  # the settings chose another language: rebuild
-    switch_user_requested = Signal()  # File → Switch user…: ask who is working
+    log_out_requested = Signal()  # File → Log out: ask the log-in dialog again
 
     def __init__(self, ctx: AppContext, demo: bool = False, parent: QWidget | None = None):
         super().__init__(parent)
@@ -126,6 +131,7 @@ class MainWindow(QMainWindow):
         self.who_can_help = WhoCanHelpView(ctx, self.stack)
         self.who_can_help.open_partner.connect(self.open_partner)
         self.users: UsersView | None = None
+        self.audit: AuditView | None = None
         self._areas: dict[str, QWidget] = {
             "start": self.dashboard,
             "cases": self.cases,
@@ -137,6 +143,8 @@ class MainWindow(QMainWindow):
         if ctx.actor.is_administrator:
             self.users = UsersView(ctx, self.stack)
             self._areas["users"] = self.users
+            self.audit = AuditView(ctx, self.stack)
+            self._areas["audit"] = self.audit
         self.areas: tuple[tuple[str, str], ...] = tuple(
             (key, label) for key, label in AREAS if key in self._areas
         )
@@ -182,6 +190,8 @@ class MainWindow(QMainWindow):
             self.demo_banner = banner
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
+        # Ctrl+L and minutes without input: the lock screen in place of the content
+        self.locker = LockController(self)
 
         self._build_menus()
         self._build_status_bar()
@@ -252,11 +262,24 @@ class MainWindow(QMainWindow):
         # nothing to export in an empty directory
         self.action_export.setEnabled(self.partners.has_partners)
         self.partners.has_partners_changed.connect(self.action_export.setEnabled)
-        self.action_switch_user = self._action(
-            "actionSwitchUser",
-            _("S&witch user…"),
-            self.switch_user,
-            tip=_("Choose who is working with pact"),
+        self.action_change_password = self._action(
+            "actionChangePassword",
+            _("Change &password…"),
+            self.change_password,
+            tip=_("Choose a new password for logging in"),
+        )
+        self.action_log_out = self._action(
+            "actionLogOut",
+            _("Log &out / log in as someone else"),
+            self.log_out,
+            tip=_("Log out, so that you or someone else can log in"),
+        )
+        self.action_lock = self._action(
+            "actionLock",
+            _("&Lock"),
+            self.lock,
+            "Ctrl+L",
+            tip=_("Hide everything until your password is typed again"),
         )
         self.action_settings = self._action("actionSettings", _("&Settings…"), self.open_settings)
         self.action_quit = self._action("actionQuit", _("&Quit"), self.close, "Ctrl+Q")
@@ -272,9 +295,11 @@ class MainWindow(QMainWindow):
                 self.file_menu.addSeparator()
             elif a is not None:
                 self.file_menu.addAction(a)
-        self.file_menu.addAction(self.action_switch_user)
+        self.file_menu.addAction(self.action_change_password)
+        self.file_menu.addAction(self.action_log_out)
         self.file_menu.addAction(self.action_settings)
         self.file_menu.addSeparator()
+        self.file_menu.addAction(self.action_lock)
         self.file_menu.addAction(self.action_quit)
 
         self.action_find_case = self._action(
@@ -303,6 +328,14 @@ class MainWindow(QMainWindow):
             self.action_find_user = self._action(
                 "actionFindUser", _("Find &user"), self.find_user, tip=_("Filter the users")
             )
+        self.action_find_audit: QAction | None = None
+        if self.audit is not None:
+            self.action_find_audit = self._action(
+                "actionFindAudit",
+                _("Find in the &audit log"),
+                self.find_audit,
+                tip=_("Show the audit log of one case"),
+            )
         self.action_save = self._action("actionSave", _("&Save"), self.save, "Ctrl+S")
         for a in (
             self.action_find_case,
@@ -310,6 +343,7 @@ class MainWindow(QMainWindow):
             self.action_find_step,
             self.action_find,
             self.action_find_user,
+            self.action_find_audit,
         ):
             if a is not None:
                 self.edit_menu.addAction(a)
@@ -329,6 +363,7 @@ class MainWindow(QMainWindow):
             "next_step": (None, self.action_find_step),
             "partner": (self.action_new, self.action_find),
             "user": (self.action_new_user, self.action_find_user),
+            "audit": (None, self.action_find_audit),
         }
 
     def _area_changed(self, row: int) -> None:
@@ -445,6 +480,11 @@ class MainWindow(QMainWindow):
             self.show_area("users")
             self.users.focus_filter()
 
+    def find_audit(self) -> None:
+        if self.audit is not None:
+            self.show_area("audit")
+            self.audit.focus_filter()
+
     def save(self) -> None:
         if self.current_area() == "meetings":
             self.meetings.save()
@@ -547,17 +587,28 @@ class MainWindow(QMainWindow):
         box.buttonClicked.connect(lambda b: self.language_requested.emit() if b is now else None)
         self._open(box)
 
-    def switch_user(self) -> None:
+    def log_out(self) -> None:
         self._confirm_discard(
-            "switchUserUnsavedBox",
-            _("Switch user"),
-            _("Switching the user now discards them."),
-            _("Switch user"),
-            self.switch_user_requested.emit,
+            "logOutUnsavedBox",
+            _("Log out"),
+            _("Logging out now discards them."),
+            _("Log out"),
+            self.log_out_requested.emit,
         )
+
+    def change_password(self) -> None:
+        dialog = ChangePasswordDialog(self.ctx, self)
+        dialog.accepted.connect(
+            lambda: self.statusBar().showMessage(_("Your password has been changed."), 10_000)
+        )
+        self._open(dialog)
 
     def about(self) -> None:
         self._open(AboutDialog(self.ctx.db.path, self))
+
+    def lock(self) -> None:
+        """Ctrl+L: lock the window now (pact.ui.widgets.lock)."""
+        self.locker.lock()
 
     # -- state kept between runs (QSettings: nothing sensitive)
     def save_state(self) -> None:
@@ -590,6 +641,10 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._closing_for_rebuild:
             event.accept()
+            return
+        if self.locker.locked and not self._discard_changes:
+            event.ignore()  # no question about unsaved data over the lock screen
+            self.locker.request_quit()
             return
         area = None if self._discard_changes else self._unsaved()
         if area is not None:

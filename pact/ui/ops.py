@@ -5,6 +5,10 @@
 ``fn`` runs on a worker thread and never touches widgets; ``success`` and
 ``failure`` run on the UI thread. Writes (``Op(..., write=True)``) are serialised
 on one worker thread, reads may run in parallel on the global pool.
+
+While the main window is locked (``hold``) nothing may touch the database: an op
+started then waits until ``release`` (after the unlock), unless it is the unlock
+itself (``even_when_held``).
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ T = TypeVar("T")
 _write_pool: QThreadPool | None = None
 _running: set[Op[Any]] = set()
 _lock = threading.Lock()
+_holding = False
+_held: list[Op[Any]] = []
 
 
 def write_pool() -> QThreadPool:
@@ -64,6 +70,7 @@ class Op(Generic[T]):
         self._progress_label: str | None = None
         self._dialog: QProgressDialog | None = None
         self._signals = _Signals()
+        self._even_when_held = False
 
     def success(self, cb: Callable[[T], None]) -> Op[T]:
         self._on_success = cb
@@ -77,7 +84,15 @@ class Op(Generic[T]):
         self._progress_label = label
         return self
 
+    def even_when_held(self) -> Op[T]:
+        """Run at once even while ops are held (the unlock of a locked window)."""
+        self._even_when_held = True
+        return self
+
     def run(self) -> None:
+        if _holding and not self._even_when_held:
+            _held.append(self)  # started by ``release``
+            return
         with _lock:
             _running.add(self)
         self._signals.done.connect(self._finish_ok, Qt.ConnectionType.QueuedConnection)
@@ -116,6 +131,33 @@ class Op(Generic[T]):
 
 def _reraise(exc: BaseException) -> None:
     raise exc
+
+
+def hold() -> None:
+    """From now on an op waits until ``release`` (the window is locked)."""
+    global _holding
+    _holding = True
+
+
+def holding() -> bool:
+    return _holding
+
+
+def release() -> None:
+    """Start the ops that waited, in the order they were started."""
+    global _holding
+    _holding = False
+    waiting = list(_held)
+    _held.clear()
+    for op in waiting:
+        op.run()
+
+
+def drop_held() -> None:
+    """Forget the ops that waited and stop holding (pact quits while locked)."""
+    global _holding
+    _holding = False
+    _held.clear()
 
 
 def wait_idle(timeout_ms: int = 30_000) -> bool:

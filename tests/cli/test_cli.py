@@ -3,7 +3,8 @@ subprocess without a terminal on stdin, on real SQLCipher files; in-process thro
 ``main(argv)`` where a subprocess adds nothing but time.
 
 The keyring is keyring's 'fail' backend unless a test asks for the real Secret
-Service; secrets come from PACT_PASSPHRASE as in scripts.
+Service; secrets come from PACT_PASSPHRASE as in scripts, and every command logs
+in as the demo coordinator (PACT_USER, PACT_PASSWORD) unless a test says otherwise.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from pact.db.database import create_database, create_file, open_database
 from pact.db.engine import Passphrase, connect_raw, make_engine
 from pact.i18n import N_, _, ngettext
 from pact.models.partner import SECTORS, TWENTE_MUNICIPALITIES
-from pact.services import demo, maintenance
+from pact.services import auth, demo, maintenance, users
 from pact.services import partner_csv as pc
 from pact.services import partners as p
 from pact.services.partner_csv import RowError
@@ -48,6 +49,7 @@ PASSPHRASE = "cli-test-passphrase"
 TIMEOUT = 60  # seconds; a prompt that waits for a person would hit it
 FAIL_KEYRING = "keyring.backends.fail.Keyring"
 WRONG_KEY = N_("This key or passphrase does not open the database.")  # _() when used
+NEW_PASSWORD = "Vlinderstruik-42-Hengelo"  # a user that pact users add makes
 
 
 # ---------------------------------------------------------------- helpers
@@ -112,6 +114,56 @@ class FileState:
 
 def state(path: Path) -> FileState:
     return FileState(hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns)
+
+
+def tables(path: Path, passphrase: str = PASSPHRASE) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table but the audit log: what "nothing changed" means for
+    a command that logs in (the log-in itself is an audit entry)."""
+    conn = connect_raw(path, Passphrase(passphrase))
+    try:
+        names = [
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'audit_entry'"
+            )
+        ]
+        return {
+            name: sorted(conn.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr)
+            for name in names
+        }
+    finally:
+        conn.close()
+
+
+@dataclass(frozen=True)
+class Entry:
+    seq: int
+    event: str
+    username: str
+    workstation: str
+    record_type: str
+    case_code: str
+    outcome: str
+    detail: str
+
+
+def audit_log(path: Path, after: int = 0, passphrase: str = PASSPHRASE) -> list[Entry]:
+    """The audit entries after number ``after``, read from the raw database."""
+    conn = connect_raw(path, Passphrase(passphrase))
+    try:
+        rows = conn.execute(
+            "SELECT seq, event, username, workstation, record_type, case_code, outcome, "
+            "detail FROM audit_entry WHERE seq > ? ORDER BY seq",
+            (after,),
+        ).fetchall()
+    finally:
+        conn.close()
+    return [Entry(*row) for row in rows]
+
+
+def last_entry(path: Path) -> int:
+    entries = audit_log(path)
+    return entries[-1].seq if entries else 0
 
 
 def csv_file(path: Path, rows: list[dict[str, str]], headers: tuple[str, ...] = pc.HEADERS) -> Path:
@@ -187,16 +239,47 @@ def demo_db(demo_template: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def empty_db(tmp_path: Path) -> Path:
-    """A new pact database with no organisations."""
+    """A new pact database with no organisations; its one user is the coordinator
+    every command logs in as (with the demo's password)."""
     path = tmp_path / "empty.db"
-    create_database(path, Passphrase(PASSPHRASE)).close()
+    db = create_database(path, Passphrase(PASSPHRASE))
+    try:
+        users.create_first_user(
+            db.uow(),
+            users.UserData(
+                username=demo.COORDINATOR,
+                display_name="Ingrid Kamphuis",
+                password=auth.DEMO_PASSWORD,
+            ),
+        )
+    finally:
+        db.close()
     return path
+
+
+@pytest.fixture(autouse=True)
+def log_in_as_coordinator(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """As a script does: PACT_USER and PACT_PASSWORD (the demo coordinator's)."""
+    monkeypatch.setenv("PACT_USER", demo.COORDINATOR)
+    monkeypatch.setenv("PACT_PASSWORD", auth.DEMO_PASSWORD)
+    monkeypatch.delenv("PACT_NEW_PASSWORD", raising=False)
+    yield
 
 
 @pytest.fixture
 def passphrase_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("PACT_PASSPHRASE", PASSPHRASE)
     yield
+
+
+def add_first_user(path: Path) -> None:
+    """Give a database made without users (by pact partners import) its first user,
+    the coordinator the commands log in as."""
+    made = pact(
+        "users", "add", demo.COORDINATOR, "--name", "Ingrid Kamphuis", "--db", path,
+        env={"PACT_NEW_PASSWORD": auth.DEMO_PASSWORD},
+    )  # fmt: skip
+    assert made.code == 0, made.stderr
 
 
 # ---------------------------------------------------------------- version, help, usage
@@ -299,8 +382,8 @@ def test_demo_refuses_a_non_empty_file_and_leaves_it_unchanged(tmp_path: Path) -
 
 
 def test_demo_refuses_an_existing_pact_database(demo_db: Path) -> None:
-    before = state(demo_db)
     listed = listing(demo_db)
+    before = state(demo_db)
     result = pact("demo", "--db", demo_db)
     assert result.code == 1
     assert state(demo_db) == before
@@ -472,13 +555,13 @@ def test_partners_list_is_utf8_whatever_the_locale_and_hides_archived(demo_db: P
 
 def test_import_with_a_bad_row_exits_1_and_changes_nothing(demo_db: Path, tmp_path: Path) -> None:
     path = csv_file(tmp_path / "in.csv", [GOOD_ROW, BAD_ROW])
-    before, listed = state(demo_db), listing(demo_db)
+    before, listed = tables(demo_db), listing(demo_db)
     result = pact("partners", "import", path, "--db", demo_db)
     assert result.code == 1
     where = pc.describe(RowError(3, "Telefoon", ""))
     assert any(line.startswith(where) for line in result.stderr.splitlines()), result.stderr
     assert "Huiswerkklas" not in result.stderr  # the good row is not reported as bad
-    assert state(demo_db) == before
+    assert tables(demo_db) == before
     assert listing(demo_db) == listed
 
 
@@ -487,11 +570,11 @@ def test_import_with_an_unknown_header_exits_1_and_changes_nothing(
 ) -> None:
     headers = (*pc.HEADERS, "Schoenmaat")
     path = csv_file(tmp_path / "in.csv", [GOOD_ROW], headers=headers)
-    before = state(demo_db)
+    before = tables(demo_db)
     result = pact("partners", "import", path, "--db", demo_db)
     assert result.code == 1
     assert "Schoenmaat" in result.stderr
-    assert state(demo_db) == before
+    assert tables(demo_db) == before
 
 
 @pytest.mark.usefixtures("passphrase_env")
@@ -503,11 +586,11 @@ def test_import_of_a_file_that_is_no_csv_exits_1(
 ) -> None:
     source = tmp_path / "in.csv"
     source.write_bytes(content)
-    before = state(demo_db)
+    before = tables(demo_db)
     result = in_process(capsys, "partners", "import", source, "--db", demo_db)
     assert result.code == 1
     assert result.stderr.strip()
-    assert state(demo_db) == before
+    assert tables(demo_db) == before
 
 
 def test_import_dry_run_shows_the_preview_and_changes_nothing(
@@ -515,12 +598,12 @@ def test_import_dry_run_shows_the_preview_and_changes_nothing(
 ) -> None:
     duplicate = {"Organisatie": demo.TUKKER.school, "Sector": "school", "Gemeenten": "Hengelo"}
     path = csv_file(tmp_path / "in.csv", [GOOD_ROW, duplicate])
-    before, listed = state(demo_db), listing(demo_db)
+    before, listed = tables(demo_db), listing(demo_db)
     result = pact("partners", "import", path, "--dry-run", "--db", demo_db)
     assert result.code == 0, result.stderr
     assert result.stdout == "Huiswerkklas De Boekenlegger\tother\tBorne\t1\n"
     assert demo.TUKKER.school in result.stderr  # the duplicate that would be skipped
-    assert state(demo_db) == before
+    assert tables(demo_db) == before
     assert listing(demo_db) == listed
 
 
@@ -582,10 +665,13 @@ def test_export_replaces_a_file_atomically_and_fails_cleanly(demo_db: Path, tmp_
 
 
 def test_check_prints_ok_on_a_fresh_demo_database(demo_db: Path) -> None:
-    before = state(demo_db)
+    before, last = tables(demo_db), last_entry(demo_db)
     result = pact("check", "--db", demo_db)
     assert (result.code, result.stdout, result.stderr) == (0, "ok\n", "")
-    assert state(demo_db) == before
+    assert tables(demo_db) == before  # it changes nothing but the audit log's log-in
+    [login] = audit_log(demo_db, after=last)
+    assert (login.event, login.username) == ("login", demo.COORDINATOR)
+    assert login.workstation.endswith("(command line)")
 
 
 def test_check_on_an_outdated_schema_exits_1_and_does_not_migrate(tmp_path: Path) -> None:
@@ -595,12 +681,16 @@ def test_check_on_an_outdated_schema_exits_1_and_does_not_migrate(tmp_path: Path
     result = pact("check", "--db", path)
     assert result.code == 1
     assert result.stdout == ""
+    # nobody can log in to check it before it is upgraded
     message = (
-        _("The database has an older layout. Open it in pact first to upgrade it.")
+        _(
+            "This database has an older layout. Open it in pact first to upgrade it "
+            "(pact --db PATH); nothing was changed."
+        )
         if expected_state is migrate.SchemaState.OUTDATED
         else _(
-            "The database has no pact tables: it was never set up. "
-            "Open it in pact first to set it up."
+            "This database has no pact tables: it was never set up. Open it in pact first "
+            "(pact --db PATH); nothing was changed."
         )
     )
     assert message in result.stderr
@@ -625,8 +715,9 @@ def test_import_upgrades_an_outdated_schema_first(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     make_outdated(path)
     source = csv_file(tmp_path / "in.csv", [GOOD_ROW])
-    result = pact("partners", "import", source, "--db", path)
+    result = pact("partners", "import", source, "--db", path)  # no users yet: no log-in
     assert result.code == 0, result.stderr
+    add_first_user(path)
     assert pact("check", "--db", path).stdout == "ok\n"
     assert "Huiswerkklas De Boekenlegger" in listing(path)
 
@@ -684,7 +775,7 @@ def test_an_unexpected_error_is_a_message_and_a_log_entry_without_data(
     assert "RuntimeError" in text
     assert "broken" in text  # where it happened
     assert "Wesley" not in text and "12345678" not in text
-    assert PASSPHRASE not in text
+    assert PASSPHRASE not in text and auth.DEMO_PASSWORD not in text
     assert stat.S_IMODE(logfile.stat().st_mode) == 0o600
 
 
@@ -865,6 +956,11 @@ def test_import_creates_a_missing_database_for_the_round_trip(
         in result.stderr
     )
     assert stat.S_IMODE(new.stat().st_mode) == 0o600
+    # a database without users: every command but pact users add needs one first
+    no_users = pact("check", "--db", new)
+    assert no_users.code == 3
+    assert "pact users add USERNAME --name NAME" in no_users.stderr
+    add_first_user(new)
     assert pact("check", "--db", new).stdout == "ok\n"
     second = tmp_path / "second.csv"
     assert pact("partners", "export", second, "--db", new).code == 0
@@ -928,9 +1024,13 @@ def test_import_into_a_new_database_in_keyring_mode(
     keys = re.findall(r"\b(?:[0-9A-Z]{5}-){10}[0-9A-Z]{5}\b", result.stdout)
     assert len(keys) == 1
     assert str(new.resolve()) in secret_service_entries("pact")
-    recovered = pact(
-        "partners", "list", "--db", new, passphrase=None, env={"PACT_RECOVERY_KEY": keys[0]}
-    )
+    recovery = {"PACT_RECOVERY_KEY": keys[0]}
+    made = pact(
+        "users", "add", demo.COORDINATOR, "--name", "Ingrid Kamphuis", "--db", new,
+        passphrase=None, env={**recovery, "PACT_NEW_PASSWORD": auth.DEMO_PASSWORD},
+    )  # fmt: skip
+    assert made.code == 0, made.stderr
+    recovered = pact("partners", "list", "--db", new, passphrase=None, env=recovery)
     assert "Huiswerkklas De Boekenlegger" in recovered.stdout
 
 

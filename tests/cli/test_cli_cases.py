@@ -1,5 +1,6 @@
-"""The command line for users, cases and figures: ``--user`` / PACT_USER, need-to-know
-(exit 3), tab-separated lists, translated help and messages.
+"""The command line for users, cases and figures: ``--user`` / PACT_USER with the
+password from PACT_PASSWORD, need-to-know (exit 3), tab-separated lists, translated
+help and messages.
 
 As in test_cli.py the real command line runs in a subprocess without a terminal on
 stdin, and in-process through ``main(argv)`` where a subprocess adds nothing. One
@@ -24,15 +25,19 @@ import pytest
 from pact import cli
 from pact.db.database import create_database, open_database
 from pact.db.engine import Passphrase
+from pact.errors import BreakGlassRequiredError, PasswordChangeRequiredError
 from pact.i18n import _, ngettext
 from pact.models.partner import TWENTE_MUNICIPALITIES
-from pact.services import cases, demo, figures, timeline, users
+from pact.services import auth, cases, demo, figures, timeline, users
 from tests.cli.test_cli import (
     FAIL_KEYRING,
+    NEW_PASSWORD,
     PASSPHRASE,
     TIMEOUT,
     Run,
+    audit_log,
     in_process,
+    last_entry,
     make_outdated,
     state,
 )
@@ -45,11 +50,13 @@ NO_USER = (
 
 
 def pact(*args: str | Path, env: dict[str, str] | None = None, user: str | None = None) -> Run:
-    """The real command line in a subprocess without a terminal; PACT_USER only as given."""
+    """The real command line in a subprocess without a terminal; PACT_USER only as
+    given, PACT_PASSWORD the demo accounts' password unless ``env`` says otherwise."""
     environ = dict(os.environ)  # the test's private XDG_* folders
     environ["PYTHON_KEYRING_BACKEND"] = FAIL_KEYRING
     environ["PACT_PASSPHRASE"] = PASSPHRASE
-    for name in ("PACT_RECOVERY_KEY", "PACT_USER"):
+    environ["PACT_PASSWORD"] = auth.DEMO_PASSWORD
+    for name in ("PACT_RECOVERY_KEY", "PACT_USER", "PACT_NEW_PASSWORD"):
         environ.pop(name, None)
     if user is not None:
         environ["PACT_USER"] = user
@@ -94,8 +101,11 @@ def demo_copy(demo_path: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture(autouse=True)
 def no_pact_user(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No PACT_USER unless a test names one; the password is the demo accounts'."""
     monkeypatch.delenv("PACT_USER", raising=False)
+    monkeypatch.delenv("PACT_NEW_PASSWORD", raising=False)
     monkeypatch.setenv("PACT_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("PACT_PASSWORD", auth.DEMO_PASSWORD)
     yield
 
 
@@ -150,6 +160,21 @@ def unrelated_code(path: Path) -> str:
         db.close()
 
 
+def outside_code(path: Path) -> str:
+    """A case outside the coordinator's own cases: she opens it only with a reason."""
+    db = open_database(path, Passphrase(PASSPHRASE))
+    try:
+        coordinator = users.find_actor(db.uow(), demo.COORDINATOR)
+        for row in cases.list_cases(db.uow(), coordinator, cases.CaseFilter(status=None)):
+            try:
+                cases.get_case(db.uow(), coordinator, row.id, opening=False)
+            except BreakGlassRequiredError:
+                return row.code
+    finally:
+        db.close()
+    raise AssertionError("every case is the coordinator's own")
+
+
 # ---------------------------------------------------------------- pact demo
 
 
@@ -172,6 +197,15 @@ def test_demo_names_the_users_and_the_cases(made: tuple[Path, Run]) -> None:
     )
     assert told in result.stderr
     assert f"pact cases list --db {path} --user coordinator" in result.stderr
+    assert "pact-demo-2026" in result.stderr  # the demo accounts' password
+    assert (
+        _(
+            "Every demo account has the password {password}. Log in with --user and that "
+            "password (typed when asked, or from PACT_PASSWORD), e.g. pact cases list --db "
+            "{path} --user {coordinator}"
+        ).format(password=auth.DEMO_PASSWORD, path=path, coordinator="coordinator")
+        in result.stderr
+    )
     for name in demo.SENSITIVE_NAMES:  # pact demo prints no child's or family's name
         assert name not in result.stderr
 
@@ -205,8 +239,9 @@ def test_every_new_command_has_translated_help(
         assert text in result.stdout
     assert (
         _(
-            "the acting pact user (default: the environment variable PACT_USER); needed by "
-            "the commands that read or change case data"
+            "log in as this pact user (default: the environment variable PACT_USER); the "
+            "password comes from the environment variable PACT_PASSWORD or, when there is "
+            "a terminal, is asked for"
         ).split()[0]
         in result.stdout
     )
@@ -214,9 +249,9 @@ def test_every_new_command_has_translated_help(
 
 def test_the_main_help_names_the_new_commands(capsys: pytest.CaptureFixture[str]) -> None:
     result = in_process(capsys, "--help")
-    for command in ("users", "cases", "figures", "--user"):
+    for command in ("users", "cases", "figures", "audit", "--user", "PACT_PASSWORD"):
         assert command in result.stdout
-    assert _("the cases you may see: list, show (needs --user)") in result.stdout
+    assert _("the cases you may see: list, show") in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -264,7 +299,7 @@ def test_case_commands_without_a_user_exit_3_before_asking_for_a_key(
 def test_an_unknown_or_inactive_user_exits_3(run: InProcess, demo_copy: Path) -> None:
     unknown = run("cases", "list", "--db", demo_copy, "--user", "nobody")
     assert unknown.code == 3
-    assert _("There is no pact user named {name}.").format(name="nobody") in unknown.stderr
+    assert _("The user name or the password is not right.") in unknown.stderr
     db = open_database(demo_copy, Passphrase(PASSPHRASE))
     try:
         admin = users.find_actor(db.uow(), demo.ADMIN)
@@ -279,7 +314,7 @@ def test_an_unknown_or_inactive_user_exits_3(run: InProcess, demo_copy: Path) ->
         _("The user {name} is no longer active; ask an administrator.").format(name=demo.WORKER)
         in inactive.stderr
     )
-    listed = run("users", "list", "--db", demo_copy)
+    listed = run("users", "list", "--db", demo_copy, user=demo.ADMIN)
     assert f"{demo.WORKER}\t" in listed.stdout and "\tinactive" in listed.stdout
 
 
@@ -297,17 +332,25 @@ def test_user_before_or_after_the_command_or_from_pact_user(
     )
 
 
-def test_other_commands_accept_a_user(run: InProcess, demo_path: Path) -> None:
-    assert run("check", "--db", demo_path, "--user", "nobody").stdout == "ok\n"
+def test_the_other_commands_log_in_too(run: InProcess, demo_path: Path) -> None:
+    assert run("check", "--db", demo_path, "--user", "nobody").code == 3
+    assert run("check", "--db", demo_path, "--user", demo.COORDINATOR).stdout == "ok\n"
     assert run("--user", demo.WORKER, "partners", "list", "--db", demo_path).code == 0
-    assert run("users", "list", "--db", demo_path, "--user", demo.WORKER).code == 0
+    # the list of users is for an administrator
+    refused = run("users", "list", "--db", demo_path, "--user", demo.WORKER)
+    assert refused.code == 3 and refused.stdout == ""
+    assert _("Only an administrator can see the list of users.") in refused.stderr
+    assert run("users", "list", "--db", demo_path, "--user", demo.ADMIN).code == 0
+    for args in (["partners", "list"], ["users", "list"], ["check"], ["audit", "verify"]):
+        result = run(*args, "--db", demo_path)
+        assert result.code == 3 and _(NO_USER) in result.stderr, args
 
 
 # ---------------------------------------------------------------- users
 
 
 def test_users_list_is_tab_separated_without_header(run: InProcess, demo_path: Path) -> None:
-    result = run("users", "list", "--db", demo_path)
+    result = run("users", "list", "--db", demo_path, user=demo.ADMIN)
     assert result.code == 0, result.stderr
     rows = lines(result.stdout)
     assert len(rows) == len(demo.demo_stories.USERS)
@@ -324,9 +367,19 @@ def test_users_list_is_tab_separated_without_header(run: InProcess, demo_path: P
     assert by_name["worker"][2:] == [demo.TUKKER.school, "worker", "active"]
 
 
-def test_users_add_first_user_then_only_an_administrator(run: InProcess, tmp_path: Path) -> None:
+TEMPORARY = "The password is temporary: {name} chooses their own at the first log-in."
+OWN_PASSWORD = "Eigen-Wachtwoord-77"
+
+
+def test_users_add_first_user_then_only_an_administrator(
+    run: InProcess, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "new.db"
     create_database(path, Passphrase(PASSPHRASE)).close()
+    # without a terminal the new user's password comes from PACT_NEW_PASSWORD
+    missing = run("users", "add", "i.kamphuis", "--name", "Ingrid Kamphuis", "--db", path)
+    assert missing.code == 1 and "PACT_NEW_PASSWORD" in missing.stderr
+    monkeypatch.setenv("PACT_NEW_PASSWORD", auth.DEMO_PASSWORD)
     first = run("users", "add", "i.kamphuis", "--name", "Ingrid Kamphuis", "--db", path)
     assert first.code == 0, first.stderr
     assert (
@@ -335,24 +388,97 @@ def test_users_add_first_user_then_only_an_administrator(run: InProcess, tmp_pat
         )
         in first.stderr
     )
-    # a second user needs an acting administrator
+    assert _(TEMPORARY).format(name="i.kamphuis") not in first.stderr  # her own password
+    # a second user needs a logged-in administrator; their password is temporary
     nobody = run("users", "add", "j.jansen", "--name", "Jan Jansen", "--db", path)
     assert nobody.code == 3 and _(NO_USER) in nobody.stderr
+    monkeypatch.setenv("PACT_NEW_PASSWORD", NEW_PASSWORD)
     added = run("users", "add", "j.jansen", "--name", "Jan Jansen", "--db", path, user="i.kamphuis")
     assert added.code == 0, added.stderr
-    worker = run(
-        "users", "add", "k.klaassen", "--name", "Kees Klaassen", "--db", path, "--user", "j.jansen"
+    assert _(TEMPORARY).format(name="j.jansen") in added.stderr
+    # without a terminal nothing runs as j.jansen until he has chosen his own password
+    with monkeypatch.context() as mp:
+        mp.setenv("PACT_PASSWORD", NEW_PASSWORD)
+        temporary = run("users", "list", "--db", path, "--user", "j.jansen")
+    assert temporary.code == 3 and temporary.stdout == ""
+    assert (
+        _("An administrator set this password: choose a new password of your own.")
+        in temporary.stderr
     )
+    assert (
+        _(
+            "{reason} There is no terminal to choose it on: log in to the pact app "
+            "once and choose it there (or run this command at a terminal)."
+        ).split("{reason} ")[1]
+        in temporary.stderr
+    )
+    # at a terminal he chooses it (typed twice), and, a worker, may not add users
+    asked: list[str] = []
+    answers = iter([NEW_PASSWORD, OWN_PASSWORD, OWN_PASSWORD])
+
+    def ask(prompt: str) -> str:
+        asked.append(prompt)
+        return next(answers)
+
+    with monkeypatch.context() as mp:
+        mp.delenv("PACT_PASSWORD")
+        mp.setattr(cli, "can_prompt", lambda: True)
+        mp.setattr(cli, "_ask", ask)
+        worker = run(
+            "users", "add", "k.klaassen", "--name", "Kees Klaassen", "--db", path,
+            "--user", "j.jansen",
+        )  # fmt: skip
     assert worker.code == 3
     assert _("Only an administrator can add or change users.") in worker.stderr
+    assert asked == [
+        _("Password of {name}: ").format(name="j.jansen"),
+        _("New password: "),
+        _("Repeat the password: "),
+    ]
+    with monkeypatch.context() as mp:
+        mp.setenv("PACT_PASSWORD", OWN_PASSWORD)
+        assert run("partners", "list", "--db", path, "--user", "j.jansen").code == 0
     taken = run("users", "add", "J.Jansen", "--name", "Jan", "--db", path, "--user", "i.kamphuis")
     assert taken.code == 1 and _("This user name is already taken.") in taken.stderr
-    rows = lines(run("users", "list", "--db", path).stdout)
+    rows = lines(run("users", "list", "--db", path, user="i.kamphuis").stdout)
     assert [r[0] for r in rows] == ["i.kamphuis", "j.jansen"]
     assert rows[0][3] == "administrator|coordinator" and rows[1][3] == "worker"
 
 
-def test_users_add_with_organisation_contact_and_roles(run: InProcess, demo_copy: Path) -> None:
+def test_users_add_asks_for_the_new_password_twice_at_a_terminal(
+    run: InProcess, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "new.db"
+    create_database(path, Passphrase(PASSPHRASE)).close()
+    answers = iter(["kort", OWN_PASSWORD, "something else", OWN_PASSWORD, OWN_PASSWORD])
+    monkeypatch.setattr(cli, "can_prompt", lambda: True)
+    monkeypatch.setattr(cli, "_ask", lambda prompt: next(answers))
+    result = run("users", "add", "i.kamphuis", "--name", "Ingrid Kamphuis", "--db", path)
+    assert result.code == 0, result.stderr
+    assert _("Use at least {n} characters.").format(n=10) in result.stderr
+    assert _("The two passwords differ.") in result.stderr
+    db = open_database(path, Passphrase(PASSPHRASE))
+    try:
+        assert auth.login(db.uow(), "i.kamphuis", OWN_PASSWORD).username == "i.kamphuis"
+    finally:
+        db.close()
+
+
+def choose_own_password(path: Path, username: str, temporary: str, own: str) -> None:
+    """What the user does at the first log-in after an administrator gave the password."""
+    db = open_database(path, Passphrase(PASSPHRASE))
+    try:
+        with pytest.raises(PasswordChangeRequiredError):
+            auth.login(db.uow(), username, temporary)
+        auth.login(db.uow(), username, temporary, new_password=own)
+    finally:
+        db.close()
+
+
+def test_users_add_with_organisation_contact_and_roles(
+    run: InProcess, demo_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PACT_NEW_PASSWORD", NEW_PASSWORD)
     result = run(
         "users",
         "add",
@@ -371,9 +497,8 @@ def test_users_add_with_organisation_contact_and_roles(run: InProcess, demo_copy
         demo.ADMIN,
     )
     assert result.code == 0, result.stderr
-    row = next(
-        r for r in lines(run("users", "list", "--db", demo_copy).stdout) if r[0] == "l.hulshof"
-    )
+    listed = run("users", "list", "--db", demo_copy, user=demo.ADMIN)
+    row = next(r for r in lines(listed.stdout) if r[0] == "l.hulshof")
     assert row == [
         "l.hulshof",
         "Lotte Hulshof",
@@ -381,7 +506,8 @@ def test_users_add_with_organisation_contact_and_roles(run: InProcess, demo_copy
         "coordinator|worker",
         "active",
     ]
-    # the new coordinator sees every case at once
+    # the new coordinator, with her own password, sees every case at once
+    choose_own_password(demo_copy, "l.hulshof", NEW_PASSWORD, auth.DEMO_PASSWORD)
     assert (
         len(
             codes(run("cases", "list", "--status", "all", "--db", demo_copy, "--user", "l.hulshof"))
@@ -510,10 +636,41 @@ def test_a_worker_outside_a_case_is_refused_with_exit_3(demo_path: Path, run: In
     assert code not in codes(
         run("cases", "list", "--status", "all", "--db", demo_path, "--user", "worker")
     )
-    # the coordinator may
-    assert run("cases", "show", code, "--db", demo_path, "--user", "coordinator").code == 0
     # the administrator manages users, not cases
     assert run("cases", "show", code, "--db", demo_path, "--user", "admin").code == 3
+
+
+def test_a_coordinator_opens_a_case_outside_her_own_with_a_reason(
+    run: InProcess, demo_copy: Path
+) -> None:
+    code = outside_code(demo_copy)
+    last = last_entry(demo_copy)
+    refused = run("cases", "show", code, "--db", demo_copy, "--user", demo.COORDINATOR)
+    assert refused.code == 3 and refused.stdout == ""
+    assert "--reason" in refused.stderr
+    short = run(
+        "cases", "show", code, "--reason", "kijken", "--db", demo_copy, "--user", demo.COORDINATOR
+    )
+    assert short.code == 1 and short.stdout == ""
+    assert (
+        _("Say why you need to open this case (at least {n} characters).").format(n=10)
+        in short.stderr
+    )
+    reason = "Gevraagd door de voorzitter van het casusoverleg"
+    opened = run(
+        "cases", "show", code, "--reason", reason, "--db", demo_copy, "--user", demo.COORDINATOR
+    )
+    assert opened.code == 0, opened.stderr
+    assert f"code\t{code}" in opened.stdout
+    # for eight hours it opens without a reason
+    again = run("cases", "show", code, "--db", demo_copy, "--user", demo.COORDINATOR)
+    assert again.code == 0 and again.stdout == opened.stdout
+    entries = audit_log(demo_copy, after=last)
+    glass = [e for e in entries if e.event == "break_glass"]
+    assert [(e.case_code, e.detail, e.outcome, e.username) for e in glass] == [
+        (code, reason, "success", demo.COORDINATOR)
+    ]
+    assert [e.case_code for e in entries if e.event == "read"] == [code, code]
 
 
 def test_cases_show_of_an_unknown_code_exits_1(

@@ -23,8 +23,16 @@ from pact.db.database import Database, open_database
 from pact.db.engine import Passphrase
 from pact.i18n import _
 from pact.models.meeting import MEETING_STATUSES
-from pact.services import cases, demo, meetings, users
-from tests.cli.test_cli import PASSPHRASE, Run, in_process, make_outdated, state
+from pact.services import auth, cases, demo, meetings, users
+from tests.cli.test_cli import (
+    PASSPHRASE,
+    Run,
+    audit_log,
+    in_process,
+    last_entry,
+    make_outdated,
+    state,
+)
 from tests.cli.test_cli_cases import NO_USER, lines, pact
 
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -43,8 +51,10 @@ def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(autouse=True)
 def no_pact_user(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No PACT_USER unless a test names one; the password is the demo accounts'."""
     monkeypatch.delenv("PACT_USER", raising=False)
     monkeypatch.setenv("PACT_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("PACT_PASSWORD", auth.DEMO_PASSWORD)
     yield
 
 
@@ -172,10 +182,15 @@ def test_ics_file_holds_the_agenda_and_no_family(
 ) -> None:
     planned = the_planned(demo_path)
     target = tmp_path / "netwerkoverleg.ics"
+    last = last_entry(demo_path)
     result = run(
         "meetings", "ics", str(planned.id), "-o", target, "--db", demo_path, "--user", "worker"
     )
     assert result.code == 0, result.stderr
+    # the export is in the audit log
+    login, export = audit_log(demo_path, after=last)
+    assert (login.event, export.event, export.username) == ("login", "export", "worker")
+    assert export.record_type == "meeting"
     assert result.stdout == ""
     assert _("The calendar invite was written to {path}.").format(path=target) in result.stderr
     assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temporary file left
@@ -355,11 +370,20 @@ def _pdf_text(path: Path) -> str:
 def test_print_the_full_minutes_to_a_file(run: RunCLI, demo_path: Path, tmp_path: Path) -> None:
     meeting = the_tukker_consultation(demo_path)
     target = tmp_path / "notulen.pdf"
+    last = last_entry(demo_path)
     result = run(
         "print", "minutes", str(meeting.id), "-o", target, "--db", demo_path,
         "--user", demo.COORDINATOR,
     )  # fmt: skip
     assert result.code == 0, result.stderr
+    # the PDF is an export in the audit log, one entry for each case it holds
+    entries = audit_log(demo_path, after=last)
+    assert entries[0].event == "login"
+    exports = [e for e in entries if e.event == "export"]
+    assert exports and all(e.username == demo.COORDINATOR for e in exports)
+    assert {e.record_type for e in exports} == {"meeting"}
+    assert tukker_case(demo_path).code in {e.case_code for e in exports}
+    assert all(target.name in e.detail for e in exports)
     assert result.stdout == f"{target}\n"
     assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temporary file left
     text = _pdf_text(target)

@@ -17,11 +17,11 @@ from pact.db import migrate
 from pact.db.database import Database, create_database, create_file, open_database
 from pact.db.engine import Passphrase, make_engine, sqlite_header_is_plain
 from pact.db.migrate import SchemaState
-from pact.errors import SchemaTooNewError
+from pact.errors import LoginError, SchemaTooNewError
 from pact.i18n import _
 from pact.models import Base
-from pact.services import cases, partners, users
-from tests.conftest import TEST_KEY
+from pact.services import audit, auth, cases, partners, users
+from tests.conftest import TEST_KEY, TEST_PASSWORD
 from tests.db.conftest import file_state
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -263,6 +263,7 @@ def test_a_step_1_database_with_partners_upgrades_and_keeps_them(db_path: Path) 
                 display_name="Ilse Kamphuis",
                 organisation_id=saved.id,
                 contact_id=saved.contacts[0].id,
+                password=TEST_PASSWORD,
             ),
         )
         header = cases.register_case(
@@ -270,5 +271,53 @@ def test_a_step_1_database_with_partners_upgrades_and_keeps_them(db_path: Path) 
         )
         file = cases.get_case(database.uow(), admin, header.id)
         assert [p.organisation for p in file.partners] == ["Basisschool De Esch"]
+    finally:
+        database.close()
+
+
+def test_a_step_4_database_with_users_upgrades_to_log_in_and_an_audit_log(
+    db_path: Path,
+) -> None:
+    """Users of a step-4 database (no passwords yet) are kept; nobody can log in until
+    the password of an administrator is chosen; the new audit table is append-only."""
+    create_file(db_path)
+    engine = make_engine(db_path, TEST_KEY)
+    cfg = migrate.alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0004")
+        for n, (name, role) in enumerate((("beheer", "administrator"), ("wendy", "worker"))):
+            conn.execute(
+                text(
+                    "INSERT INTO pact_user (id, username, username_key, display_name, active, "
+                    "created_at, updated_at, version) VALUES (:id, :n, :n, :n, 1, "
+                    "'2026-11-01 09:00:00', '2026-11-01 09:00:00', 1)"
+                ),
+                {"id": n + 1, "n": name},
+            )
+            conn.execute(
+                text("INSERT INTO user_role (user_id, role) VALUES (:id, :role)"),
+                {"id": n + 1, "role": role},
+            )
+    engine.dispose()
+
+    database = open_database(db_path, TEST_KEY)
+    try:
+        database.upgrade()
+        assert [u.username for u in users.list_users(database.uow())] == ["beheer", "wendy"]
+        assert not any(u.has_password for u in users.list_users(database.uow()))
+        assert auth.needs_password_setup(database.uow())
+        with pytest.raises(LoginError):
+            auth.login(database.uow(), "beheer", "")
+        assert auth.administrators_without_password(database.uow()) == [(1, "beheer")]
+        admin = auth.set_first_password(database.uow(), 1, "Nieuw-Begin-Na-De-Upgrade")
+        assert auth.login(database.uow(), "beheer", "Nieuw-Begin-Na-De-Upgrade") == admin
+        assert audit.verify_chain(database.uow()).entries == 3  # failed, password, log-in
+        with database.engine.connect() as conn:
+            with pytest.raises(Exception, match="append-only"):
+                conn.execute(text("UPDATE audit_entry SET detail = ''"))
+            conn.rollback()
+            with pytest.raises(Exception, match="append-only"):
+                conn.execute(text("DELETE FROM audit_entry"))
     finally:
         database.close()

@@ -1,6 +1,6 @@
 """Fixtures for the screens: an AppContext (with an acting user) on the real test
 database, partners and users made through the services, the views under test,
-and the app's start-up controller (which now asks who is working)."""
+and the app's start-up controller (which asks who logs in)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from pact.ui.dialogs.first_user import FirstUserDialog
 from pact.ui.ops import wait_idle
 from pact.ui.views.partners import PartnersView
 from pact.ui.views.who_can_help import WhoCanHelpView
+from tests.conftest import TEST_PASSWORD
 
 MakePartner = Callable[..., svc.OrganisationData]
 
@@ -36,7 +37,9 @@ TEST_USER_NAME = "Tessa Tester"
 
 def add_first_user(db: Database, username: str = TEST_USER, name: str = TEST_USER_NAME) -> Actor:
     """The first user of ``db`` (administrator and coordinator), through the service."""
-    return users.create_first_user(db.uow(), UserData(username=username, display_name=name))
+    return users.create_first_user(
+        db.uow(), UserData(username=username, display_name=name, password=TEST_PASSWORD)
+    )
 
 
 @pytest.fixture
@@ -56,7 +59,8 @@ MakeUser = Callable[..., Actor]
 
 @pytest.fixture
 def make_user(db: Database, actor: Actor) -> MakeUser:
-    """Another user, saved by the first (an administrator)."""
+    """Another user, saved by the first (an administrator), with TEST_PASSWORD as
+    their own password."""
 
     def make(
         username: str,
@@ -76,6 +80,8 @@ def make_user(db: Database, actor: Actor) -> MakeUser:
                 organisation_id=organisation_id,
                 contact_id=contact_id,
                 active=active,
+                password=TEST_PASSWORD,
+                password_is_temporary=False,
             ),
         )
         assert saved.id is not None
@@ -151,14 +157,19 @@ def who_view(ctx: AppContext, qtbot: QtBot) -> Callable[[], WhoCanHelpView]:
     return build
 
 
-def fill_first_user(dialog: FirstUserDialog, name: str = TEST_USER_NAME) -> None:
-    """What a person does in the first-user dialog: type their name, press Enter (the
-    user name is filled in from PACT_USER)."""
+def fill_first_user(
+    dialog: FirstUserDialog, name: str = TEST_USER_NAME, password: str = TEST_PASSWORD
+) -> None:
+    """What a person does in the first-user dialog: type their name and a password
+    twice, press Enter (the user name is filled in from PACT_USER)."""
     form = dialog.form
     if not form.username_edit.text():
         QTest.keyClicks(form.username_edit, TEST_USER)
     QTest.keyClicks(form.display_name_edit, name)
-    QTest.keyClick(form.display_name_edit, Qt.Key.Key_Return)
+    assert form.passwords is not None and form.passwords.repeat_edit is not None
+    QTest.keyClicks(form.passwords.edit, password)
+    QTest.keyClicks(form.passwords.repeat_edit, password)
+    QTest.keyClick(form.passwords.repeat_edit, Qt.Key.Key_Return)
 
 
 class _FirstUserDriver:
@@ -192,14 +203,16 @@ StartApp = Callable[..., PactApp]
 def start_app(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[StartApp]:
     """Start the app's controller on a database file; cleaned up after the test.
 
-    PACT_USER names the test user: a database that has that user opens without the
-    "Who is working?" dialog; a database without users gets the first-user dialog,
-    which is answered like a person would (``first_user=False``: the test does it).
+    PACT_USER and PACT_PASSWORD name the test user and TEST_PASSWORD: a database that
+    has that user opens logged in as them, without the log-in dialog; a database
+    without users gets the first-user dialog, which is answered like a person would
+    (``first_user=False``: the test does it).
     """
     QSettings.setPath(
         QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings")
     )
     monkeypatch.setenv("PACT_USER", TEST_USER)
+    monkeypatch.setenv("PACT_PASSWORD", TEST_PASSWORD)
     started: list[PactApp] = []
     drivers: list[_FirstUserDriver] = []
 

@@ -388,6 +388,15 @@ def test_meldcode_justification_from_the_consent_warning(
     assert meldcode.isEnabled()
     assert not child(widget, "agendaMeldcodeHint").isVisible()
     qtbot.mouseClick(meldcode, Qt.MouseButton.LeftButton)
+    # the worker's case is outside the coordinator's own cases: a reason first
+    qtbot.waitUntil(
+        lambda: widget.dialog is not None and widget.dialog.objectName() == "breakGlassDialog",
+        timeout=10_000,
+    )
+    glass = widget.dialog
+    assert glass is not None
+    qtbot.keyClicks(child(glass, "reasonEdit"), "Meldcode advice asked in the meeting.")
+    qtbot.mouseClick(button(glass, "openButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
         lambda: widget.dialog is not None and widget.dialog.objectName() == "meldcodeDialog",
         timeout=10_000,

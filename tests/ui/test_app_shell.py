@@ -37,12 +37,15 @@ from pact.ui import ops
 from pact.ui.app import PactApp, run_gui
 from pact.ui.context import AppContext
 from pact.ui.dialogs.about import AboutDialog
-from pact.ui.dialogs.choose_user import ChooseUserDialog
+from pact.ui.dialogs.change_password import ChangePasswordDialog
 from pact.ui.dialogs.create_database import CreateDatabaseDialog
 from pact.ui.dialogs.error import GENERIC_MESSAGE, ErrorDialog, ExceptHook, scrub
 from pact.ui.dialogs.first_user import FirstUserDialog
+from pact.ui.dialogs.login import LoginDialog
 from pact.ui.dialogs.municipalities import MunicipalitiesDialog
+from pact.ui.dialogs.password_setup import PasswordSetupDialog
 from pact.ui.dialogs.recovery_key import RecoveryKeyDialog
+from pact.ui.dialogs.reset_password import ResetPasswordDialog
 from pact.ui.dialogs.settings import NewPassphraseDialog, SettingsDialog
 from pact.ui.dialogs.unlock import UnlockDialog
 from pact.ui.dialogs.user_editor import DirectoryOptions, UserEditorDialog
@@ -54,6 +57,7 @@ from pact.ui.views.next_steps import NextStepsView
 from pact.ui.views.partners import PartnersView
 from pact.ui.views.users import UsersView
 from pact.ui.views.who_can_help import WhoCanHelpView
+from tests.conftest import TEST_PASSWORD
 from tests.ui.conftest import TEST_USER, TEST_USER_NAME, add_first_user, fill_first_user
 
 PASSPHRASE = "lente in Twente 2024"
@@ -72,9 +76,10 @@ def open_app(
     qtbot: QtBot, qsettings_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Callable[[Path], PactApp]]:
     """Open an existing passphrase database (PACT_PASSPHRASE skips the unlock dialog,
-    PACT_USER the "Who is working?" dialog)."""
+    PACT_USER with PACT_PASSWORD the log-in dialog)."""
     monkeypatch.setenv("PACT_PASSPHRASE", PASSPHRASE)
     monkeypatch.setenv("PACT_USER", TEST_USER)
+    monkeypatch.setenv("PACT_PASSWORD", TEST_PASSWORD)
     started: list[PactApp] = []
 
     def start(path: Path) -> PactApp:
@@ -154,6 +159,7 @@ def test_navigation_shows_the_areas_start_first(
         _("Partners"),
         _("Who can help?"),
         _("Users"),  # the test user is an administrator
+        _("Audit log"),
     ]
     assert isinstance(window.stack.currentWidget(), DashboardView)
 
@@ -177,7 +183,16 @@ def test_navigation_shows_the_areas_start_first(
     window.action_new.trigger()
     assert window.current_area() == "partners"
     # Ctrl+1 … go to the areas in order
-    areas = ("start", "cases", "meetings", "next_steps", "partners", "who_can_help", "users")
+    areas = (
+        "start",
+        "cases",
+        "meetings",
+        "next_steps",
+        "partners",
+        "who_can_help",
+        "users",
+        "audit",
+    )
     for n, key in enumerate(areas, start=1):
         qtbot.keyClick(window, Qt.Key(Qt.Key.Key_0 + n), Qt.KeyboardModifier.ControlModifier)
         assert window.current_area() == key
@@ -278,8 +293,10 @@ def test_menus_shortcuts_and_status_bar(
         _("New &user…"),
         _("&Import partners (CSV)…"),
         _("E&xport partners (CSV)…"),
-        _("S&witch user…"),
+        _("Change &password…"),
+        _("Log &out / log in as someone else"),
         _("&Settings…"),
+        _("&Lock"),
         _("&Quit"),
     ]
     status = window.findChild(QLabel, "statusDatabase")
@@ -527,7 +544,13 @@ def test_the_gui_acts_as_the_user_named_with_dash_dash_user(
         users.save_user(
             db.uow(),
             admin,
-            users.UserData(username="wendy", display_name="Wendy Wolters", roles=("worker",)),
+            users.UserData(
+                username="wendy",
+                display_name="Wendy Wolters",
+                roles=("worker",),
+                password=TEST_PASSWORD,
+                password_is_temporary=False,
+            ),
         )
     finally:
         db.close()
@@ -544,9 +567,10 @@ def test_the_gui_acts_as_the_user_named_with_dash_dash_user(
     assert entry.main(["--db", str(path)]) == 0
     assert calls[-1] == (path, None)
 
-    # the controller then opens as that user, without asking who is working
+    # the controller then logs in as that user with PACT_PASSWORD, without asking
     monkeypatch.setenv("PACT_PASSPHRASE", PASSPHRASE)
     monkeypatch.setenv("PACT_USER", TEST_USER)
+    monkeypatch.setenv("PACT_PASSWORD", TEST_PASSWORD)
     app = PactApp(path, user="wendy")
     try:
         app.start()
@@ -572,8 +596,10 @@ def test_every_interactive_widget_of_the_shell_dialogs_is_named(
     rows = users.list_users(db.uow())
     dialogs: list[QWidget] = [
         FirstUserDialog(DirectoryOptions()),
-        ChooseUserDialog(rows, message="message"),
-        ChooseUserDialog(rows, switching=True),
+        LoginDialog(tmp_path / "f.db", "tester", "message", demo=True),
+        PasswordSetupDialog([(actor.id, actor.username)]),
+        ChangePasswordDialog(ctx),
+        ResetPasswordDialog(ctx, rows[0]),
         UserEditorDialog(ctx),
         UserEditorDialog(ctx, rows[0]),
         DashboardView(ctx),

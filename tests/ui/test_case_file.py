@@ -402,7 +402,15 @@ def test_a_coordinator_sees_and_edits_any_case(
     case = case_world.make_case("Fam. T.")
     ctx = AppContext(case_world.db, KeyMode.KEYRING, case_world.admin)
     view = cases_view(ctx)
-    open_case(qtbot, view, case.id)
+    # outside the coordinator's own cases: opened with a reason (break-glass)
+    view.show_case(case.id)
+    qtbot.waitUntil(lambda: view.case_file.break_glass_dialog is not None, timeout=10_000)
+    glass = view.case_file.break_glass_dialog
+    assert glass is not None
+    qtbot.keyClicks(glass.reason_edit, "Covering for the case lead this week.")
+    click(qtbot, glass, "openButton")
+    qtbot.waitUntil(lambda: view.showing_case() == case.id, timeout=10_000)
+    wait_file(qtbot, view)
     assert view.case_file.code_label.text() == case.code
     click(qtbot, view.case_file, "startSupportButton")
     wait_file(qtbot, view)

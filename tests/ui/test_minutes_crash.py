@@ -29,6 +29,7 @@ from pact.db.engine import Passphrase
 from pact.i18n import _
 from pact.services import meetings, minutes
 from pact.ui.dialogs.recovered_minutes import RecoveredMinutesDialog
+from tests.conftest import TEST_PASSWORD
 
 from .case_fixtures import build_world
 from .conftest import TEST_USER, StartApp, add_first_user
@@ -76,7 +77,9 @@ def test_minutes_typed_before_a_crash_are_recovered(
     tmp_path: Path, qtbot: QtBot, start_app: StartApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     t0 = time.monotonic()
-    dirs, env, handshake = private_session(tmp_path, PASSPHRASE, PACT_USER=TEST_USER)
+    dirs, env, handshake = private_session(
+        tmp_path, PASSPHRASE, PACT_USER=TEST_USER, PACT_PASSWORD=TEST_PASSWORD
+    )
     db_file = dirs["XDG_DATA_HOME"] / "pact" / "pact.db"
     db_file.parent.mkdir(parents=True)
     db = create_database(db_file, Passphrase(PASSPHRASE))

@@ -20,6 +20,7 @@ import pytest
 from pact.db.database import open_database
 from pact.db.engine import Passphrase
 from pact.services import partners, users
+from pact.services.auth import DEMO_PASSWORD
 
 from .gui_process import driver, private_session
 
@@ -32,6 +33,7 @@ SECRETS = {
     "contact e-mail": "h.wolterink@zuidkamp-loket.nl",
     "contact phone": "06 98765432",
     "user's name": "Geertruida Zwiersema",
+    "user's password": "Ganzenbord-op-zondag-42",
 }
 
 DRIVER = driver(
@@ -45,7 +47,9 @@ DRIVER = driver(
     form = ctl.dialog.form
     QTest.keyClicks(form.username_edit, "g.zwiersema")
     QTest.keyClicks(form.display_name_edit, secrets["user's name"])
-    QTest.keyClick(form.display_name_edit, Qt.Key.Key_Return)
+    QTest.keyClicks(form.passwords.edit, secrets["user's password"])
+    QTest.keyClicks(form.passwords.repeat_edit, secrets["user's password"])
+    QTest.keyClick(form.passwords.repeat_edit, Qt.Key.Key_Return)
     wait(lambda: ctl.window is not None and ctl.window.isVisible(), "the main window")
     window = ctl.window
     window.new_partner()
@@ -195,6 +199,7 @@ def test_no_demo_child_or_family_name_in_plaintext_after_a_gui_session(tmp_path:
     )
     assert made.returncode == 0, made.stderr.decode()[-2000:]
     env["PACT_USER"] = demo.WORKER
+    env["PACT_PASSWORD"] = DEMO_PASSWORD
     names = re.compile(
         b"|".join(re.escape(v) for name in demo.SENSITIVE_NAMES for v in _variants(name))
     )

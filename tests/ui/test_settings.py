@@ -134,6 +134,7 @@ def test_language_switch_rebuilds_the_window_in_english(
         "Partners",
         "Who can help?",
         "Users",
+        "Audit log",
     ]
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
     assert new.current_area() == "who_can_help"  # where the person was

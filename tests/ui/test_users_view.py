@@ -13,9 +13,10 @@ from pytestqt.qtbot import QtBot
 from shiboken6 import isValid
 
 from pact.db.database import Database
+from pact.errors import PasswordChangeRequiredError
 from pact.i18n import _
+from pact.services import auth, users
 from pact.services import partners as psvc
-from pact.services import users
 from pact.services.access import KeyMode
 from pact.services.users import Actor
 from pact.ui import ops
@@ -79,9 +80,18 @@ def test_the_list_shows_every_user_with_their_details(
             "Elia Brinkhuis",
             _("Worker"),
             _("Yes"),
+            _("Own"),
         ),
-        ("oud", "Olga Oud", "", "", _("Worker"), _("No")),
-        (TEST_USER, TEST_USER_NAME, "", "", f"{_('Administrator')}, {_('Coordinator')}", _("Yes")),
+        ("oud", "Olga Oud", "", "", _("Worker"), _("No"), _("Own")),
+        (
+            TEST_USER,
+            TEST_USER_NAME,
+            "",
+            "",
+            f"{_('Administrator')}, {_('Coordinator')}",
+            _("Yes"),
+            _("Own"),
+        ),
     ]
     # type to find; inactive users can be left out
     qtbot.keyClicks(view.search_edit, "wilgen")
@@ -118,6 +128,19 @@ def test_a_new_user_with_organisation_contact_and_roles(
     form.role_checks["coordinator"].setFocus()
     qtbot.keyClick(form.role_checks["coordinator"], Qt.Key.Key_Space)
     assert form.role_checks["coordinator"].isChecked()
+    # a new user needs a temporary password: required here, its rules the service's
+    assert form.passwords is not None and form.passwords.repeat_edit is None
+    click(qtbot, dialog.save_button)
+    assert error_text(dialog, "password") == _("Choose a password.")
+    qtbot.keyClicks(form.passwords.edit, "kort")
+    click(qtbot, dialog.save_button)
+    qtbot.waitUntil(
+        lambda: error_text(dialog, "password") == _("Use at least {n} characters.").format(n=10),
+        timeout=WAIT,
+    )
+    assert not any(u.username == "e.brinkhuis" for u in users.list_users(ctx.uow()))
+    form.passwords.edit.clear()
+    qtbot.keyClicks(form.passwords.edit, "Tijdelijk-wachtwoord-1")
     with qtbot.waitSignal(ctx.changed, timeout=WAIT) as changed:
         click(qtbot, dialog.save_button)
     assert changed.args == ["users"]
@@ -127,7 +150,10 @@ def test_a_new_user_with_organisation_contact_and_roles(
     assert saved.organisation == "Basisschool De Wilgenhoek"
     assert saved.contact == "Elia Brinkhuis"
     assert saved.roles == ("coordinator", "worker")
+    assert saved.has_password and saved.must_change_password
     assert view.current_id() == saved.id
+    with pytest.raises(PasswordChangeRequiredError):
+        auth.login(ctx.uow(), "e.brinkhuis", "Tijdelijk-wachtwoord-1")
     ops.wait_idle()
 
 
@@ -140,6 +166,8 @@ def test_a_taken_user_name_is_shown_next_to_the_field_and_nothing_changes(
     dialog = open_editor(qtbot, view)
     qtbot.keyClicks(dialog.form.username_edit, "Wendy")  # the same, in capitals
     qtbot.keyClicks(dialog.form.display_name_edit, "Wendy Wiggers")
+    assert dialog.form.passwords is not None
+    qtbot.keyClicks(dialog.form.passwords.edit, "Tijdelijk-wachtwoord-1")
     dialog.form.role_checks["worker"].setChecked(False)  # and no role at all
     click(qtbot, dialog.save_button)
     qtbot.waitUntil(lambda: bool(error_text(dialog, "username")), timeout=WAIT)
@@ -164,6 +192,7 @@ def test_editing_a_user_and_the_last_administrator_is_kept(
     view.select(wendy.id)
     dialog = open_editor(qtbot, view, new=False)
     form = dialog.form
+    assert form.passwords is None  # an existing user's password is reset in the list
     assert form.username_edit.text() == "wendy"
     assert form.role_checks["worker"].isChecked()
     form.role_checks["coordinator"].setChecked(True)
@@ -172,7 +201,15 @@ def test_editing_a_user_and_the_last_administrator_is_kept(
     qtbot.waitUntil(lambda: closed(dialog), timeout=WAIT)
     qtbot.waitUntil(
         lambda: (
-            ("wendy", "Wendy Wolters", "", "", f"{_('Coordinator')}, {_('Worker')}", _("No"))
+            (
+                "wendy",
+                "Wendy Wolters",
+                "",
+                "",
+                f"{_('Coordinator')}, {_('Worker')}",
+                _("No"),
+                _("Own"),
+            )
             in view.visible_rows()
         ),
         timeout=WAIT,

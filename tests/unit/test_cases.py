@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from pact.errors import (
     AccessDeniedError,
+    BreakGlassRequiredError,
     CaseClosedError,
     ConflictError,
     ConsentRequiredError,
@@ -22,7 +23,7 @@ from pact.errors import (
 )
 from pact.i18n import _
 from pact.models.case import CARER_RELATIONS, LEVELS
-from pact.services import cases, clock, consent, consultations, partners, timeline, users
+from pact.services import cases, clock, consent, consultations, partners, scope, timeline, users
 from pact.services.cases import CarerData, CaseFilter, CaseInput, ChildData
 from pact.services.consent import ConsentInput, MeldcodeInput, WithdrawalInput
 from pact.services.consultations import ActionInput, ConsultationInput, SignalData
@@ -481,6 +482,11 @@ def test_a_coordinator_sees_every_case(world):
     c = world.case()
     assert codes(world, world.coordinator) == [a.code, b.code, c.code]
     assert codes(world, world.admin) == [a.code, b.code, c.code]
+    # the case file of a case outside the coordinator's own cases: only with a reason
+    with pytest.raises(BreakGlassRequiredError) as info:
+        cases.get_case(world.uow(), world.coordinator, a.id)
+    assert info.value.code == a.code and a.code in str(info.value)
+    scope.break_glass(world.uow(), world.coordinator, a.id, "Vraag van de voorzitter")
     assert cases.get_case(world.uow(), world.coordinator, a.id).header.code == a.code
 
 

@@ -15,6 +15,7 @@ from pact.models import User
 from pact.models.user import ROLES
 from pact.services import cases, users
 from pact.services.users import UserData
+from tests.conftest import TEST_PASSWORD
 
 
 def errors_of(call, *args) -> dict[str, str]:
@@ -29,7 +30,13 @@ def errors_of(call, *args) -> dict[str, str]:
 def test_the_first_user_is_administrator_and_coordinator(db):
     assert users.count_users(db.uow()) == 0
     actor = users.create_first_user(
-        db.uow(), UserData(username=" Beheer ", display_name="  Bea   Beheer ", roles=("worker",))
+        db.uow(),
+        UserData(
+            username=" Beheer ",
+            display_name="  Bea   Beheer ",
+            roles=("worker",),
+            password=TEST_PASSWORD,
+        ),
     )
     assert actor.username == "beheer"
     assert actor.display_name == "Bea Beheer"
@@ -40,9 +47,13 @@ def test_the_first_user_is_administrator_and_coordinator(db):
 
 
 def test_a_second_first_user_is_refused(db):
-    users.create_first_user(db.uow(), UserData(username="een", display_name="Een"))
+    users.create_first_user(
+        db.uow(), UserData(username="een", display_name="Een", password=TEST_PASSWORD)
+    )
     with pytest.raises(AccessDeniedError):
-        users.create_first_user(db.uow(), UserData(username="twee", display_name="Twee"))
+        users.create_first_user(
+            db.uow(), UserData(username="twee", display_name="Twee", password=TEST_PASSWORD)
+        )
     assert users.count_users(db.uow()) == 1
 
 
@@ -51,6 +62,7 @@ def test_the_first_user_is_validated(db):
     assert errors == {
         "username": _("This field is required."),
         "display_name": _("This field is required."),
+        "password": _("Choose a password."),
     }
     assert users.count_users(db.uow()) == 0
 

@@ -1,8 +1,10 @@
-"""The first user of a new database: who is going to work with pact.
+"""The first user of a new database: who is going to work with pact, and the
+password they log in with.
 
 Like the other start-up dialogs this one only collects the input (``submitted``
 with a ``UserData``); the start-up controller creates the user in a write op and
-reports back with ``show_errors`` / ``show_error``.
+reports back with ``show_errors`` / ``show_error``. That the password is typed
+twice alike is checked here; its rules are the service's.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pact.errors import FieldError
 from pact.i18n import _
 from pact.services.users import FIRST_USER_ROLES, UserData
 from pact.ui.dialogs.create_database import fit_height
-from pact.ui.dialogs.user_editor import DirectoryOptions, UserForm
+from pact.ui.dialogs.user_editor import OWN_PASSWORD, DirectoryOptions, UserForm
 from pact.ui.widgets.busy import busy_bar
 from pact.ui.widgets.field import error_label
 
@@ -75,7 +77,9 @@ class FirstUserDialog(QDialog):
         head.addWidget(icon)
         head.addLayout(texts, 1)
 
-        self.form = UserForm(with_roles=False, with_active=False, parent=self)
+        self.form = UserForm(
+            with_roles=False, with_active=False, parent=self, password=OWN_PASSWORD
+        )
         self.form.set_options(options)
         self.form.load(UserData(username=username, display_name="", roles=FIRST_USER_ROLES))
         self.directory_hint = QLabel(self)
@@ -135,6 +139,9 @@ class FirstUserDialog(QDialog):
             return
         self.error_label.hide()
         self.form.clear_errors()
+        if not self.form.check_password():
+            fit_height(self)
+            return
         self.set_busy(True)
         self.submitted.emit(self.form.value())
 

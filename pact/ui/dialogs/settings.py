@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +30,7 @@ from shiboken6 import isValid
 
 from pact import config, i18n
 from pact.errors import PactError, ValidationError
-from pact.i18n import _
+from pact.i18n import _, ngettext
 from pact.security import credentials
 from pact.security.credentials import KeyringState
 from pact.services import access, documents
@@ -173,9 +174,28 @@ class SettingsDialog(QDialog):
         self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(i18n.language())))
         language_label = QLabel(_("&Language:"), self)
         language_label.setBuddy(self.language_combo)
+        # -- locking (a setting of this computer, like the language)
+        self.lock_minutes = config.Settings.load().lock_minutes
+        low, high = config.LOCK_MINUTES_RANGE
+        self.lock_spin = QSpinBox(self)
+        self.lock_spin.setObjectName("lockMinutesSpin")
+        self.lock_spin.setAccessibleName(_("Lock after how many minutes without input"))
+        inner = self.lock_spin.findChild(QLineEdit)
+        if inner is not None:  # the spin box's own field: read with the same name
+            inner.setAccessibleName(self.lock_spin.accessibleName())
+        self.lock_spin.setRange(low, high)
+        self.lock_spin.valueChanged.connect(self._lock_suffix)
+        self.lock_spin.setValue(self.lock_minutes)
+        self._lock_suffix(self.lock_minutes)
+        self.lock_spin.setToolTip(
+            _("pact hides everything and asks for your password again. Ctrl+L locks at once.")
+        )
+        lock_label = QLabel(_("L&ock after:"), self)
+        lock_label.setBuddy(self.lock_spin)
         general = QGroupBox(_("General"), self)
         gl = QFormLayout(general)
         gl.addRow(language_label, self.language_combo)
+        gl.addRow(lock_label, self.lock_spin)
 
         # -- key protection
         key_box = QGroupBox(_("Protection of the database"), self)
@@ -244,9 +264,14 @@ class SettingsDialog(QDialog):
         self._probe()
         self.language_combo.setFocus()
 
-    # -- language
+    # -- language and locking
     def chosen_language(self) -> str:
         return str(self.language_combo.currentData())
+
+    def _lock_suffix(self, minutes: int) -> None:
+        self.lock_spin.setSuffix(
+            ngettext(" minute without input", " minutes without input", minutes)
+        )
 
     def reject(self) -> None:
         if not self.switching:
@@ -388,11 +413,17 @@ class SettingsDialog(QDialog):
 
     def _finish_accept(self) -> None:
         language = self.chosen_language()
-        if language != i18n.language():
+        minutes = self.lock_spin.value()
+        if language != i18n.language() or minutes != self.lock_minutes:
             settings = config.Settings.load()
-            settings.language = language
+            if language != i18n.language():
+                settings.language = language
+                self.language_changed = True
+            settings.lock_minutes = minutes
             settings.save()
-            self.language_changed = True
+            if minutes != self.lock_minutes:
+                self.lock_minutes = minutes
+                self.ctx.changed.emit("settings")  # the lock's idle timer follows
         super().accept()
 
     # -- key protection

@@ -44,8 +44,20 @@ from pact.ui.ops import Op
 from pact.ui.widgets.busy import busy_bar
 from pact.ui.widgets.field import FieldRow
 from pact.ui.widgets.message_bar import MessageBar
+from pact.ui.widgets.new_password import NewPasswordRows, password_guidance
 
-FIELDS = ("username", "display_name", "organisation_id", "contact_id", "roles", "active")
+FIELDS = (
+    "username",
+    "display_name",
+    "password",
+    "password_repeat",
+    "organisation_id",
+    "contact_id",
+    "roles",
+    "active",
+)
+OWN_PASSWORD = "own"  # the first user: their own password, typed twice
+TEMPORARY_PASSWORD = "temporary"  # a new user: a password they replace at log-in
 
 
 def role_names(roles: Collection[str]) -> str:
@@ -86,10 +98,15 @@ def directory_options(uow: Callable[[], UnitOfWork]) -> DirectoryOptions:
 
 class UserForm(QWidget):
     """User name, name, organisation and contact person; optionally roles and
-    'active'. Each field is wrapped in a FieldRow (error label ``<field>Error``)."""
+    'active', and a password (``password``: OWN_PASSWORD or TEMPORARY_PASSWORD).
+    Each field is wrapped in a FieldRow (error label ``<field>Error``)."""
 
     def __init__(
-        self, with_roles: bool = True, with_active: bool = True, parent: QWidget | None = None
+        self,
+        with_roles: bool = True,
+        with_active: bool = True,
+        parent: QWidget | None = None,
+        password: str = "",
     ):
         super().__init__(parent)
         self.setObjectName("userForm")
@@ -161,6 +178,31 @@ class UserForm(QWidget):
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self._add("username", _("&User name *"), self.username_edit)
         self._add("display_name", _("N&ame *"), self.display_name_edit)
+        self.passwords: NewPasswordRows | None = None
+        if password == OWN_PASSWORD:
+            self.passwords = NewPasswordRows(
+                self,
+                self.form,
+                field="password",
+                label=_("&Password *"),
+                repeat_label=_("&Repeat password *"),
+            )
+            self.passwords.set_accessible_names(_("Password"), _("Repeat the password"))
+        elif password == TEMPORARY_PASSWORD:
+            self.passwords = NewPasswordRows(
+                self,
+                self.form,
+                field="password",
+                label=_("&Temporary password *"),
+                repeat=False,
+                hint=_(
+                    "The user chooses their own password at the first log-in. Tell them "
+                    "this one in person or by phone, not by e-mail. {rules}"
+                ).format(rules=password_guidance()),
+            )
+            self.passwords.set_accessible_names(_("Temporary password"))
+        if self.passwords is not None:
+            self.rows.update(self.passwords.rows)
         self._add("organisation_id", _("&Organisation"), self.organisation_combo)
         self._add("contact_id", _("&Contact person"), self.contact_combo)
         self.contact_hint = QLabel(self)
@@ -209,6 +251,7 @@ class UserForm(QWidget):
         chain: list[QWidget] = [
             self.username_edit,
             self.display_name_edit,
+            *(self.passwords.widgets() if self.passwords is not None else []),
             self.organisation_combo,
             self.contact_combo,
         ]
@@ -320,7 +363,15 @@ class UserForm(QWidget):
             contact_id=int(contact) if contact is not None else None,
             roles=roles if self.with_roles else self.original.roles,
             active=self.active_check.isChecked() if self.with_active else self.original.active,
+            password=self.passwords.text() if self.passwords else self.original.password,
         )
+
+    def check_password(self) -> bool:
+        """The password was typed (and repeated alike); else the reason is shown next
+        to the field and False (the dialog then sends nothing to the service)."""
+        if self.passwords is None:
+            return True
+        return self.passwords.checked() is not None
 
     # ------------------------------------------------------------ errors
 
@@ -382,7 +433,8 @@ class UserEditorDialog(QDialog):
         intro.setObjectName("userEditorIntro")
         intro.setWordWrap(True)
         self.message = MessageBar("userEditorMessage", self)
-        self.form = UserForm(parent=self)
+        # a new user gets a temporary password; an existing one's is reset in the list
+        self.form = UserForm(parent=self, password=TEMPORARY_PASSWORD if row is None else "")
         self.form.setEnabled(False)
         self.busy = busy_bar(self, "userEditorBusy", visible=True)
 
@@ -469,6 +521,9 @@ class UserEditorDialog(QDialog):
             return
         self.message.hide()
         self.form.clear_errors()
+        if not self.form.check_password():
+            fit_height(self)
+            return
         data = self.form.value()
         ctx = self.ctx
         actor = ctx.actor

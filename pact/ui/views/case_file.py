@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from pact.errors import PactError, error_text
+from pact.errors import BreakGlassRequiredError, PactError, error_text
 from pact.i18n import N_, _, format_date, format_datetime, ngettext
 from pact.services import cases as case_svc
 from pact.services import clock
@@ -63,6 +63,7 @@ from pact.services.vocab import (
     sector_label,
 )
 from pact.ui.context import AppContext
+from pact.ui.dialogs.break_glass import BreakGlassDialog, ask_break_glass
 from pact.ui.dialogs.case_choices import CaseChoices, load_choices
 from pact.ui.dialogs.case_consent import ConsentDialog, MeldcodeDialog, WithdrawConsentDialog
 from pact.ui.dialogs.case_consultation import ConsultationDialog
@@ -151,11 +152,16 @@ class CaseBundle:
 
 
 def load_bundle(
-    uow: Callable[[], Any], actor: Actor, case_id: int, kinds: Collection[str] | None = None
+    uow: Callable[[], Any],
+    actor: Actor,
+    case_id: int,
+    kinds: Collection[str] | None = None,
+    opening: bool = True,
 ) -> CaseBundle:
-    """Read a case file (on a worker thread; ``uow`` is ``ctx.uow``)."""
+    """Read a case file (on a worker thread; ``uow`` is ``ctx.uow``). ``opening``:
+    the person opens it (an audited read); False when the open file is read again."""
     return CaseBundle(
-        file=case_svc.get_case(uow(), actor, case_id),
+        file=case_svc.get_case(uow(), actor, case_id, opening=opening),
         signals=tuple(step_svc.list_signals(uow(), actor, case_id)),
         consultations=tuple(step_svc.list_consultations(uow(), actor, case_id)),
         actions=tuple(step_svc.case_actions(uow(), actor, case_id)),
@@ -1379,11 +1385,13 @@ class DisclosuresTab(_Tab):
 
 class CaseFileView(QWidget):
     """``back_requested`` (the person wants the list again), ``load_failed(message)``
-    (the case cannot be shown: gone, or no access), ``case_loaded(case_id)``."""
+    (the case cannot be shown: gone, or no access), ``case_loaded(case_id)``,
+    ``open_cancelled`` (a coordinator gave no break-glass reason: nothing opened)."""
 
     back_requested = Signal()
     load_failed = Signal(str)
     case_loaded = Signal(int)
+    open_cancelled = Signal()
 
     TAB_KEYS = (
         "family",
@@ -1404,6 +1412,7 @@ class CaseFileView(QWidget):
         self.bundle: CaseBundle | None = None
         self.choices: CaseChoices | None = None
         self.dialog: CaseFormDialog | None = None
+        self.break_glass_dialog: BreakGlassDialog | None = None
         self._generation = 0
         self._timeline_generation = 0
         self._pending_message = ""
@@ -1566,13 +1575,14 @@ class CaseFileView(QWidget):
         first tab for another case, the same tab for the case shown)."""
         self._pending_message = message
         self._pending_tab = tab if tab in self.TAB_KEYS else None
-        self._fetch(case_id)
+        self._fetch(case_id, opening=True)
 
     def reload(self) -> None:
+        """Read the open case file again (after a change): not a new opening."""
         if self.case_id is not None:
-            self._fetch(self.case_id)
+            self._fetch(self.case_id, opening=False)
 
-    def _fetch(self, case_id: int) -> None:
+    def _fetch(self, case_id: int, opening: bool) -> None:
         self._stale = False
         self._generation += 1
         generation = self._generation
@@ -1581,7 +1591,7 @@ class CaseFileView(QWidget):
         need_choices = self.choices is None
 
         def work() -> tuple[CaseBundle, CaseChoices | None]:
-            bundle = load_bundle(uow, actor, case_id, kinds)
+            bundle = load_bundle(uow, actor, case_id, kinds, opening)
             return bundle, load_choices(uow) if need_choices else None
 
         self.busy.show()
@@ -1619,7 +1629,38 @@ class CaseFileView(QWidget):
         if not isValid(self) or generation != self._generation:
             return
         self.busy.hide()
+        if isinstance(exc, BreakGlassRequiredError):
+            self._ask_break_glass(exc)
+            return
         self.load_failed.emit(str(exc))
+
+    # ------------------------------------------------------------ break-glass
+
+    def _ask_break_glass(self, exc: BreakGlassRequiredError) -> None:
+        """A coordinator opens a case outside their own cases: only with a reason."""
+        old = self.break_glass_dialog
+        if old is not None and isValid(old):
+            old.blockSignals(True)  # replaced, not cancelled
+            old.close()
+        case_id = exc.case_id
+
+        def opened() -> None:
+            if isValid(self):
+                self._fetch(case_id, opening=True)
+
+        dialog = ask_break_glass(self, self.ctx, exc, opened, self._break_glass_cancelled)
+        dialog.finished.connect(lambda _r: self._forget_break_glass(dialog))
+        self.break_glass_dialog = dialog
+
+    def _break_glass_cancelled(self) -> None:
+        if isValid(self):
+            self._pending_message = ""
+            self._pending_tab = None
+            self.open_cancelled.emit()
+
+    def _forget_break_glass(self, dialog: QDialog) -> None:
+        if self.break_glass_dialog is dialog:
+            self.break_glass_dialog = None
 
     def _load_timeline(self) -> None:
         if self.case_id is None:

@@ -275,6 +275,7 @@ class CasesView(QWidget):
         self.table.activated.connect(self._on_activated)
         self.case_file.back_requested.connect(self.show_list)
         self.case_file.load_failed.connect(self._on_load_failed)
+        self.case_file.open_cancelled.connect(self._on_open_cancelled)
         self.case_file.case_loaded.connect(self._on_case_loaded)
         header.sectionResized.connect(lambda *_a: self._state_timer.start())
         header.sortIndicatorChanged.connect(lambda *_a: self._state_timer.start())
@@ -471,6 +472,11 @@ class CasesView(QWidget):
             if self.stack.currentWidget() is not self.case_file:
                 self.stack.setCurrentWidget(self.case_file)
             self.case_file.focus_first()
+
+    def _on_open_cancelled(self) -> None:
+        """No break-glass reason given: the case stays closed, the page as it was."""
+        self._opening = None
+        self.busy.setVisible(self.model.busy)
 
     def _on_load_failed(self, message: str) -> None:
         self._opening = None

@@ -1,6 +1,7 @@
 """The users of pact (administrators only): who may work with pact, in which roles,
-linked to which organisation and contact person. A pact has tens of users, so the
-list is loaded whole (in an op) and filtered as you type."""
+linked to which organisation and contact person, and whether they have a password
+of their own. A pact has tens of users, so the list is loaded whole (in an op) and
+filtered as you type. "Reset password…" gives the selected user a temporary one."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from pact.services import users as svc
 from pact.services import validation
 from pact.services.users import UserRow
 from pact.ui.context import AppContext
+from pact.ui.dialogs.reset_password import ResetPasswordDialog
 from pact.ui.dialogs.user_editor import RoomyRows, UserEditorDialog, role_names
 from pact.ui.ops import Op
 from pact.ui.widgets.busy import busy_bar
@@ -35,7 +37,25 @@ from pact.ui.widgets.empty_state import EmptyState
 from pact.ui.widgets.message_bar import MessageBar
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-USERNAME, NAME, ORGANISATION, CONTACT, ROLES, ACTIVE = range(6)
+USERNAME, NAME, ORGANISATION, CONTACT, ROLES, ACTIVE, PASSWORD = range(7)
+COLUMNS = 7
+
+
+def password_state(user: UserRow) -> str:
+    """Whether the user can log in with a password of their own, in words."""
+    if not user.has_password:
+        return _("None yet")
+    if user.must_change_password:
+        return _("Temporary")
+    return _("Own")
+
+
+def password_tip(user: UserRow) -> str:
+    if not user.has_password:
+        return _("This user cannot log in yet: give them a temporary password.")
+    if user.must_change_password:
+        return _("This user chooses a password of their own at the next log-in.")
+    return _("This user logs in with a password of their own.")
 
 
 class UsersView(QWidget):
@@ -45,7 +65,7 @@ class UsersView(QWidget):
         self.ctx = ctx
         self.users: list[UserRow] = []
         self.loaded = False
-        self.open_dialog: UserEditorDialog | None = None
+        self.open_dialog: UserEditorDialog | ResetPasswordDialog | None = None
         self._select_after_load: int | None = None
         self._generation = 0
         self._timer = QTimer(self)
@@ -60,8 +80,10 @@ class UsersView(QWidget):
         outer.setContentsMargins(12, 12, 12, 12)
         intro = QLabel(
             _(
-                "The people who work with pact. Until log-in with a password arrives, "
-                "everyone chooses their name when pact starts."
+                "The people who work with pact. Everyone logs in with their user name and "
+                "a password of their own. A new user, or one who forgot their password, "
+                "gets a temporary password from you and chooses their own at the next "
+                "log-in."
             ),
             self,
         )
@@ -93,6 +115,14 @@ class UsersView(QWidget):
         self.edit_button.setAccessibleName(_("Edit the selected user"))
         self.edit_button.setEnabled(False)
         bar.addWidget(self.edit_button)
+        self.reset_button = QPushButton(_("Reset password…"), self)
+        self.reset_button.setObjectName("resetPasswordButton")
+        self.reset_button.setAccessibleName(_("Reset the password of the selected user"))
+        self.reset_button.setToolTip(
+            _("Give the selected user a temporary password; they choose their own at log-in")
+        )
+        self.reset_button.setEnabled(False)
+        bar.addWidget(self.reset_button)
         outer.addLayout(bar)
 
         self.busy = busy_bar(self, "usersBusy")
@@ -104,7 +134,7 @@ class UsersView(QWidget):
         self.table = QTreeWidget(self.stack)
         self.table.setObjectName("userTable")
         self.table.setAccessibleName(_("Users"))
-        self.table.setColumnCount(6)
+        self.table.setColumnCount(COLUMNS)
         self.table.setHeaderLabels(
             [
                 _("User name"),
@@ -113,6 +143,7 @@ class UsersView(QWidget):
                 _("Contact person"),
                 _("Roles"),
                 _("Active"),
+                _("Password"),
             ]
         )
         self.table.setRootIsDecorated(False)
@@ -126,7 +157,7 @@ class UsersView(QWidget):
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.header()
         header.setStretchLastSection(False)
-        for column in range(6):
+        for column in range(COLUMNS):
             header.setSectionResizeMode(
                 column,
                 QHeaderView.ResizeMode.Stretch
@@ -150,6 +181,7 @@ class UsersView(QWidget):
         self.inactive_check.toggled.connect(lambda _on: self._filter())
         self.new_button.clicked.connect(self.new_user)
         self.edit_button.clicked.connect(self.edit_current)
+        self.reset_button.clicked.connect(self.reset_password)
         self.table.itemActivated.connect(lambda _item, _col: self.edit_current())
         self.table.currentItemChanged.connect(lambda *_a: self._update_buttons())
         down = QShortcut(QKeySequence(Qt.Key.Key_Down), self.search_edit)
@@ -159,7 +191,8 @@ class UsersView(QWidget):
             (self.search_edit, self.inactive_check),
             (self.inactive_check, self.new_button),
             (self.new_button, self.edit_button),
-            (self.edit_button, self.table),
+            (self.edit_button, self.reset_button),
+            (self.reset_button, self.table),
         ):
             QWidget.setTabOrder(a, b)
 
@@ -179,8 +212,8 @@ class UsersView(QWidget):
         self._generation += 1
         generation = self._generation
         self.busy.show()
-        uow = self.ctx.uow
-        Op(self, lambda: svc.list_users(uow())).success(
+        uow, actor = self.ctx.uow, self.ctx.actor
+        Op(self, lambda: svc.users_overview(uow(), actor)).success(
             lambda rows: self._loaded(generation, rows)
         ).failure(lambda exc: self._failed(generation, exc)).run()
 
@@ -202,14 +235,16 @@ class UsersView(QWidget):
                 user.contact,
                 role_names(user.roles),
                 _("Yes") if user.active else _("No"),
+                password_state(user),
             )
             for column, text in enumerate(texts):
                 item.setText(column, text)
                 if text:
                     item.setToolTip(column, text)
+            item.setToolTip(PASSWORD, password_tip(user))
             item.setData(0, ID_ROLE, user.id)
             if not user.active:
-                for column in range(6):
+                for column in range(COLUMNS):
                     item.setForeground(column, self.palette().placeholderText())
         self.table.setSortingEnabled(True)
         self.loaded = True
@@ -260,6 +295,7 @@ class UsersView(QWidget):
 
     def _update_buttons(self) -> None:
         self.edit_button.setEnabled(self.current_id() is not None)
+        self.reset_button.setEnabled(self.current_id() is not None)
 
     def current_id(self) -> int | None:
         item = self.table.currentItem()
@@ -277,7 +313,7 @@ class UsersView(QWidget):
 
     def visible_rows(self) -> list[tuple[str, ...]]:
         """The cells of the rows shown, in order (tests, screen readers)."""
-        return [tuple(i.text(c) for c in range(6)) for i in self._items() if not i.isHidden()]
+        return [tuple(i.text(c) for c in range(COLUMNS)) for i in self._items() if not i.isHidden()]
 
     def focus_filter(self) -> None:
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -307,4 +343,27 @@ class UsersView(QWidget):
             self.message.show_message(
                 _("Saved: {name}.").format(name=dialog.saved.display_name), "info"
             )
+        self.table.setFocus()
+
+    # ------------------------------------------------------------ passwords
+
+    def reset_password(self) -> None:
+        user_id = self.current_id()
+        row = next((u for u in self.users if u.id == user_id), None)
+        if row is None:
+            return
+        dialog = ResetPasswordDialog(self.ctx, row, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._password_reset(row))
+        self.open_dialog = dialog
+        dialog.open()
+
+    def _password_reset(self, row: UserRow) -> None:
+        if row.id == self.ctx.actor.id:
+            text = _("Your password has been changed.")
+        else:
+            text = _(
+                "The password of {name} has been reset: they choose a new one at their next log-in."
+            ).format(name=row.display_name)
+        self.message.show_message(text, "info")
         self.table.setFocus()

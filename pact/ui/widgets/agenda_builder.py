@@ -54,7 +54,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from pact.errors import PactError, error_text
+from pact.errors import BreakGlassRequiredError, PactError, error_text
 from pact.i18n import _, format_date, ngettext
 from pact.services import cases as case_svc
 from pact.services import clock
@@ -66,6 +66,7 @@ from pact.ui.dialogs.agenda_item import (
     load_agenda_choices,
     visibility_label,
 )
+from pact.ui.dialogs.break_glass import ask_break_glass
 from pact.ui.dialogs.case_choices import CaseChoices, load_choices
 from pact.ui.dialogs.case_consent import MeldcodeDialog
 from pact.ui.dialogs.case_form import push_button, wrapped_label
@@ -1156,7 +1157,17 @@ class AgendaBuilder(QWidget):
             self.dialog = dialog
             dialog.open()
 
-        Op(self, work).success(loaded).failure(self._read_failed).run()
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, BreakGlassRequiredError) and isValid(self):
+                # a coordinator, the case outside their own: only with a reason
+                self.busy.setVisible(self._writes > 0)
+                glass = ask_break_glass(self, self.ctx, exc, self.record_meldcode)
+                glass.finished.connect(lambda _r: self._dialog_closed(glass))
+                self.dialog = glass
+                return
+            self._read_failed(exc)
+
+        Op(self, work).success(loaded).failure(failed).run()
 
     def _meldcode_recorded(self) -> None:
         if not isValid(self):
