@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QStyle,
     QVBoxLayout,
     QWidget,
@@ -31,7 +30,7 @@ from pact.services import scope
 from pact.services.scope import MIN_REASON
 from pact.ui.context import AppContext
 from pact.ui.ops import Op
-from pact.ui.widgets.busy import busy_bar
+from pact.ui.widgets.busy import busy_bar, busy_buttons, button
 from pact.ui.widgets.field import FieldRow, error_label
 
 
@@ -98,21 +97,17 @@ class BreakGlassDialog(QDialog):
         self.error_label = error_label(self, "breakGlassError")
         self.busy = busy_bar(self, "breakGlassBusy")
 
-        self.open_button = QPushButton(_("&Open with this reason"), self)
-        self.open_button.setObjectName("openButton")
-        self.open_button.setAccessibleName(_("Open with this reason"))
-        self.open_button.setDefault(True)
+        self.open_button = button(
+            self,
+            _("&Open with this reason"),
+            "openButton",
+            _("Open with this reason"),
+            default=True,
+        )
         self.open_button.clicked.connect(self._submit)
-        self.cancel_button = QPushButton(_("Cancel"), self)
-        self.cancel_button.setObjectName("cancelButton")
-        self.cancel_button.setAccessibleName(_("Cancel"))
-        self.cancel_button.setAutoDefault(False)
+        self.cancel_button = button(self, _("Cancel"), "cancelButton", _("Cancel"))
         self.cancel_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.busy, 1)
-        buttons.addStretch(1)
-        buttons.addWidget(self.open_button)
-        buttons.addWidget(self.cancel_button)
+        buttons = busy_buttons(self.busy, self.open_button, self.cancel_button)
 
         layout = QVBoxLayout(self)
         layout.addLayout(head)

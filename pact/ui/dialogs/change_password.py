@@ -14,9 +14,7 @@ from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -28,7 +26,7 @@ from pact.services import auth
 from pact.ui.context import AppContext
 from pact.ui.dialogs.create_database import fit_height
 from pact.ui.ops import Op
-from pact.ui.widgets.busy import busy_bar
+from pact.ui.widgets.busy import busy_bar, busy_buttons, button
 from pact.ui.widgets.field import FieldRow
 from pact.ui.widgets.message_bar import MessageBar
 from pact.ui.widgets.new_password import NewPasswordRows, password_edit
@@ -70,21 +68,17 @@ class ChangePasswordDialog(QDialog):
         self.passwords = NewPasswordRows(self, form)
 
         self.busy = busy_bar(self, "changePasswordBusy")
-        self.save_button = QPushButton(_("&Change password"), self)
-        self.save_button.setObjectName("changePasswordButton")
-        self.save_button.setAccessibleName(_("Change the password"))
-        self.save_button.setDefault(True)
+        self.save_button = button(
+            self,
+            _("&Change password"),
+            "changePasswordButton",
+            _("Change the password"),
+            default=True,
+        )
         self.save_button.clicked.connect(self.save)
-        self.cancel_button = QPushButton(_("Cancel"), self)
-        self.cancel_button.setObjectName("cancelButton")
-        self.cancel_button.setAccessibleName(_("Cancel"))
-        self.cancel_button.setAutoDefault(False)
+        self.cancel_button = button(self, _("Cancel"), "cancelButton", _("Cancel"))
         self.cancel_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.busy, 1)
-        buttons.addStretch(1)
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.cancel_button)
+        buttons = busy_buttons(self.busy, self.save_button, self.cancel_button)
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)

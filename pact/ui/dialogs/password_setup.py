@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QStyle,
     QVBoxLayout,
     QWidget,
@@ -30,7 +29,7 @@ from PySide6.QtWidgets import (
 from pact.errors import FieldError
 from pact.i18n import _
 from pact.ui.dialogs.create_database import fit_height
-from pact.ui.widgets.busy import busy_bar
+from pact.ui.widgets.busy import busy_bar, busy_buttons, button
 from pact.ui.widgets.field import FieldRow
 from pact.ui.widgets.message_bar import MessageBar
 from pact.ui.widgets.new_password import NewPasswordRows
@@ -103,21 +102,17 @@ class PasswordSetupDialog(QDialog):
         self.passwords.set_accessible_names(_("Password"), _("Repeat the password"))
 
         self.busy = busy_bar(self, "passwordSetupBusy")
-        self.save_button = QPushButton(_("&Set password and log in"), self)
-        self.save_button.setObjectName("setPasswordButton")
-        self.save_button.setAccessibleName(_("Set the password and log in"))
-        self.save_button.setDefault(True)
+        self.save_button = button(
+            self,
+            _("&Set password and log in"),
+            "setPasswordButton",
+            _("Set the password and log in"),
+            default=True,
+        )
         self.save_button.clicked.connect(self._submit)
-        self.quit_button = QPushButton(_("&Quit"), self)
-        self.quit_button.setObjectName("quitButton")
-        self.quit_button.setAccessibleName(_("Quit pact"))
-        self.quit_button.setAutoDefault(False)
+        self.quit_button = button(self, _("&Quit"), "quitButton", _("Quit pact"))
         self.quit_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.busy, 1)
-        buttons.addStretch(1)
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.quit_button)
+        buttons = busy_buttons(self.busy, self.save_button, self.quit_button)
 
         layout = QVBoxLayout(self)
         layout.addLayout(head)

@@ -14,9 +14,7 @@ from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +27,7 @@ from pact.services.users import UserRow
 from pact.ui.context import AppContext
 from pact.ui.dialogs.create_database import fit_height
 from pact.ui.ops import Op
-from pact.ui.widgets.busy import busy_bar
+from pact.ui.widgets.busy import busy_bar, busy_buttons, button
 from pact.ui.widgets.message_bar import MessageBar
 from pact.ui.widgets.new_password import NewPasswordRows
 
@@ -79,21 +77,13 @@ class ResetPasswordDialog(QDialog):
             )
 
         self.busy = busy_bar(self, "resetPasswordBusy")
-        self.save_button = QPushButton(_("&Reset password"), self)
-        self.save_button.setObjectName("resetPasswordButton")
-        self.save_button.setAccessibleName(_("Reset the password"))
-        self.save_button.setDefault(True)
+        self.save_button = button(
+            self, _("&Reset password"), "resetPasswordButton", _("Reset the password"), default=True
+        )
         self.save_button.clicked.connect(self.save)
-        self.cancel_button = QPushButton(_("Cancel"), self)
-        self.cancel_button.setObjectName("cancelButton")
-        self.cancel_button.setAccessibleName(_("Cancel"))
-        self.cancel_button.setAutoDefault(False)
+        self.cancel_button = button(self, _("Cancel"), "cancelButton", _("Cancel"))
         self.cancel_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.busy, 1)
-        buttons.addStretch(1)
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.cancel_button)
+        buttons = busy_buttons(self.busy, self.save_button, self.cancel_button)
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
