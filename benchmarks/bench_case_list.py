@@ -70,6 +70,7 @@ from pact.services.users import Actor, UserData
 # a fixed key: the benchmark database holds invented data only
 BENCH_KEY = RawKey(bytes(range(140, 172)))
 CASES = 20_000
+PASSWORD = "benchmark-only-7-Lindeboom"  # the benchmark's users (invented data only)
 TARGET_MS = 100.0
 TODAY = date.today()
 
@@ -161,6 +162,7 @@ def build_users(db: Database, d: Directory) -> list[Actor]:
             display_name="Coördinator",
             organisation_id=welfare[0],
             contact_id=d.contacts[welfare[0]][0],
+            password=PASSWORD,
         ),
     )
     homes = welfare + d.by_sector["social_team"] + d.by_sector["school"][:32]
@@ -174,6 +176,7 @@ def build_users(db: Database, d: Directory) -> list[Actor]:
                 display_name=f"Werker {i}",
                 organisation_id=org,
                 contact_id=d.contacts[org][1],
+                password=PASSWORD,
             ),
         )
         actors.append(users.find_actor(db.uow(), saved.username))

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import errno
 import getpass
 import io
 import logging
@@ -49,6 +48,7 @@ from pact.errors import (
     BreakGlassRequiredError,
     DatabaseLockedError,
     LoginError,
+    MeldcodeKeepError,
     NotADatabaseError,
     NotFoundError,
     NoUserError,
@@ -57,6 +57,7 @@ from pact.errors import (
     SchemaOutdatedError,
     ValidationError,
     WrongKeyError,
+    os_reason,
 )
 from pact.i18n import _, ngettext
 from pact.models.case import LEVELS
@@ -68,6 +69,7 @@ from pact.services import (
     access,
     audit,
     auth,
+    backup,
     calendar,
     cases,
     demo,
@@ -76,7 +78,9 @@ from pact.services import (
     maintenance,
     meetings,
     partner_csv,
+    retention,
     scope,
+    subject_access,
     timeline,
     users,
 )
@@ -145,10 +149,11 @@ def build_parser() -> Parser:
         epilog=_(
             "Every command except demo logs in as a pact user: --user NAME (or "
             "PACT_USER) with the password from PACT_PASSWORD or typed at the terminal; "
-            "what the user may see and do depends on their roles. check and audit "
-            "verify need a coordinator or an administrator; figures needs a coordinator; "
-            "users list and users add need an administrator (the first user of a "
-            "database needs no log-in). "
+            "what the user may see and do depends on their roles. check, audit "
+            "verify, backup and restore need a coordinator or an administrator; figures, "
+            "retention, cases access and cases erase need a coordinator; users list and "
+            "users add need an administrator (the first user of a database needs no "
+            "log-in). "
             "Exit codes: 0 ok, 1 failed (nothing changed), 2 the database cannot be "
             "unlocked, 3 log-in or permission refused, 64 usage error."
         ),
@@ -261,9 +266,45 @@ def build_parser() -> Parser:
     )
     _add_user_commands(commands, common)
     _add_case_commands(commands, common)
+    _add_retention_commands(commands, common)
     _add_meeting_commands(commands, common)
     _add_print_command(commands, common)
+    _add_backup_commands(commands, common)
     return parser
+
+
+def _add_backup_commands(commands: argparse._SubParsersAction[Parser], common: Parser) -> None:
+    making = commands.add_parser(
+        "backup",
+        parents=[common],
+        help=_("write an encrypted backup of the database (coordinators and administrators)"),
+        description=_(
+            "Write a complete backup of the database to FILE, encrypted with the database's "
+            "own key: it opens with the same recovery key or passphrase, also on another "
+            "computer. The database is checked first; the backup is written to a temporary "
+            "file and checked, and only then replaces a file of the same name. Prints the "
+            "backup's path. Needs a coordinator or an administrator."
+        ),
+    )
+    making.add_argument(
+        "-o", "--output", metavar="FILE", required=True, help=_("the backup file to write")
+    )
+    restoring = commands.add_parser(
+        "restore",
+        parents=[common],
+        help=_("replace the database by a backup (coordinators and administrators)"),
+        description=_(
+            "Replace the database (--db, or pact's database in your data folder) by the "
+            "backup FILE. The key comes from PACT_PASSPHRASE, from the key this computer's "
+            "keyring holds for the database, from PACT_RECOVERY_KEY or, at a terminal, is "
+            "asked for. The backup is checked on a copy first (key, encrypted pages, "
+            "structure, audit log), and you log in to it as one of its coordinators or "
+            "administrators. Only then is the current database set aside and replaced; it "
+            "is removed once the restored database has opened and passed its check. On any "
+            "problem nothing is changed."
+        ),
+    )
+    restoring.add_argument("file", metavar="FILE", help=_("the backup file"))
 
 
 def _add_user_commands(commands: argparse._SubParsersAction[Parser], common: Parser) -> None:
@@ -318,7 +359,7 @@ def _add_user_commands(commands: argparse._SubParsersAction[Parser], common: Par
 
 def _add_case_commands(commands: argparse._SubParsersAction[Parser], common: Parser) -> None:
     group = commands.add_parser(
-        "cases", parents=[common], help=_("the cases you may see: list, show")
+        "cases", parents=[common], help=_("the cases you may see: list, show, access, erase")
     )
     actions = group.add_subparsers(
         dest="action", metavar="ACTION", parser_class=Parser, required=True
@@ -379,6 +420,27 @@ def _add_case_commands(commands: argparse._SubParsersAction[Parser], common: Par
             "characters); kept in the audit log as break-glass"
         ),
     )
+    answering = actions.add_parser(
+        "access",
+        parents=[common],
+        help=_("export everything pact holds about one case, for the family (coordinators)"),
+        description=_(
+            "Answer a family's request to see its data (AVG article 15): write everything "
+            "pact holds about the case as a readable PDF and as JSON into FOLDER "
+            "(access-CODE-DATE.pdf and .json). Both files or neither; an existing file is "
+            "never overwritten. Prints the two paths. The export is logged in the audit "
+            "log. Coordinators only."
+        ),
+    )
+    answering.add_argument("code", metavar="CODE", help=_("the case code, e.g. 2026-0042"))
+    answering.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="FOLDER",
+        help=_("the folder for the two files"),
+    )
+    _add_erase_command(actions, common)
     counting = commands.add_parser(
         "figures",
         parents=[common],
@@ -396,6 +458,98 @@ def _add_case_commands(commands: argparse._SubParsersAction[Parser], common: Par
         choices=(1, 2, 3, 4),
         metavar="Q",
         help=_("one quarter (1-4); default: all four"),
+    )
+
+
+def _iso_date(text: str) -> date:
+    """An argument that is a date written like 2026-06-15."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("not a date like 2026-06-15: {text}").format(text=text)
+        ) from None
+
+
+def _add_erase_command(actions: argparse._SubParsersAction[Parser], common: Parser) -> None:
+    erasing = actions.add_parser(
+        "erase",
+        parents=[common],
+        help=_("erase the personal data of one case on the family's request (coordinators)"),
+        description=_(
+            "Carry out a family's request to erase its data (AVG article 17): the names, "
+            "free texts and contact details of the case are removed; the case code, dates, "
+            "levels, municipality, partners and the counts for reports stay, and the "
+            "minutes of its agenda items say only that the case was discussed. An open "
+            "case is closed. A case shared under the Meldcode, with a Meldcode "
+            "justification, or with Veilig Thuis or youth protection still involved, may "
+            "have to be kept: it is erased only with --justification. More than three "
+            "months after the request it is erased with a warning that the legal term has "
+            "passed. Prints the case code. Cannot be undone; backups keep the old data "
+            "until they are rotated out. Coordinators only."
+        ),
+    )
+    erasing.add_argument("code", metavar="CODE", help=_("the case code, e.g. 2026-0042"))
+    erasing.add_argument(
+        "--reason",
+        required=True,
+        metavar="TEXT",
+        help=_("whose request it is and how it came in (at least 10 characters)"),
+    )
+    erasing.add_argument(
+        "--requested-on",
+        required=True,
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help=_("the day the request was made"),
+    )
+    erasing.add_argument(
+        "--justification",
+        default="",
+        metavar="TEXT",
+        help=_("for a Meldcode case: why it is erased anyway (at least 20 characters)"),
+    )
+
+
+def _add_retention_commands(commands: argparse._SubParsersAction[Parser], common: Parser) -> None:
+    group = commands.add_parser(
+        "retention",
+        parents=[common],
+        help=_("cases past their retention term: list, anonymise (coordinators)"),
+    )
+    actions = group.add_subparsers(
+        dest="action", metavar="ACTION", parser_class=Parser, required=True
+    )
+    actions.add_parser(
+        "list",
+        parents=[common],
+        help=_("one line per closed case past its retention term"),
+        description=_(
+            "One line per closed case whose retention term has ended (by default 20 years "
+            "after the case was closed), tab-separated: code, level, municipality, closed "
+            "on, retention ended on. The longest closed first. Coordinators only."
+        ),
+    )
+    anonymising = actions.add_parser(
+        "anonymise",
+        parents=[common],
+        help=_("remove the names and texts of cases past their retention term"),
+        description=_(
+            "Anonymise the cases named, or with --all-due every case past its retention "
+            "term: their names, free texts and contact details are removed; the case "
+            "codes, dates, levels, municipalities, partners and the counts for reports "
+            "stay. All or nothing: a case whose term has not ended refuses the whole "
+            "command. Prints the code of every anonymised case. Cannot be undone; backups "
+            "keep the old data until they are rotated out. Coordinators only."
+        ),
+    )
+    anonymising.add_argument(
+        "codes", nargs="*", metavar="CODE", help=_("the case codes, e.g. 2026-0042")
+    )
+    anonymising.add_argument(
+        "--all-due",
+        action="store_true",
+        help=_("every case past its retention term (pact retention list)"),
     )
 
 
@@ -845,24 +999,6 @@ def _organisations(n: int) -> str:
 
 def _contacts(n: int) -> str:
     return ngettext("{n} contact person", "{n} contact persons", n).format(n=n)
-
-
-def os_reason(exc: OSError) -> str:
-    """Why a file could not be read or written, in the user's language where the
-    reason is a common one; otherwise what the operating system says."""
-    reasons = {
-        errno.ENOENT: _("the file or folder does not exist"),
-        errno.EACCES: _("you do not have permission for that"),
-        errno.EPERM: _("you do not have permission for that"),
-        errno.ENOSPC: _("the disk is full"),
-        errno.EDQUOT: _("the disk is full"),
-        errno.EROFS: _("the disk can only be read, not written"),
-        errno.EISDIR: _("it is a folder"),
-        errno.ENOTDIR: _("a part of the path is not a folder"),
-    }
-    if exc.errno in reasons:
-        return reasons[exc.errno]
-    return exc.strerror or type(exc).__name__
 
 
 def write_file(target: Path, data: bytes) -> None:
@@ -1427,6 +1563,104 @@ def cmd_cases_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_cases_access(args: argparse.Namespace) -> int:
+    who = require_login(args)
+    folder = Path(args.output)
+    if not folder.exists():  # before the key is asked for
+        raise PactError(_("The folder {folder} does not exist.").format(folder=folder))
+    if not folder.is_dir():
+        raise PactError(_("{path} is not a folder.").format(path=folder))
+    with logged_in(args, who) as (db, me):
+        case_id = cases.find_case(db.uow(), me, args.code)
+        files = subject_access.export_files(db.uow(), me, case_id, folder)
+    _out(str(files.pdf))
+    _out(str(files.json))
+    return EXIT_OK
+
+
+def cmd_cases_erase(args: argparse.Namespace) -> int:
+    who = require_login(args)
+    with logged_in(args, who, open_for_writing) as (db, me):
+        case_id = cases.find_case(db.uow(), me, args.code)
+        try:
+            result = retention.erase(
+                db.uow(), me, case_id, args.reason, args.requested_on, args.justification
+            )
+        except MeldcodeKeepError as exc:
+            raise MeldcodeKeepError(
+                [
+                    replace(
+                        e,
+                        message=_("{reason} Give it with --justification TEXT.").format(
+                            reason=e.message
+                        ),
+                    )
+                    if e.field == "justification"
+                    else e
+                    for e in exc.errors
+                ]
+            ) from exc
+    _out(result.code)
+    _err(_("The personal data of case {code} were erased.").format(code=result.code))
+    if result.closed_now:
+        _err(_("The case was still open: it is closed now."))
+    if result.warning:
+        _err(result.warning)
+    return EXIT_OK
+
+
+def _all_due(db: Database, me: Actor) -> list[retention.DueCase]:
+    found: list[retention.DueCase] = []
+    while True:
+        page = retention.list_due(db.uow(), me, limit=LIST_PAGE, offset=len(found))
+        found += page
+        if len(page) < LIST_PAGE:
+            return found
+
+
+def cmd_retention_list(args: argparse.Namespace) -> int:
+    who = require_login(args)
+    with logged_in(args, who) as (db, me):
+        rows = _all_due(db, me)
+    for row in rows:
+        _out(
+            "\t".join(
+                (
+                    row.code,
+                    str(row.level),
+                    _cell(row.municipality),
+                    row.closed_on.isoformat(),
+                    row.retention_end.isoformat(),
+                )
+            )
+        )
+    return EXIT_OK
+
+
+def cmd_retention_anonymise(args: argparse.Namespace) -> int:
+    if bool(args.codes) == bool(args.all_due):
+        raise UsageError(
+            _("name the cases to anonymise, or give --all-due (not both)"),
+            _("usage: ") + "pact retention anonymise (CODE ... | --all-due)\n",
+        )
+    who = require_login(args)
+    with logged_in(args, who, open_for_writing) as (db, me):
+        if args.all_due:
+            due = _all_due(db, me)
+            ids, codes = [r.case_id for r in due], [r.code for r in due]
+        else:
+            codes = list(dict.fromkeys(c.strip() for c in args.codes))
+            ids = [cases.find_case(db.uow(), me, code) for code in codes]
+        if not ids:
+            _err(_("No case has passed its retention term."))
+            return EXIT_OK
+        n = retention.anonymise(db.uow(), me, ids)
+    for code in codes:
+        _out(code)
+    _err(ngettext("{n} case anonymised.", "{n} cases anonymised.", n).format(n=n))
+    return EXIT_OK
+
+
 def cmd_figures(args: argparse.Namespace) -> int:
     who = require_login(args)
     with logged_in(args, who) as (db, me):
@@ -1583,6 +1817,92 @@ def cmd_print(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    who = require_login(args)
+    with logged_in(args, who) as (db, me):
+        made = backup.backup_now(db, me, Path(args.output))
+    _out(str(made.path))
+    _err(
+        _(
+            "Backup written to {path}. It opens with the recovery key or the passphrase "
+            "of this database."
+        ).format(path=made.path)
+    )
+    return EXIT_OK
+
+
+def _restore_authoriser(
+    args: argparse.Namespace,
+) -> Callable[[Database], Actor | None]:
+    """Log in to the checked copy of the backup as one of its coordinators or
+    administrators (a backup without users yet needs no log-in)."""
+    try:
+        who: Login | PactError = require_login(args)
+    except (LoginError, NoUserError) as exc:
+        who = exc
+
+    def authorise(copy: Database) -> Actor | None:
+        if users.count_users(copy.uow()) == 0:
+            return None
+        if isinstance(who, PactError):
+            raise who
+        actor = log_in(copy, who)
+        with copy.uow() as uow:
+            audit.require_keeper(uow.session, actor)
+        return actor
+
+    return authorise
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    source = Path(args.file).expanduser().absolute()
+    target = (db_path(args) or default_db_path()).expanduser().absolute()
+    if target.is_dir():
+        raise NotADatabaseError(_("{path} is a folder, not a pact database.").format(path=target))
+    backup.check_backup_file(source)
+    authorise = _restore_authoriser(args)
+    key = access.known_key(target)
+    restored: backup.Restored | None = None
+    wrong: WrongKeyError | None = None
+    if key is not None:
+        try:
+            restored = backup.restore(source, target, key, authorise)
+        except WrongKeyError as exc:
+            wrong = exc
+    if restored is None:
+        if not can_prompt():
+            reason = str(wrong) if wrong else _("No key for the backup was found.")
+            raise DatabaseLockedError(
+                _(
+                    "{reason} There is no terminal to ask on: set PACT_PASSPHRASE or "
+                    "PACT_RECOVERY_KEY."
+                ).format(reason=reason)
+            )
+        if wrong is not None:
+            _err(str(wrong))
+        for _attempt in range(PROMPT_ATTEMPTS):
+            secret = _ask(_("Recovery key or passphrase of the backup: "))
+            if not secret.strip():
+                _err(_("Nothing was entered."))
+                continue
+            try:
+                key = access.parse_typed_key(secret)
+                restored = backup.restore(source, target, key, authorise)
+                break
+            except WrongKeyError as exc:
+                _err(str(exc))
+                wrong = exc
+        if restored is None:
+            raise wrong or DatabaseLockedError(_("No key was entered; nothing was changed."))
+    assert key is not None
+    access.remember_restored_key(target, key)
+    _out(str(restored.path))
+    _err(_("The backup {file} was restored to {path}.").format(file=source, path=restored.path))
+    if restored.schema_state is SchemaState.OUTDATED:
+        _err(_("It was made by an older pact; pact upgrades it the next time it is opened."))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": cmd_demo,
     "check": cmd_check,
@@ -1594,10 +1914,16 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "users add": cmd_users_add,
     "cases list": cmd_cases_list,
     "cases show": cmd_cases_show,
+    "cases erase": cmd_cases_erase,
+    "retention list": cmd_retention_list,
+    "retention anonymise": cmd_retention_anonymise,
+    "cases access": cmd_cases_access,
     "figures": cmd_figures,
     "meetings list": cmd_meetings_list,
     "meetings ics": cmd_meetings_ics,
     "print": cmd_print,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
 }
 
 

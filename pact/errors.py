@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
+
+from pact.i18n import _
 
 
 class PactError(Exception):
@@ -107,7 +110,31 @@ class ConsentRequiredError(ValidationError):
     justification) covers."""
 
 
+class MeldcodeKeepError(ValidationError):
+    """A Meldcode case may have to be kept: erasing it needs a written justification
+    (the message is on the field ``justification``)."""
+
+
 def error_text(exc: BaseException) -> str:
     """What a message bar shows for a refused action: a ValidationError's messages, or
     the message of any other error."""
     return exc.text if isinstance(exc, ValidationError) else str(exc)
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be read or written, in the user's language where the
+    reason is a common one; otherwise what the operating system says."""
+    reasons = {
+        errno.ENOENT: _("the file or folder does not exist"),
+        errno.EACCES: _("you do not have permission for that"),
+        errno.EPERM: _("you do not have permission for that"),
+        errno.ENOSPC: _("the disk is full"),
+        errno.EDQUOT: _("the disk is full"),
+        errno.EFBIG: _("the file would be larger than this disk or folder allows"),
+        errno.EROFS: _("the disk can only be read, not written"),
+        errno.EISDIR: _("it is a folder"),
+        errno.ENOTDIR: _("a part of the path is not a folder"),
+    }
+    if exc.errno in reasons:
+        return reasons[exc.errno]
+    return exc.strerror or type(exc).__name__

@@ -13,11 +13,17 @@ meeting (agenda-builder.png), the minutes of a held meeting during the meeting
 (minutes.png), the print preview of a redacted minutes edition (print-preview.png),
 the first pages of an agenda, full minutes and a redacted edition rendered with
 pdftoppm (page-*.png), the case file's disclosure record (case-disclosures.png),
-the audit log as the demo's administrator (audit-view.png) and the locked window
-(lock-screen.png).
-Look at them before committing. Only the start-up dialogs, by name:
+the audit log as the demo's administrator (audit-view.png), the backups dialog
+(backups.png), page 1 of the Tukker case's access export (access-export.png) and
+the locked window (lock-screen.png).
+Also the retention area (retention-view.png, retention-confirm.png), an anonymised
+case file (case-file-anonymised.png) and the erase dialog of a Meldcode case
+(erase-dialog.png, erase-dialog-errors.png): shot_retention.
+Look at them before committing. Only the start-up dialogs, or only the retention
+shots, by name:
 
     ... scripts/screenshots.py OUT login first-run
+    ... scripts/screenshots.py OUT retention-view erase-dialog
 """
 
 from __future__ import annotations
@@ -126,7 +132,16 @@ only = sys.argv[2:]
 for shot_name, shot in STARTUP_SHOTS.items():
     if not only or shot_name in only:
         shot()
-if only:
+# shots of the main window that may also be asked for by name (the retention area:
+# shot_retention below)
+WINDOW_SHOTS = (
+    "retention-view",
+    "retention-confirm",
+    "case-file-anonymised",
+    "erase-dialog",
+    "erase-dialog-errors",
+)
+if only and not set(only) & set(WINDOW_SHOTS):
     print("\n".join(str(out / f"{n}.png") for n in only if n in STARTUP_SHOTS))
     sys.exit(0)
 
@@ -149,6 +164,100 @@ while ctl.window is None or not ctl.window.isVisible():
     time.sleep(0.05)
 window = ctl.window
 window.resize(1360, 860)
+
+
+def shot_retention() -> None:
+    """The retention area with cases past their term (retention-view.png), its
+    confirmation (retention-confirm.png), an anonymised case file
+    (case-file-anonymised.png) and the erase dialog of a Meldcode case
+    (erase-dialog.png). The demo's cases closed only months ago: on this throwaway
+    copy the term is set to 1 year and the clock moved on 400 days (both undone)."""
+    from datetime import timedelta
+
+    from PySide6.QtCore import QItemSelectionModel
+
+    from pact.services import cases as case_svc
+    from pact.services import clock, retention
+    from pact.ui.dialogs.erase_case import EraseCaseDialog
+
+    me = window.ctx.actor
+    uow = window.ctx.uow
+    real_today = clock.today
+    clock.today = lambda: real_today() + timedelta(days=400)  # type: ignore[assignment]
+    try:
+        retention.set_years(uow(), me, 1)
+        view = window.retention
+        assert view is not None
+        window.show_area("retention")
+        deadline = time.monotonic() + 30
+        while (view.model.busy or not view.model.has_loaded) and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.05)
+        settle(0.5)
+        if view.model.rowCount() > 1:
+            view.table.selectRow(0)
+            view.table.selectionModel().select(
+                view.model.index(1, 0),
+                QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        settle(0.8)
+        window.grab().save(str(out / "retention-view.png"))
+        view.ask_anonymise()
+        settle(0.8)
+        if view.confirm_box is not None:
+            view.confirm_box.grab().save(str(out / "retention-confirm.png"))
+            view.confirm_box.reject()
+        # an anonymised case file: a closed case of the coordinator's own
+        own = [
+            r
+            for r in case_svc.list_cases(uow(), me, case_svc.CaseFilter(status="closed"))
+            if r.id in {d.case_id for d in retention.list_due(uow(), me)}
+        ]
+        for row in own:
+            try:
+                case_svc.get_case(uow(), me, row.id, opening=False)
+            except Exception:
+                continue
+            retention.anonymise(uow(), me, [row.id])
+            window.open_case(row.id, "family")
+            deadline = time.monotonic() + 30
+            while window.cases.showing_case() != row.id and time.monotonic() < deadline:
+                app.processEvents()
+                time.sleep(0.05)
+            settle(1.2)
+            window.grab().save(str(out / "case-file-anonymised.png"))
+            break
+    finally:
+        clock.today = real_today  # type: ignore[assignment]
+        retention.set_years(uow(), me, retention.DEFAULT_YEARS)
+    # the erase dialog of a Meldcode case, a reason typed
+    for row in case_svc.list_cases(uow(), me, case_svc.CaseFilter(status=None), limit=100):
+        info = retention.erasure_info(uow(), me, row.id)
+        if info.keep_reasons and not info.anonymised_on:
+            dialog = EraseCaseDialog(window.ctx, info, window)
+            dialog.show()
+            dialog.reason_edit.setPlainText("Brief van beide ouders, afgegeven op het spreekuur")
+            dialog.justification_edit.setFocus()
+            settle(1.0)
+            dialog.grab().save(str(out / "erase-dialog.png"))
+            dialog.accept()  # no justification yet: the message next to its field
+            deadline = time.monotonic() + 30
+            while not dialog.error_of("justification") and time.monotonic() < deadline:
+                app.processEvents()
+                time.sleep(0.05)
+            settle(0.8)
+            dialog.grab().save(str(out / "erase-dialog-errors.png"))
+            dialog.discard()
+            break
+
+
+if only:
+    shot_retention()
+    window._discard_changes = True
+    window.close()
+    settle(0.5)
+    print("\n".join(str(out / f"{n}.png") for n in only))
+    sys.exit(0)
 window.show_area("partners")
 settle()
 view = window.partners
@@ -375,6 +484,49 @@ settle(1.0)
 admin_window.grab().save(str(out / "audit-view.png"))
 admin_window._discard_changes = True
 admin_window.close()
+
+
+def shot_backups() -> None:
+    """File → Backups… of the coordinator, after the first daily backup to a USB stick
+    (backups.png)."""
+    from pact.services import backup as backups
+    from pact.ui.dialogs.backups import BackupDialog
+
+    stick = work / "USB-stick" / "pact-back-ups"
+    stick.mkdir(parents=True)
+    backups.save_schedule(ctx.uow(), ctx.actor, True, str(stick), 7)
+    backups.run_scheduled(ctx.db, ctx.actor)
+    window.open_backups()
+    dialog = window.open_dialog
+    assert isinstance(dialog, BackupDialog)
+    wait_for(lambda: dialog.status is not None)
+    settle(1.0)
+    dialog.grab().save(str(out / "backups.png"))
+    dialog.close()
+
+
+shot_backups()
+
+
+shot_retention()
+
+
+def shot_access_export() -> None:
+    """Page 1 of the Tukker case's access export (AVG article 15), made by the service
+    as the case file's button makes it and rendered with pdftoppm (access-export.png)."""
+    from pact.services import subject_access
+
+    folder = work / "access-export"
+    folder.mkdir()
+    files = subject_access.export_files(ctx.uow(), ctx.actor, tukker, folder)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(files.pdf),
+         str(out / "access-export")],
+        check=True,
+    )  # fmt: skip
+
+
+shot_access_export()
 
 
 def shot_lock_screen() -> None:

@@ -21,6 +21,9 @@ from pact.models import AppSetting
 class Database:
     path: Path
     engine: Engine
+    # the key the file was opened with (backups are keyed like their source); never
+    # shown: RawKey and Passphrase hide their value in repr
+    key: KeyMaterial | None = field(default=None, repr=False)
     sessions: sessionmaker[Session] = field(init=False)
     # the logged-in user (a pact.services.users.Actor) whose changes the audit log
     # records; None before log-in and for pact demo (nothing is audited then)
@@ -46,6 +49,7 @@ class Database:
         """Use ``key`` for new connections (after a re-key)."""
         self.engine.dispose()
         self.engine = make_engine(self.path, key)
+        self.key = key
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def close(self) -> None:
@@ -68,7 +72,7 @@ def open_database(path: Path, key: KeyMaterial) -> Database:
     path = Path(path).resolve()
     if is_new_file(path):
         raise NotADatabaseError(_("There is no pact database at {path}.").format(path=path))
-    db = Database(path, make_engine(path, key))
+    db = Database(path, make_engine(path, key), key)
     try:
         migrate.refuse_too_new(db.engine)
     except BaseException:
@@ -84,7 +88,7 @@ def create_database(path: Path, key: KeyMaterial) -> Database:
         create_file(path)
     elif not is_new_file(path):
         raise NotADatabaseError(_("A file already exists at {path}.").format(path=path))
-    db = Database(path, make_engine(path, key))
+    db = Database(path, make_engine(path, key), key)
     try:
         migrate.upgrade(db.engine)
     except BaseException:

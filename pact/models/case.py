@@ -76,6 +76,8 @@ class Case(Base):
         CheckConstraint("level BETWEEN 1 AND 4", name="level"),
         Index("ix_case_file_status_code", "status", "code"),
         Index("ix_case_file_consent", "consent_state", "consent_ok_until"),
+        # the retention view: closed cases by closing date (pact.services.retention)
+        Index("ix_case_file_status_closed", "status", "closed_on"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -114,6 +116,17 @@ class Case(Base):
     meldcode: Mapped[bool] = mapped_column(Boolean, default=False)
     # folded code, alias and family name: what the case list's search looks in
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # names, free texts and contact details removed (pact.services.retention): after
+    # the retention term ("retention") or on the family's request ("erasure")
+    anonymised_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    anonymised_kind: Mapped[str] = mapped_column(String(16), default="")
+    # (NO ACTION, not RESTRICT: SQLite adds a column with a foreign key only inline,
+    # and reflects no ON DELETE of an inline one; deleting the user is refused either way)
+    anonymised_by_id: Mapped[int | None] = mapped_column(ForeignKey("pact_user.id"), nullable=True)
+    anonymised_reason: Mapped[str] = mapped_column(Text, default="")
+    erasure_requested_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # why a Meldcode case was erased anyway
+    erasure_justification: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)

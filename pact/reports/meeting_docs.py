@@ -9,8 +9,6 @@ Y" (``styles.build_pdf``).
 
 from __future__ import annotations
 
-import hashlib
-import io
 import re
 import threading
 from datetime import date, time
@@ -20,11 +18,9 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
-    Image,
     KeepTogether,
     PageBreak,
     Paragraph,
@@ -41,25 +37,21 @@ from pact.reports.documents import (
     MinutesItem,
     StepLine,
 )
+from pact.reports.layout import clear_logos, facts_table, letterhead, list_table, panel
 from pact.reports.styles import (
     ACCENT,
     CONTENT_WIDTH,
     FONT_BOLD,
-    RULE,
     Styles,
     build_pdf,
     styles,
     table_style,
 )
 
-LOGO_BOX = (40 * mm, 18 * mm)  # width, height
 DECISION = colors.HexColor("#e8f1e4")
 DECISION_BAR = colors.HexColor("#3f7d3a")
 CHAIR = colors.HexColor("#fff4ce")
 CHAIR_BAR = colors.HexColor("#b38600")
-
-_logos: dict[str, tuple[float, float]] = {}
-_logo_lock = threading.Lock()
 
 
 def confidentiality() -> str:
@@ -170,8 +162,7 @@ def clear_caches() -> None:
     with _frags_lock:
         _frags.clear()
         _lines.clear()
-    with _logo_lock:
-        _logos.clear()
+    clear_logos()
 
 
 def _para(markup: str, style: ParagraphStyle, bullet: str | None = None) -> Paragraph:
@@ -193,54 +184,20 @@ def _para(markup: str, style: ParagraphStyle, bullet: str | None = None) -> Para
 # ---------------------------------------------------------------- shared parts
 
 
-def _logo(data: bytes | None) -> Image | None:
-    """The logo scaled into its box; its size is worked out once per picture."""
-    if not data:
-        return None
-    key = hashlib.sha256(data).hexdigest()
-    with _logo_lock:
-        size = _logos.get(key)
-        if size is None:
-            width, height = ImageReader(io.BytesIO(data)).getSize()
-            scale = min(LOGO_BOX[0] / width, LOGO_BOX[1] / height)
-            size = (width * scale, height * scale)
-            _logos[key] = size
-    return Image(io.BytesIO(data), width=size[0], height=size[1])
-
-
 def _letterhead(head: Letterhead, document: str, st: Styles) -> list[Flowable]:
     name = _p(head.pact_name, st.heading.clone("pact-name", spaceBefore=0, spaceAfter=0))
     kind = _p(document, st.small)
-    logo = _logo(head.logo)
-    cells = [[logo, [name, kind]]] if logo is not None else [[[name, kind]]]
-    widths = [LOGO_BOX[0] + 4 * mm, CONTENT_WIDTH - LOGO_BOX[0] - 4 * mm] if logo else None
-    table = Table(cells, colWidths=widths or [CONTENT_WIDTH])
-    table.setStyle(
-        table_style(
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-            ("LINEBELOW", (0, 0), (-1, -1), 0.8, ACCENT),
-        )
-    )
-    out: list[Flowable] = [table, Spacer(1, 3 * mm)]
+    out: list[Flowable] = [letterhead(name, kind, head.logo), Spacer(1, 3 * mm)]
     if head.recipient:
         out.append(_p(_mark(head), st.label))
     return out
 
 
 def _facts(rows: list[tuple[str, str]], st: Styles) -> Table:
-    data = [[_p(label, st.label), _p(value, st.body)] for label, value in rows if value]
-    table = Table(data, colWidths=[38 * mm, CONTENT_WIDTH - 38 * mm])
-    table.setStyle(
-        table_style(
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 0),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-        )
-    )
-    return table
+    data: list[list[Flowable]] = [
+        [_p(label, st.label), _p(value, st.body)] for label, value in rows if value
+    ]
+    return facts_table(data, 38 * mm)
 
 
 def _when(held_on: date, starts: time, ends: time) -> str:
@@ -284,31 +241,11 @@ def _steps_table(steps: tuple[StepLine, ...], st: Styles, with_status: bool) -> 
                 status = _("overdue") if step.overdue else _("open")
             row.append(_p(status, small))
         rows.append(row)
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        table_style(
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
-            ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        )
-    )
-    return table
+    return list_table(rows, widths)
 
 
 def _boxed(flowables: list[Flowable], background: colors.Color, bar: colors.Color) -> Table:
-    table = Table([[flowables]], colWidths=[CONTENT_WIDTH])
-    table.setStyle(
-        table_style(
-            ("BACKGROUND", (0, 0), (-1, -1), background),
-            ("LINEBEFORE", (0, 0), (0, -1), 2.5, bar),
-            ("LEFTPADDING", (0, 0), (-1, -1), 7),
-            ("TOPPADDING", (0, 0), (-1, -1), 4),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-        )
-    )
-    return table
+    return panel(flowables, background, bar, bottom=2)
 
 
 # ---------------------------------------------------------------- agenda

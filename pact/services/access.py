@@ -83,12 +83,7 @@ def open_with(path: Path, secret: str, timeout: float = credentials.DEFAULT_TIME
     A recovery key that opens the database is put back into the keyring when
     one is usable, so the next start needs nothing typed.
     """
-    try:
-        key = credentials.parse_secret(secret)
-    except (ValueError, recovery.RecoveryKeyError) as exc:
-        raise WrongKeyError(
-            _("This recovery key has a typing error. Check each group of five characters.")
-        ) from exc
+    key = parse_typed_key(secret)
     db = open_database(path, key)
     restored = False
     if isinstance(key, RawKey):
@@ -248,3 +243,48 @@ def switch_to_keyring(db: Database, timeout: float = credentials.DEFAULT_TIMEOUT
     db.rebind(RawKey(key))
     _finish_pending(db.path, key, timeout)
     return recovery.encode(key)
+
+
+def known_key(path: Path, timeout: float = credentials.DEFAULT_TIMEOUT) -> KeyMaterial | None:
+    """A key for ``path`` found without asking anybody, in the usual order
+    (PACT_PASSPHRASE, the keyring's entry for ``path``, PACT_RECOVERY_KEY), or None.
+    For restoring a backup: a backup of this database opens with its key."""
+    passphrase = credentials.env_passphrase()
+    if passphrase is not None:
+        return passphrase
+    result = credentials.read_key(Path(path).resolve(), timeout)
+    if result.state is KeyringState.AVAILABLE and result.key is not None:
+        return RawKey(result.key)
+    try:
+        return credentials.env_recovery_key()
+    except recovery.RecoveryKeyError as exc:
+        raise WrongKeyError(
+            _("PACT_RECOVERY_KEY has a typing error. Check each group of five characters.")
+        ) from exc
+
+
+def parse_typed_key(secret: str) -> KeyMaterial:
+    """What a person typed (a recovery key or a passphrase); WrongKeyError for a
+    recovery key with a typing error."""
+    try:
+        return credentials.parse_secret(secret)
+    except (ValueError, recovery.RecoveryKeyError) as exc:
+        raise WrongKeyError(
+            _("This recovery key has a typing error. Check each group of five characters.")
+        ) from exc
+
+
+def remember_restored_key(
+    path: Path, key: KeyMaterial, timeout: float = credentials.DEFAULT_TIMEOUT
+) -> KeyMode:
+    """After a restore to ``path``: a raw key goes into the keyring (so the next start
+    needs nothing typed, as far as a keyring is usable); a passphrase database needs
+    no entry, and an entry left from before would hold a key that no longer fits."""
+    path = Path(path).resolve()
+    if isinstance(key, RawKey):
+        credentials.store_key(path, key.key, timeout)
+        credentials.delete_key(path, timeout, pending=True)
+        return KeyMode.KEYRING
+    credentials.delete_key(path, timeout)
+    credentials.delete_key(path, timeout, pending=True)
+    return KeyMode.PASSPHRASE

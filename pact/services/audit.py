@@ -90,6 +90,10 @@ BREAK_GLASS = "break_glass"
 PERMISSION_CHANGE = "permission_change"
 PASSWORD_CHANGE = "password_change"
 VERIFY = "verify"
+BACKUP = "backup"
+RESTORE = "restore"
+ANONYMISE = "anonymise"
+ERASE = "erase"
 
 EVENTS = (
     CREATE,
@@ -108,6 +112,10 @@ EVENTS = (
     PERMISSION_CHANGE,
     PASSWORD_CHANGE,
     VERIFY,
+    BACKUP,
+    RESTORE,
+    ANONYMISE,
+    ERASE,
 )
 
 SUCCESS = "success"
@@ -133,6 +141,10 @@ def event_label(code: str) -> str:
         PERMISSION_CHANGE: _("permission changed"),
         PASSWORD_CHANGE: _("password changed"),
         VERIFY: _("log verified"),
+        BACKUP: _("backup made"),
+        RESTORE: _("backup restored"),
+        ANONYMISE: _("anonymised"),
+        ERASE: _("erased on request"),
     }.get(code, code)
 
 
@@ -150,6 +162,7 @@ def record_type_label(code: str) -> str:
         "setting": _("setting"),
         "audit_log": _("audit log"),
         "partner_directory": _("partner directory"),
+        "database": _("database"),
     }.get(code, code)
 
 

@@ -27,7 +27,7 @@ from pact.errors import (
     NotFoundError,
     ValidationError,
 )
-from pact.i18n import _, format_date
+from pact.i18n import _, format_date, ngettext
 from pact.models import (
     Action,
     Carer,
@@ -195,10 +195,18 @@ class CaseHeader:
     meldcode: bool
     consent: str  # display state
     consent_ok_until: date | None
+    # names and texts removed (pact.services.retention): "retention" or "erasure"
+    anonymised_on: date | None = None
+    anonymised_kind: str = ""
+    erasure_requested_on: date | None = None
 
     @property
     def closed(self) -> bool:
         return self.status == "closed"
+
+    @property
+    def anonymised(self) -> bool:
+        return self.anonymised_on is not None
 
 
 @dataclass(frozen=True)
@@ -363,9 +371,19 @@ def list_cases(
         ids = list(s.scalars(_filtered(me, f).order_by(*order).offset(offset).limit(limit)))
         rows = _rows(s, ids)
         if offset == 0 and f.text.strip():
-            # a search in cases is logged (the first page; scrolling on is the same search)
+            # a search in cases is logged (the first page; scrolling on is the same search):
+            # that it was made and how many cases it found, never the typed text (a
+            # family's name would stay in the append-only log for good)
+            found = len(rows)
+            if found >= limit:
+                counted = select(func.count()).select_from(_filtered(me, f).subquery())
+                found = s.scalar(counted) or 0
             audit.record(
-                s, me, audit.SEARCH, record_type="case", detail=" ".join(f.text.split())[:200]
+                s,
+                me,
+                audit.SEARCH,
+                record_type="case",
+                detail=ngettext("search, {n} case", "search, {n} cases", found).format(n=found),
             )
             uow.commit()
         return rows
@@ -491,6 +509,9 @@ def _header(s: Session, c: Case) -> CaseHeader:
         meldcode=c.meldcode,
         consent=consent_svc.display_state(c.consent_state, c.consent_ok_until),
         consent_ok_until=c.consent_ok_until,
+        anonymised_on=c.anonymised_on,
+        anonymised_kind=c.anonymised_kind,
+        erasure_requested_on=c.erasure_requested_on,
     )
 
 
@@ -615,7 +636,9 @@ def _summary(s: Session, c: Case) -> ConsentSummary:
     return ConsentSummary(state, result.ok_until, tuple(required), tuple(warnings))
 
 
-def _file(s: Session, c: Case) -> CaseFile:
+def case_file(s: Session, c: Case) -> CaseFile:
+    """The case file of ``c`` (its header, family, partners, history and consent) as
+    plain data; the caller has loaded ``c`` under its own access rule."""
     s.refresh(c, ["children", "carers", "partners"])
     org_ids = {x.school_id for x in c.children if x.school_id} | {
         x.buddy_organisation_id for x in c.children if x.buddy_organisation_id
@@ -706,7 +729,7 @@ def get_case(uow: UnitOfWork, actor: Actor, case_id: int, opening: bool = True) 
     with uow:
         s = uow.session
         c, me = load_case(s, actor, case_id)
-        file = _file(s, c)
+        file = case_file(s, c)
         if opening:
             audit.record(s, me, audit.READ, record_type="case", record_id=c.id, case_id=c.id)
             uow.commit()
@@ -1079,6 +1102,13 @@ def reopen_case(uow: UnitOfWork, actor: Actor, case_id: int, reason: str) -> Cas
         c, me = load_case(s, actor, case_id)
         if c.status != "closed":
             raise ValidationError(FieldError("status", _("This case is not closed.")))
+        if c.anonymised_on is not None:
+            raise ValidationError(
+                FieldError(
+                    "status",
+                    _("Case {code} was anonymised: it cannot be reopened.").format(code=c.code),
+                )
+            )
         message = v.required(reason) or v.max_length(reason, 4000)
         if message:
             raise ValidationError(FieldError("reason", message))
@@ -1257,7 +1287,7 @@ def involve_partner(
         link = _involve(s, c, me, organisation_id, role, "organisation_id", note)
         consent_svc.refresh(s, c)
         commit_case_change(uow)
-        return next(p for p in _file(s, c).partners if p.id == link.id)
+        return next(p for p in case_file(s, c).partners if p.id == link.id)
 
 
 def end_involvement(uow: UnitOfWork, actor: Actor, case_id: int, involvement_id: int) -> None:
@@ -1330,6 +1360,7 @@ __all__ = [
     "activate_case",
     "carer_field_errors",
     "case_field_errors",
+    "case_file",
     "change_level",
     "child_field_errors",
     "close_case",

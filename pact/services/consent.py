@@ -194,11 +194,13 @@ EXPIRING_DAYS = 30
 # ---------------------------------------------------------------- sharing
 
 
-def _names(case: Case) -> tuple[dict[int, str], dict[int, str]]:
-    children = {c.id: c.name for c in case.children}
+def _names(case: Case, blank: str = "") -> tuple[dict[int, str], dict[int, str]]:
+    """The children's names and the carers' "alias (relation)" by id; ``blank`` stands
+    for a name removed by anonymisation."""
+    children = {c.id: c.name or blank for c in case.children}
     carers = {
         c.id: _("{alias} ({relation})").format(
-            alias=c.alias, relation=label(RELATION_LABELS, c.relation).lower()
+            alias=c.alias or blank, relation=label(RELATION_LABELS, c.relation).lower()
         )
         for c in case.carers
     }
@@ -583,56 +585,64 @@ def list_consents(uow: UnitOfWork, actor: Actor, case_id: int) -> list[ConsentRe
     with uow:
         s = uow.session
         case, _me = load_case(s, actor, case_id)
-        children, carers = _names(case)
-        records = list(
-            s.scalars(
-                select(Consent)
-                .where(Consent.case_id == case.id)
-                .order_by(Consent.given_on.desc(), Consent.id.desc())
+        return consent_records(s, case)
+
+
+def consent_records(
+    s: Session, case: Case, *, newest_first: bool = True, blank: str = ""
+) -> list[ConsentRecord]:
+    """The consent records of ``case`` (newest or oldest first), for a caller that has
+    loaded the case under its own access rule; ``blank`` stands for a giver's name
+    removed by anonymisation."""
+    children, carers = _names(case, blank)
+    order = (Consent.given_on, Consent.id)
+    records = list(
+        s.scalars(
+            select(Consent)
+            .where(Consent.case_id == case.id)
+            .order_by(*(o.desc() if newest_first else o for o in order))
+        )
+    )
+    orgs = org_names(s, {link.organisation_id for r in records for link in r.partner_links})
+    users = user_names(s, {r.recorded_by_id for r in records})
+    today = clock.today()
+    out = []
+    for r in records:
+        givers = []
+        for g in r.givers:
+            if g.carer_id is not None:
+                givers.append(
+                    ConsentGiverData(rules.carer_party(g.carer_id), carers.get(g.carer_id, "?"))
+                )
+            elif g.child_id is not None:
+                givers.append(
+                    ConsentGiverData(rules.child_party(g.child_id), children.get(g.child_id, "?"))
+                )
+        if r.withdrawn_by_carer_id is not None:
+            withdrawn_by = carers.get(r.withdrawn_by_carer_id, "?")
+        elif r.withdrawn_by_child_id is not None:
+            withdrawn_by = children.get(r.withdrawn_by_child_id, "?")
+        else:
+            withdrawn_by = ""
+        out.append(
+            ConsentRecord(
+                id=r.id,
+                given_on=r.given_on,
+                method=r.method,
+                givers=tuple(givers),
+                partner_ids=tuple(link.organisation_id for link in r.partner_links),
+                partners=tuple(orgs.get(link.organisation_id, "?") for link in r.partner_links),
+                info_kinds=tuple(k for k in INFO_KINDS if k in {i.kind for i in r.info_links}),
+                valid_until=r.valid_until,
+                notes=r.notes,
+                withdrawn_on=r.withdrawn_on,
+                withdrawn_by=withdrawn_by,
+                withdrawn_note=r.withdrawn_note,
+                recorded_by=users.get(r.recorded_by_id, ""),
+                state=_record_state(r, today),
             )
         )
-        orgs = org_names(s, {link.organisation_id for r in records for link in r.partner_links})
-        users = user_names(s, {r.recorded_by_id for r in records})
-        today = clock.today()
-        out = []
-        for r in records:
-            givers = []
-            for g in r.givers:
-                if g.carer_id is not None:
-                    givers.append(
-                        ConsentGiverData(rules.carer_party(g.carer_id), carers.get(g.carer_id, "?"))
-                    )
-                elif g.child_id is not None:
-                    givers.append(
-                        ConsentGiverData(
-                            rules.child_party(g.child_id), children.get(g.child_id, "?")
-                        )
-                    )
-            if r.withdrawn_by_carer_id is not None:
-                withdrawn_by = carers.get(r.withdrawn_by_carer_id, "?")
-            elif r.withdrawn_by_child_id is not None:
-                withdrawn_by = children.get(r.withdrawn_by_child_id, "?")
-            else:
-                withdrawn_by = ""
-            out.append(
-                ConsentRecord(
-                    id=r.id,
-                    given_on=r.given_on,
-                    method=r.method,
-                    givers=tuple(givers),
-                    partner_ids=tuple(link.organisation_id for link in r.partner_links),
-                    partners=tuple(orgs.get(link.organisation_id, "?") for link in r.partner_links),
-                    info_kinds=tuple(k for k in INFO_KINDS if k in {i.kind for i in r.info_links}),
-                    valid_until=r.valid_until,
-                    notes=r.notes,
-                    withdrawn_on=r.withdrawn_on,
-                    withdrawn_by=withdrawn_by,
-                    withdrawn_note=r.withdrawn_note,
-                    recorded_by=users.get(r.recorded_by_id, ""),
-                    state=_record_state(r, today),
-                )
-            )
-        return out
+    return out
 
 
 def list_meldcode(uow: UnitOfWork, actor: Actor, case_id: int) -> list[MeldcodeRecord]:
@@ -640,27 +650,34 @@ def list_meldcode(uow: UnitOfWork, actor: Actor, case_id: int) -> list[MeldcodeR
     with uow:
         s = uow.session
         case, _me = load_case(s, actor, case_id)
-        records = list(
-            s.scalars(
-                select(MeldcodeJustification)
-                .where(MeldcodeJustification.case_id == case.id)
-                .order_by(MeldcodeJustification.decided_on.desc(), MeldcodeJustification.id.desc())
-            )
+        return meldcode_records(s, case)
+
+
+def meldcode_records(s: Session, case: Case, *, newest_first: bool = True) -> list[MeldcodeRecord]:
+    """The Meldcode justifications of ``case`` (newest or oldest first), for a caller
+    that has loaded the case under its own access rule."""
+    order = (MeldcodeJustification.decided_on, MeldcodeJustification.id)
+    records = list(
+        s.scalars(
+            select(MeldcodeJustification)
+            .where(MeldcodeJustification.case_id == case.id)
+            .order_by(*(o.desc() if newest_first else o for o in order))
         )
-        orgs = org_names(s, {link.organisation_id for r in records for link in r.partner_links})
-        users = user_names(s, {r.recorded_by_id for r in records})
-        return [
-            MeldcodeRecord(
-                id=r.id,
-                decided_on=r.decided_on,
-                justification=r.justification,
-                partner_ids=tuple(link.organisation_id for link in r.partner_links),
-                partners=tuple(orgs.get(link.organisation_id, "?") for link in r.partner_links),
-                recorded_by=users.get(r.recorded_by_id, ""),
-                applies=case.level == MELDCODE_LEVEL,
-            )
-            for r in records
-        ]
+    )
+    orgs = org_names(s, {link.organisation_id for r in records for link in r.partner_links})
+    users = user_names(s, {r.recorded_by_id for r in records})
+    return [
+        MeldcodeRecord(
+            id=r.id,
+            decided_on=r.decided_on,
+            justification=r.justification,
+            partner_ids=tuple(link.organisation_id for link in r.partner_links),
+            partners=tuple(orgs.get(link.organisation_id, "?") for link in r.partner_links),
+            recorded_by=users.get(r.recorded_by_id, ""),
+            applies=case.level == MELDCODE_LEVEL,
+        )
+        for r in records
+    ]
 
 
 __all__ = [
@@ -672,12 +689,14 @@ __all__ = [
     "WithdrawalInput",
     "assessment",
     "consent_field_errors",
+    "consent_records",
     "coverage_text",
     "display_state",
     "ensure_may_share",
     "list_consents",
     "list_meldcode",
     "meldcode_field_errors",
+    "meldcode_records",
     "record_consent",
     "record_meldcode",
     "refresh",

@@ -107,7 +107,7 @@ def file_problem(path: Path) -> str | None:
     return None
 
 
-def _cipher_integrity(db: Database) -> list[Problem]:
+def cipher_integrity(db: Database) -> list[Problem]:
     try:
         rows = _rows(db, "PRAGMA cipher_integrity_check")
     except Exception as exc:
@@ -218,7 +218,7 @@ def require_keeper(uow: UnitOfWork, actor: Actor) -> Actor:
 
 def check(db: Database) -> CheckReport:
     """Run every check and collect what is wrong. Changes nothing."""
-    problems = [*_cipher_integrity(db), *_integrity(db), *_foreign_keys(db)]
+    problems = [*cipher_integrity(db), *_integrity(db), *_foreign_keys(db)]
     state, schema_problems = _schema(db)
     problems.extend(schema_problems)
     if state is SchemaState.CURRENT:

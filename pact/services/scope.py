@@ -140,31 +140,47 @@ def in_own_scope(s: Session, actor: Actor, case_id: int) -> bool:
     )
 
 
+def coordinator_case(
+    s: Session, actor: Actor, case_id: int, event: str, detail: str, refusal: str
+) -> tuple[Case, Actor]:
+    """Case ``case_id`` and the acting user, for an act only a coordinator may do
+    (audit ``event``). NotFoundError when the case is gone; anybody else's attempt is
+    audited as refused (with ``detail``) and committed, then AccessDeniedError with
+    ``refusal``."""
+    me = acting_user(s, actor)
+    case = s.get(Case, case_id)
+    if case is None:
+        raise NotFoundError(_("This case no longer exists."))
+    if not me.is_coordinator:
+        audit.record(
+            s,
+            me,
+            event,
+            record_type="case",
+            record_id=case.id,
+            case_id=case.id,
+            outcome=audit.REFUSED,
+            detail=detail,
+        )
+        s.commit()
+        raise AccessDeniedError(refusal)
+    return case, me
+
+
 def break_glass(uow: UnitOfWork, actor: Actor, case_id: int, reason: str) -> None:
     """A coordinator opens a case outside their own scope, with ``reason``
     (at least ten characters). Logged as break-glass; valid for eight hours."""
     reason = " ".join(reason.split())
     with uow:
         s = uow.session
-        me = acting_user(s, actor)
-        case = s.get(Case, case_id)
-        if case is None:
-            raise NotFoundError(_("This case no longer exists."))
-        if not me.is_coordinator:
-            audit.record(
-                s,
-                me,
-                audit.BREAK_GLASS,
-                record_type="case",
-                record_id=case.id,
-                case_id=case.id,
-                outcome=audit.REFUSED,
-                detail=reason,
-            )
-            uow.commit()
-            raise AccessDeniedError(
-                _("Only a coordinator can open a case outside their own cases.")
-            )
+        case, me = coordinator_case(
+            s,
+            actor,
+            case_id,
+            audit.BREAK_GLASS,
+            reason,
+            _("Only a coordinator can open a case outside their own cases."),
+        )
         if len(reason) < MIN_REASON:
             raise ValidationError(
                 FieldError(

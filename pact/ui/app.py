@@ -42,7 +42,8 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QVBoxLayout, QWidget
 
 from pact import config, i18n
-from pact.db.database import Database, is_new_file
+from pact.db.database import Database, is_new_file, open_database
+from pact.db.engine import KeyMaterial, Passphrase, RawKey
 from pact.db.migrate import SchemaState
 from pact.errors import (
     AccessDeniedError,
@@ -52,11 +53,12 @@ from pact.errors import (
     PactError,
     PasswordChangeRequiredError,
     ValidationError,
+    WrongKeyError,
 )
 from pact.i18n import _
 from pact.security import credentials
 from pact.security.credentials import KeyringState
-from pact.services import access, auth, consent, users
+from pact.services import access, auth, backup, consent, users
 from pact.services.access import Created, KeyMode, NeedPassphraseError, Opened
 from pact.services.users import Actor, UserData
 from pact.ui import ops
@@ -67,6 +69,7 @@ from pact.ui.dialogs.first_user import FirstUserDialog
 from pact.ui.dialogs.login import LoginAttempt, LoginDialog
 from pact.ui.dialogs.password_setup import PasswordSetupDialog
 from pact.ui.dialogs.recovery_key import RecoveryKeyDialog
+from pact.ui.dialogs.restore import RestoreDialog
 from pact.ui.dialogs.unlock import UnlockDialog
 from pact.ui.dialogs.user_editor import DirectoryOptions, directory_options
 from pact.ui.main_window import SETTINGS_APP, SETTINGS_ORG, MainWindow, qsettings
@@ -284,6 +287,7 @@ class PactApp(QObject):
         self.exit_code: int | None = None
         self._notices: list[str] = []
         self.recovered_dialog: QDialog | None = None  # minutes text recovered after a crash
+        self.restore_dialog: RestoreDialog | None = None
 
     def wanted_user(self) -> str | None:
         """Who should act from the start: ``pact --user``, else PACT_USER."""
@@ -416,8 +420,87 @@ class PactApp(QObject):
             self.path, available, "" if available else create_reason(state)
         )
         dialog.submitted.connect(self._create)
+        dialog.restore_requested.connect(self._ask_restore_at_start)
         dialog.rejected.connect(lambda: self._finish(0))
         self._show_dialog(dialog)
+
+    # ------------------------------------------------------------ restoring a backup
+    def _ask_restore_at_start(self) -> None:
+        """No database yet (a new computer): a backup becomes the database."""
+        dialog = RestoreDialog(self.path, self.dialog, current_key=False)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.submitted.connect(lambda source, secret: self._restore(source, secret, dialog))
+        self.restore_dialog = dialog
+        dialog.open()
+
+    def restore_backup(self, source: Path, secret: str, dialog: RestoreDialog) -> None:
+        """From the backups dialog of the open database: close it, restore, open the
+        restored database and ask who logs in (the window is rebuilt)."""
+        window, db, ctx = self.window, self.db, self.ctx
+        if window is None or db is None or ctx is None:
+            return
+        window.locker.idle_timer.stop()
+        window.save_state()
+        ops.wait_idle()
+        ops.hold()  # timers of the window (drafts, backups) wait until it is settled
+        db.close()
+        self._restore(source, secret, dialog, db.key, ctx.actor.username)
+
+    def _restore(
+        self,
+        source: Path,
+        secret: str,
+        dialog: RestoreDialog,
+        current: KeyMaterial | None = None,
+        username: str = "",
+    ) -> None:
+        path = self.path
+        dialog.set_busy(True)
+
+        def work() -> _Prepared:
+            key = access.parse_typed_key(secret) if secret.strip() else current
+            if not isinstance(key, RawKey | Passphrase):
+                raise WrongKeyError(_("Type the recovery key or the passphrase."))
+            backup.restore(source, path, key, username=username)
+            mode = access.remember_restored_key(path, key)
+            return _prepare(Opened(open_database(path, key), mode))
+
+        Op(dialog, work, write=True).even_when_held().with_progress(
+            _("Checking and restoring the backup…")
+        ).success(lambda prepared: self._restored(source, dialog, prepared)).failure(
+            lambda exc: self._restore_failed(exc, dialog)
+        ).run()
+
+    def _restored(self, source: Path, dialog: RestoreDialog, prepared: _Prepared) -> None:
+        dialog.close()
+        self.restore_dialog = None
+        window = self.window
+        if window is not None:  # the old window and its held work go
+            if self.ctx is not None:
+                self.ctx.deleteLater()
+            self.window = None
+            self.ctx = None
+            self.db = None
+            ops.drop_held()
+            window.close_for_rebuild()
+            window.deleteLater()
+        self._drop_dialog()
+        self._notices.append(_("The backup {file} was restored.").format(file=source.name))
+        if self._quit_meanwhile(prepared.db):
+            return
+        self._opened(prepared)  # upgraded first if it came from an older pact; then log-in
+
+    def _restore_failed(self, exc: BaseException, dialog: RestoreDialog) -> None:
+        if self.window is not None:
+            ops.release()  # the current database is untouched: go on with it
+            self.window.locker.idle_timer.start()
+        if isinstance(exc, WrongKeyError):
+            dialog.show_error("key", str(exc))
+        elif isinstance(exc, PactError):  # not a backup, damaged, disk full
+            dialog.show_error("file", str(exc))
+        else:
+            dialog.set_busy(False)
+            self._report(exc)
 
     def _create(self, passphrase: str | None) -> None:
         path = self.path
@@ -689,6 +772,7 @@ class PactApp(QObject):
         window.closed.connect(self.quit)
         window.language_requested.connect(self.rebuild)
         window.log_out_requested.connect(self.log_out)
+        window.restore_requested.connect(self.restore_backup)
         return window
 
     def log_out(self, message: str = "", kind: str = "info") -> None:

@@ -3,9 +3,10 @@
 The window does not own the database: the start-up controller (pact.ui.app)
 does, and rebuilds this window when the language or the acting user changes.
 
-Areas: Start (the dashboard), Cases, Partners, Who can help?, and Users and the
-Audit log (for administrators). Ctrl+1 … go to an area; Ctrl+N and Ctrl+F act on the current
-area (new / find a case, a partner or a user).
+Areas: Start (the dashboard), Cases, Partners, Who can help?, Retention (for
+coordinators), and Users and the Audit log (for administrators). Ctrl+1 … go to an
+area; Ctrl+N and Ctrl+F act on the current area (new / find a case, a partner or a
+user).
 """
 
 from __future__ import annotations
@@ -31,8 +32,10 @@ from PySide6.QtWidgets import (
 )
 
 from pact.i18n import N_, _
+from pact.ui.backup_schedule import BackupScheduler
 from pact.ui.context import AppContext
 from pact.ui.dialogs.about import AboutDialog
+from pact.ui.dialogs.backups import BackupDialog
 from pact.ui.dialogs.change_password import ChangePasswordDialog
 from pact.ui.dialogs.settings import SettingsDialog, key_mode_text
 from pact.ui.dialogs.user_editor import role_names
@@ -42,6 +45,7 @@ from pact.ui.views.dashboard import DashboardView
 from pact.ui.views.meetings import MeetingsView
 from pact.ui.views.next_steps import NextStepsView
 from pact.ui.views.partners import PartnersView
+from pact.ui.views.retention import RetentionView
 from pact.ui.views.users import UsersView
 from pact.ui.views.who_can_help import WhoCanHelpView
 from pact.ui.widgets.lock import LockController
@@ -55,6 +59,7 @@ AREAS: tuple[tuple[str, str], ...] = (
     ("next_steps", N_("Next steps")),
     ("partners", N_("Partners")),
     ("who_can_help", N_("Who can help?")),
+    ("retention", N_("Retention")),  # coordinators only
     ("users", N_("Users")),  # administrators only
     ("audit", N_("Audit log")),  # administrators only
 )
@@ -66,6 +71,7 @@ AREA_KIND = {
     "next_steps": "next_step",
     "partners": "partner",
     "who_can_help": "partner",
+    "retention": "case",
     "users": "user",
     "audit": "audit",
 }
@@ -103,6 +109,8 @@ class MainWindow(QMainWindow):
     closed = Signal()  # the person closed the window: quit pact
     language_requested = Signal()  # the settings chose another language: rebuild
     log_out_requested = Signal()  # File → Log out: ask the log-in dialog again
+    # File → Backups → Restore: (backup file, typed key or "", the restore dialog)
+    restore_requested = Signal(object, str, object)
 
     def __init__(self, ctx: AppContext, demo: bool = False, parent: QWidget | None = None):
         super().__init__(parent)
@@ -140,6 +148,11 @@ class MainWindow(QMainWindow):
             "partners": self.partners,
             "who_can_help": self.who_can_help,
         }
+        self.retention: RetentionView | None = None
+        if ctx.actor.is_coordinator:
+            self.retention = RetentionView(ctx, self.stack)
+            self.retention.open_case.connect(self.open_case)
+            self._areas["retention"] = self.retention
         if ctx.actor.is_administrator:
             self.users = UsersView(ctx, self.stack)
             self._areas["users"] = self.users
@@ -192,9 +205,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         # Ctrl+L and minutes without input: the lock screen in place of the content
         self.locker = LockController(self)
+        self.backups: BackupScheduler | None = None
 
         self._build_menus()
         self._build_status_bar()
+        if ctx.actor.is_coordinator or ctx.actor.is_administrator:
+            # daily backups run for the keepers of the data, who see their status
+            self.backups = BackupScheduler(self)
         self.navigation.currentRowChanged.connect(self._area_changed)
         self.navigation.setCurrentRow(0)
         self._area_changed(0)
@@ -282,6 +299,14 @@ class MainWindow(QMainWindow):
             tip=_("Hide everything until your password is typed again"),
         )
         self.action_settings = self._action("actionSettings", _("&Settings…"), self.open_settings)
+        self.action_backups: QAction | None = None
+        if self.ctx.actor.is_coordinator or self.ctx.actor.is_administrator:
+            self.action_backups = self._action(
+                "actionBackups",
+                _("&Backups…"),
+                self.open_backups,
+                tip=_("Make a backup, plan daily backups or restore one"),
+            )
         self.action_quit = self._action("actionQuit", _("&Quit"), self.close, "Ctrl+Q")
         self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
         new_actions = [
@@ -298,6 +323,8 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self.action_change_password)
         self.file_menu.addAction(self.action_log_out)
         self.file_menu.addAction(self.action_settings)
+        if self.action_backups is not None:
+            self.file_menu.addAction(self.action_backups)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.action_lock)
         self.file_menu.addAction(self.action_quit)
@@ -505,6 +532,15 @@ class MainWindow(QMainWindow):
         self.open_dialog = dialog
         dialog.open()
         return dialog
+
+    def open_backups(self) -> None:
+        dialog = BackupDialog(self.ctx, self)
+        dialog.restore_requested.connect(
+            lambda path, secret: self.restore_requested.emit(path, secret, dialog.restore_dialog)
+        )
+        if self.backups is not None:
+            dialog.schedule_saved.connect(self.backups.refresh)
+        self._open(dialog)
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.ctx, self)

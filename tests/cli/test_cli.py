@@ -106,6 +106,21 @@ def in_process(capsys: pytest.CaptureFixture[str], *args: str | Path) -> Run:
     return Run(code, out, err, out.encode("utf-8"))
 
 
+def assert_help(capsys: pytest.CaptureFixture[str], argv: list[str], texts: list[str]) -> Run:
+    """``argv`` (ending in --help) exits 0 with pact's usage naming ``texts`` and --db."""
+    result = in_process(capsys, *argv)
+    assert result.code == 0
+    assert result.stdout.startswith(_("usage: ") + "pact")
+    for text in [*texts, "--db"]:
+        assert text in result.stdout
+    return result
+
+
+def help_id(value: object) -> str:
+    """The test id of a parametrized ``--help`` command line: its words."""
+    return " ".join(value) if isinstance(value, list) and "--help" in value else ""
+
+
 @dataclass(frozen=True)
 class FileState:
     sha256: str

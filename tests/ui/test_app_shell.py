@@ -158,7 +158,8 @@ def test_navigation_shows_the_areas_start_first(
         _("Next steps"),
         _("Partners"),
         _("Who can help?"),
-        _("Users"),  # the test user is an administrator
+        _("Retention"),  # the test user is a coordinator
+        _("Users"),  # and an administrator
         _("Audit log"),
     ]
     assert isinstance(window.stack.currentWidget(), DashboardView)
@@ -190,6 +191,7 @@ def test_navigation_shows_the_areas_start_first(
         "next_steps",
         "partners",
         "who_can_help",
+        "retention",
         "users",
         "audit",
     )
@@ -296,6 +298,7 @@ def test_menus_shortcuts_and_status_bar(
         _("Change &password…"),
         _("Log &out / log in as someone else"),
         _("&Settings…"),
+        _("&Backups…"),  # coordinators and administrators
         _("&Lock"),
         _("&Quit"),
     ]

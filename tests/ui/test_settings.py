@@ -133,6 +133,7 @@ def test_language_switch_rebuilds_the_window_in_english(
         "Next steps",
         "Partners",
         "Who can help?",
+        "Retention",
         "Users",
         "Audit log",
     ]
@@ -463,3 +464,25 @@ def test_the_letterhead_is_saved_and_a_bad_logo_refused(
     qtbot.waitUntil(lambda: not isValid(dialog) or not dialog.isVisible(), timeout=WAIT)
     saved = documents.document_settings(window.ctx.uow())
     assert saved == documents.DocumentSettings("Scheidingspact Hengelo", picture.read_bytes())
+
+
+def test_the_retention_term_is_a_setting_of_the_database(qtbot: QtBot, window: MainWindow) -> None:
+    from shiboken6 import isValid
+
+    from pact.services import retention
+
+    dialog = open_settings(window)
+    qtbot.waitUntil(dialog.retention_box.isEnabled, timeout=WAIT)
+    spin = dialog.retention_spin
+    assert spin.value() == retention.DEFAULT_YEARS
+    assert spin.suffix() == ngettext(
+        " year after the case was closed", " years after the case was closed", 20
+    )
+    spin.setValue(15)
+    click(qtbot, button(dialog, "okButton"))
+    qtbot.waitUntil(lambda: not isValid(dialog) or not dialog.isVisible(), timeout=WAIT)
+    assert retention.get_years(window.ctx.uow()) == 15
+    again = open_settings(window)
+    qtbot.waitUntil(again.retention_box.isEnabled, timeout=WAIT)
+    assert again.retention_spin.value() == 15
+    again.reject()

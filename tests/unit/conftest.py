@@ -205,6 +205,23 @@ class World:
     def uow(self) -> UnitOfWork:
         return self.db.uow()
 
+    def admin_only(self) -> Actor:
+        """A new user who is an administrator and no coordinator or worker (the demo's
+        'beheer')."""
+        saved = users.save_user(
+            self.uow(),
+            self.admin,
+            UserData(
+                username="beheer",
+                display_name="Bea Beheer",
+                organisation_id=self.org("home"),
+                roles=("administrator",),
+                password=TEST_PASSWORD,
+                password_is_temporary=False,
+            ),
+        )
+        return users.find_actor(self.uow(), saved.username)
+
     # -- building cases
 
     def case(

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text
 
 from pact.db.engine import connect_raw
 from pact.errors import AccessDeniedError, ValidationError
-from pact.i18n import _
+from pact.i18n import _, ngettext
 from pact.models import AuditEntry, MinutesDraft
 from pact.security import audit as chain
 from pact.services import audit, auth, cases, meetings, minutes, partners, scope, users
@@ -92,8 +92,24 @@ def test_a_refused_change_writes_nothing_but_a_search_is_logged(world: World) ->
     cases.list_cases(world.uow(), world.worker, CaseFilter(text="  Familie   T1 "))
     cases.list_cases(world.uow(), world.worker, CaseFilter(text="Familie T1"), offset=50)
     cases.list_cases(world.uow(), world.worker, CaseFilter())  # no search: not logged
+    cases.list_cases(world.uow(), world.worker, CaseFilter(text="Nobody"))
     found = _new(world, start)
-    assert [(e.event, e.detail, e.username) for e in found] == [("search", "Familie T1", "worker")]
+    # that a search was made and what it found, never the typed text (a family's name)
+    assert [(e.event, e.detail, e.username) for e in found] == [
+        ("search", ngettext("search, {n} case", "search, {n} cases", 1).format(n=1), "worker"),
+        ("search", ngettext("search, {n} case", "search, {n} cases", 0).format(n=0), "worker"),
+    ]
+    assert not any("Familie" in e.detail or "Nobody" in e.detail for e in found)
+
+
+def test_a_search_with_more_than_a_page_of_matches_logs_the_whole_count(world: World) -> None:
+    for _n in range(3):
+        world.case()
+    start = _last(world)
+    rows = cases.list_cases(world.uow(), world.worker, CaseFilter(text="familie"), limit=2)
+    assert len(rows) == 2
+    [entry] = _new(world, start)
+    assert entry.detail == ngettext("search, {n} case", "search, {n} cases", 3).format(n=3)
 
 
 def test_a_minutes_draft_is_not_logged_but_saving_minutes_is(world: World) -> None:

@@ -19,21 +19,7 @@ from tests.unit.conftest import START, World
 
 @pytest.fixture
 def admin_only(world: World) -> Actor:
-    """An administrator who is no coordinator or worker (the demo's 'beheer')."""
-    saved = users.save_user(
-        world.uow(),
-        world.admin,
-        UserData(
-            username="beheer",
-            display_name="Bert Beheer",
-            organisation_id=world.org("home"),
-            roles=("administrator",),
-            password=TEST_PASSWORD,
-            password_is_temporary=False,
-        ),
-    )
-    assert saved.id is not None
-    return users.get_actor(world.uow(), saved.id)
+    return world.admin_only()
 
 
 def _meeting(world: World, invited: tuple[str, ...]) -> int:

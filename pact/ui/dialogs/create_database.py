@@ -132,9 +132,12 @@ def only_key_warning() -> str:
 
 
 class CreateDatabaseDialog(QDialog):
-    """Emits ``submitted`` with the passphrase, or None for keyring mode."""
+    """Emits ``submitted`` with the passphrase, or None for keyring mode;
+    ``restore_requested`` when a backup is to become the database instead (a new
+    computer after the old one broke)."""
 
     submitted = Signal(object)
+    restore_requested = Signal()
 
     def __init__(
         self,
@@ -254,7 +257,13 @@ class CreateDatabaseDialog(QDialog):
         self.quit_button.setAccessibleName(_("Quit pact"))
         self.quit_button.setAutoDefault(False)
         self.quit_button.clicked.connect(self.reject)
+        self.restore_button = QPushButton(_("Restore from a &backup…"), self)
+        self.restore_button.setObjectName("restoreFromBackupButton")
+        self.restore_button.setAccessibleName(_("Restore pact's data from a backup"))
+        self.restore_button.setAutoDefault(False)
+        self.restore_button.clicked.connect(self.restore_requested)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.restore_button)
         buttons.addWidget(self.busy, 1)
         buttons.addStretch(1)
         buttons.addWidget(self.create_button)

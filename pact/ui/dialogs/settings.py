@@ -33,7 +33,7 @@ from pact.errors import PactError, ValidationError
 from pact.i18n import _, ngettext
 from pact.security import credentials
 from pact.security.credentials import KeyringState
-from pact.services import access, documents
+from pact.services import access, documents, retention
 from pact.services.access import KeyMode
 from pact.ui.context import AppContext
 from pact.ui.dialogs.create_database import PassphraseForm, fit_height, only_key_warning
@@ -237,6 +237,8 @@ class SettingsDialog(QDialog):
 
         # -- the letterhead of printed documents
         self.letterhead_box = self._build_letterhead()
+        # -- how long closed cases are kept
+        self.retention_box = self._build_retention()
 
         box = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -257,6 +259,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(key_box)
         layout.addWidget(data_box)
         layout.addWidget(self.letterhead_box)
+        layout.addWidget(self.retention_box)
         layout.addStretch(1)
         layout.addWidget(box)
 
@@ -334,6 +337,85 @@ class SettingsDialog(QDialog):
         Op(self, lambda: documents.document_settings(uow())).success(self._letterhead_loaded).run()
         return group
 
+    # -- retention
+    def _build_retention(self) -> QGroupBox:
+        group = QGroupBox(_("Keeping case files"), self)
+        group.setObjectName("retentionBox")
+        self.retention_spin = QSpinBox(group)
+        self.retention_spin.setObjectName("retentionYearsSpin")
+        self.retention_spin.setAccessibleName(_("Years a closed case is kept"))
+        inner = self.retention_spin.findChild(QLineEdit)
+        if inner is not None:
+            inner.setAccessibleName(self.retention_spin.accessibleName())
+        self.retention_spin.setRange(retention.MIN_YEARS, retention.MAX_YEARS)
+        self.retention_spin.valueChanged.connect(self._retention_suffix)
+        self.retention_spin.setValue(retention.DEFAULT_YEARS)
+        self._retention_suffix(retention.DEFAULT_YEARS)
+        self.retention_error = error_label(group, "retentionYearsError")
+        label = QLabel(_("&Keep for:"), group)
+        label.setBuddy(self.retention_spin)
+        hint = QLabel(
+            _(
+                "Youth-care files are kept 20 years after care ended. Once that term has "
+                "passed, a case appears under Retention, where the coordinator anonymises it."
+            ),
+            group,
+        )
+        hint.setWordWrap(True)
+        form = QFormLayout(group)
+        form.addRow(label, self.retention_spin)
+        form.addRow("", self.retention_error)
+        form.addRow("", hint)
+        self.retention_years: int | None = None
+        group.setEnabled(False)  # until the term is read
+        if not (self.ctx.actor.is_coordinator or self.ctx.actor.is_administrator):
+            group.setToolTip(_("Only a coordinator or an administrator can change these."))
+        uow = self.ctx.uow
+        Op(self, lambda: retention.get_years(uow())).success(self._retention_loaded).run()
+        return group
+
+    def _retention_suffix(self, years: int) -> None:
+        self.retention_spin.setSuffix(
+            ngettext(" year after the case was closed", " years after the case was closed", years)
+        )
+
+    def _retention_loaded(self, years: int) -> None:
+        if not isValid(self):
+            return
+        self.retention_years = years
+        self.retention_spin.setValue(years)
+        self.retention_box.setEnabled(
+            self.ctx.actor.is_coordinator or self.ctx.actor.is_administrator
+        )
+        self._fit()
+
+    def _retention_changed(self) -> bool:
+        return (
+            self.retention_box.isEnabled()
+            and self.retention_years is not None
+            and self.retention_spin.value() != self.retention_years
+        )
+
+    def _save_retention(self) -> None:
+        if not self._retention_changed():
+            self._finish_accept()
+            return
+        uow, actor, years = self.ctx.uow, self.ctx.actor, self.retention_spin.value()
+        Op(self, lambda: retention.set_years(uow(), actor, years), write=True).success(
+            lambda _years: self._retention_saved()
+        ).failure(self._retention_failed).run()
+
+    def _retention_saved(self) -> None:
+        self.ctx.changed.emit("retention")  # the retention list follows the new term
+        self._finish_accept()
+
+    def _retention_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, ValidationError):
+            raise exc
+        self.retention_error.setText(exc.text)
+        self.retention_error.setVisible(True)
+        self._fit()
+
     def _letterhead_loaded(self, current: documents.DocumentSettings) -> None:
         if not isValid(self):  # closed before the database answered
             return
@@ -398,9 +480,9 @@ class SettingsDialog(QDialog):
                 self,
                 lambda: documents.save_document_settings(uow(), actor, name, logo),
                 write=True,
-            ).success(lambda _saved: self._finish_accept()).failure(self._letterhead_failed).run()
+            ).success(lambda _saved: self._save_retention()).failure(self._letterhead_failed).run()
             return
-        self._finish_accept()
+        self._save_retention()
 
     def _letterhead_failed(self, exc: BaseException) -> None:
         if not isinstance(exc, ValidationError):

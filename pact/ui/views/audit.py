@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -62,9 +61,11 @@ from pact.ui.itemmodels.audit import (
 )
 from pact.ui.ops import Op
 from pact.ui.widgets.busy import busy_bar
+from pact.ui.widgets.buttons import action_button
 from pact.ui.widgets.empty_state import EmptyState
 from pact.ui.widgets.fit_columns import FitColumns, FitTableView
 from pact.ui.widgets.list_table import (
+    LayoutSaver,
     configure_list_table,
     restore_column_weights,
     save_column_weights,
@@ -110,10 +111,7 @@ class AuditView(QWidget):
         self._case_timer.setSingleShot(True)
         self._case_timer.setInterval(CASE_DELAY_MS)
         self._case_timer.timeout.connect(self._apply_filter)
-        self._state_timer = QTimer(self)
-        self._state_timer.setSingleShot(True)
-        self._state_timer.setInterval(500)
-        self._state_timer.timeout.connect(self._save_state)
+        self._layout_saver = LayoutSaver(self, self._save_state)
         self._build()
         self.model.reloaded.connect(self._on_reloaded)
         self.model.rowsInserted.connect(self._update_count)
@@ -167,8 +165,8 @@ class AuditView(QWidget):
         bar.addWidget(self.event_filter, 2)
 
         bar.addSpacing(8)
-        self.clear_button = self._button(
-            "auditClearFilterButton", _("Clear filter"), _("Show every entry again")
+        self.clear_button = action_button(
+            self, "auditClearFilterButton", _("Clear filter"), _("Show every entry again")
         )
         bar.addWidget(self.clear_button)
         outer.addLayout(bar)
@@ -194,11 +192,12 @@ class AuditView(QWidget):
         actions.addWidget(self.until_check)
         actions.addWidget(self.until_edit)
         actions.addStretch(1)
-        self.refresh_button = self._button(
-            "auditRefreshButton", _("Refresh"), _("Read the log again (F5)")
+        self.refresh_button = action_button(
+            self, "auditRefreshButton", _("Refresh"), _("Read the log again (F5)")
         )
         actions.addWidget(self.refresh_button)
-        self.verify_button = self._button(
+        self.verify_button = action_button(
+            self,
             "auditVerifyButton",
             _("Check the log"),
             _(
@@ -207,7 +206,8 @@ class AuditView(QWidget):
             ),
         )
         actions.addWidget(self.verify_button)
-        self.export_button = self._button(
+        self.export_button = action_button(
+            self,
             "auditExportButton",
             _("Export to CSV…"),
             _("Save the entries the filter shows as a CSV file (for the privacy officer)"),
@@ -312,8 +312,8 @@ class AuditView(QWidget):
         self.export_button.clicked.connect(self.export_csv)
         selection = self.table.selectionModel()
         selection.currentRowChanged.connect(self._on_current_row)
-        self.table.horizontalHeader().sectionResized.connect(lambda *_a: self._state_timer.start())
-        self.splitter.splitterMoved.connect(lambda *_a: self._state_timer.start())
+        self.table.horizontalHeader().sectionResized.connect(self._layout_saver.changed)
+        self.splitter.splitterMoved.connect(self._layout_saver.changed)
 
         refresh = QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self)
         refresh.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -351,13 +351,6 @@ class AuditView(QWidget):
         label.setObjectName(name)
         label.setBuddy(buddy)
         return label
-
-    def _button(self, name: str, text: str, tip: str) -> QPushButton:
-        button = QPushButton(text, self)
-        button.setObjectName(name)
-        button.setAccessibleName(text.replace("&", "").rstrip("…"))
-        button.setToolTip(tip)
-        return button
 
     def _period(
         self, name: str, text: str, check_tip: str, edit_name: str, value: QDate
@@ -702,9 +695,7 @@ class AuditView(QWidget):
     # ------------------------------------------------------------ remembered layout
 
     def hideEvent(self, event: QHideEvent) -> None:
-        if self._state_timer.isActive():  # a change not written yet: now
-            self._state_timer.stop()
-            self._save_state()
+        self._layout_saver.flush()
         super().hideEvent(event)
 
     def _restore_state(self) -> None:

@@ -17,6 +17,7 @@ import itertools
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
@@ -24,6 +25,7 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
+    QFileDialog,
     QFrame,
     QGroupBox,
     QHBoxLayout,
@@ -40,13 +42,14 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from pact.errors import BreakGlassRequiredError, PactError, error_text
+from pact.errors import BreakGlassRequiredError, PactError, error_text, os_reason
 from pact.i18n import N_, _, format_date, format_datetime, ngettext
 from pact.services import cases as case_svc
-from pact.services import clock
+from pact.services import clock, subject_access
 from pact.services import consent as consent_svc
 from pact.services import consultations as step_svc
 from pact.services import documents as documents_svc
+from pact.services import retention as retention_svc
 from pact.services import timeline as timeline_svc
 from pact.services.consent_rules import possible_ages
 from pact.services.users import Actor
@@ -74,6 +77,7 @@ from pact.ui.dialogs.case_register import CaseDetailsDialog
 from pact.ui.dialogs.case_signal import SignalDialog
 from pact.ui.dialogs.case_status import ChangeLevelDialog, CloseCaseDialog, ReopenCaseDialog
 from pact.ui.dialogs.case_step import StepDialog, StepStatusDialog
+from pact.ui.dialogs.erase_case import EraseCaseDialog
 from pact.ui.ops import Op
 from pact.ui.widgets.busy import busy_bar
 from pact.ui.widgets.case_badges import (
@@ -99,6 +103,7 @@ from pact.ui.widgets.record_table import Cell, Column, RecordTable
 
 GREY = "#5f6368"
 _SETTINGS_GROUP = "caseFile"
+NO_NAME = "–"  # a name removed by an anonymisation or erasure
 
 TIMELINE_KIND_LABELS = {
     "status": N_("Status"),
@@ -284,7 +289,7 @@ class FamilyTab(_Tab):
         self.children_table.set_rows(
             [
                 [
-                    c.name,
+                    c.name or NO_NAME,
                     str(c.birth_year),
                     age_range(c.birth_year, bundle.today),
                     c.school,
@@ -302,7 +307,7 @@ class FamilyTab(_Tab):
         self.carers_table.set_rows(
             [
                 [
-                    c.alias,
+                    c.alias or NO_NAME,
                     label(RELATION_LABELS, c.relation),
                     _("Yes") if c.parental_authority else _("No"),
                     c.notes.replace("\n", " "),
@@ -1491,6 +1496,26 @@ class CaseFileView(QWidget):
         ):
             actions.addWidget(b)
         actions.addStretch(1)
+        # a family's requests (AVG articles 15 and 17): coordinators only
+        self.access_button = push_button(
+            "accessExportButton",
+            _("&Access export (AVG)…"),
+            tip=_(
+                "Save everything pact holds about this case as a PDF and a JSON file, to "
+                "answer the family's request to see its data (AVG article 15)"
+            ),
+        )
+        self.erase_button = push_button(
+            "eraseCaseButton",
+            _("Erase on re&quest (AVG)…"),
+            tip=_(
+                "Remove the names, texts and contact details of this case on the family's "
+                "request (AVG article 17); the counts for the reports stay"
+            ),
+        )
+        for b in (self.access_button, self.erase_button):
+            b.setVisible(self.ctx.actor.is_coordinator)
+            actions.addWidget(b)
         outer.addLayout(actions)
 
         self.closed_bar = MessageBar("closedBar", self)
@@ -1541,6 +1566,8 @@ class CaseFileView(QWidget):
         self.activate_button.clicked.connect(self.start_support)
         self.close_button.clicked.connect(self.close_case)
         self.reopen_button.clicked.connect(self.reopen_case)
+        self.access_button.clicked.connect(self.access_export)
+        self.erase_button.clicked.connect(self.erase_case)
         self.timeline_tab.kinds_changed.connect(self._load_timeline)
 
         back = QShortcut(QKeySequence("Alt+Left"), self)
@@ -1561,6 +1588,8 @@ class CaseFileView(QWidget):
             self.activate_button,
             self.close_button,
             self.reopen_button,
+            self.access_button,
+            self.erase_button,
             self.tabs,
         ]
         for first, second in itertools.pairwise(chain):
@@ -1727,7 +1756,7 @@ class CaseFileView(QWidget):
         h = bundle.header
         closed = h.closed
         self.code_label.setText(h.code)
-        self.alias_label.setText(h.alias)
+        self.alias_label.setText(_("(anonymised)") if h.anonymised else h.alias)
         self.level_badge.set_badge(
             level_long(h.level), LEVEL_KIND.get(h.level, "neutral"), level_tip(h.level)
         )
@@ -1765,7 +1794,10 @@ class CaseFileView(QWidget):
         self.facts_label.setText(" · ".join(facts))
         self.facts_label.setToolTip(h.notes)
 
-        if closed:
+        if h.anonymised:
+            self.closed_bar.show_message(anonymised_text(h), "warning")
+            self.closed_bar.close_button.hide()
+        elif closed:
             reason = h.close_reason or "—"
             self.closed_bar.show_message(
                 _("Closed on {date}. Reason: {reason}").format(
@@ -1783,7 +1815,8 @@ class CaseFileView(QWidget):
         self.level_button.setEnabled(not closed)
         self.activate_button.setVisible(h.status == "registered")
         self.close_button.setVisible(not closed)
-        self.reopen_button.setVisible(closed)
+        self.reopen_button.setVisible(closed and not h.anonymised)
+        self.erase_button.setEnabled(not h.anonymised)
         for tab in self._tabs.values():
             tab.show_bundle(bundle, editable=not closed)
         self._tab_titles(bundle)
@@ -1968,10 +2001,108 @@ class CaseFileView(QWidget):
         )
 
     def reopen_case(self) -> None:
-        if self.bundle is None or not self.bundle.header.closed:
+        if self.bundle is None or not self.bundle.header.closed or self.bundle.header.anonymised:
             return
         header = self.bundle.header
         self.open_dialog(lambda _choices: ReopenCaseDialog(self.ctx, header))
+
+    # -- a family's requests (AVG)
+
+    def erase_case(self) -> None:
+        """Erase on request: what it involves is read first (the Meldcode warning), then
+        the dialog asks for the request's date and reason."""
+        if (
+            self.bundle is None
+            or self.bundle.header.anonymised
+            or not self.ctx.actor.is_coordinator
+        ):
+            return
+        uow, actor, case_id = self.ctx.uow, self.ctx.actor, self.bundle.header.id
+
+        def loaded(info: retention_svc.ErasureInfo) -> None:
+            if not isValid(self):
+                return
+            self.busy.hide()
+            dialog = EraseCaseDialog(self.ctx, info)
+            self._open(dialog, ("cases", "actions"))
+            dialog.saved.connect(self._erased)
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, PactError):
+                raise exc
+            if isValid(self):
+                self.busy.hide()
+                self.message.show_message(error_text(exc), "error")
+
+        self.busy.show()
+        Op(self, lambda: retention_svc.erasure_info(uow(), actor, case_id)).success(loaded).failure(
+            failed
+        ).run()
+
+    def _erased(self, result: object) -> None:
+        # after _after_write's message: a late erasure is said as a warning
+        if isValid(self) and isinstance(result, retention_svc.ErasureResult) and result.warning:
+            self.message.show_message(self.message.text.text(), "warning")
+
+    def _access_folder(self) -> str:
+        folder = str(_settings().value(f"{_SETTINGS_GROUP}/accessFolder", "") or "")
+        return folder if folder and Path(folder).is_dir() else str(Path.home())
+
+    def access_export(self) -> None:
+        """Access export: choose a folder, then write the PDF and the JSON there."""
+        if self.bundle is None or not self.ctx.actor.is_coordinator:
+            return
+        folder = QFileDialog.getExistingDirectory(
+            self,
+            _("Choose the folder for the access export of case {code}").format(
+                code=self.bundle.header.code
+            ),
+            self._access_folder(),
+        )
+        if folder:
+            self.export_access_to(Path(folder))
+
+    def export_access_to(self, folder: Path) -> None:
+        """Write the access export of the open case into ``folder``, in the background;
+        the two paths (or what went wrong) in the message bar."""
+        if self.bundle is None:
+            return
+        _settings().setValue(f"{_SETTINGS_GROUP}/accessFolder", str(folder))
+        uow, actor, case_id = self.ctx.uow, self.ctx.actor, self.bundle.header.id
+        self.access_button.setEnabled(False)
+        self.busy.show()
+
+        def done(files: subject_access.ExportedFiles) -> None:
+            if not isValid(self):
+                return
+            self.busy.hide()
+            self.access_button.setEnabled(True)
+            self.message.show_message(
+                _("Access export saved: {pdf} and {json}.").format(
+                    pdf=str(files.pdf), json=str(files.json)
+                ),
+                "info",
+            )
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, OSError):
+                reason = os_reason(exc)
+            elif isinstance(exc, PactError):
+                reason = error_text(exc)
+            else:
+                raise exc
+            if isValid(self):
+                self.busy.hide()
+                self.access_button.setEnabled(True)
+                self.message.show_message(
+                    _("The access export failed: {reason}").format(reason=reason), "error"
+                )
+
+        Op(
+            self,
+            lambda: subject_access.export_files(uow(), actor, case_id, folder),
+            write=True,
+        ).with_progress(_("Writing the access export…")).success(done).failure(failed).run()
 
     # ------------------------------------------------------------ for the cases view
 
@@ -1982,4 +2113,27 @@ class CaseFileView(QWidget):
         return self.bundle.today if self.bundle else clock.today()
 
 
-__all__ = ["CaseBundle", "CaseFileView", "load_bundle"]
+def anonymised_text(h: case_svc.CaseHeader) -> str:
+    """What the bar over an anonymised case file says."""
+    if h.anonymised_kind == retention_svc.ERASURE:
+        first = _(
+            "Erased on request on {date} (the request was made on {requested}): the names, "
+            "free texts and contact details of this case were removed."
+        ).format(date=format_date(h.anonymised_on), requested=format_date(h.erasure_requested_on))
+    else:
+        first = _(
+            "Anonymised on {date}, after its retention term: the names, free texts and "
+            "contact details of this case were removed."
+        ).format(date=format_date(h.anonymised_on))
+    return "\n".join(
+        (
+            first,
+            _(
+                "The case code, dates, levels and the counts for the reports stay. The case "
+                "file can only be read."
+            ),
+        )
+    )
+
+
+__all__ = ["CaseBundle", "CaseFileView", "anonymised_text", "load_bundle"]

@@ -53,6 +53,7 @@ from pact.ui.widgets.case_badges import level_long, meldcode_icon
 from pact.ui.widgets.empty_state import EmptyState
 from pact.ui.widgets.fit_columns import FitColumns, FitTableView
 from pact.ui.widgets.list_table import (
+    LayoutSaver,
     configure_list_table,
     restore_column_weights,
     restore_sort_indicator,
@@ -93,10 +94,7 @@ class CasesView(QWidget):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._apply_filter)
-        self._state_timer = QTimer(self)
-        self._state_timer.setSingleShot(True)
-        self._state_timer.setInterval(500)
-        self._state_timer.timeout.connect(self._save_state)
+        self._layout_saver = LayoutSaver(self, self._save_state)
         self._build()
         self.model.reloaded.connect(self._on_reloaded)
         self.model.rowsInserted.connect(self._update_count)
@@ -277,8 +275,8 @@ class CasesView(QWidget):
         self.case_file.load_failed.connect(self._on_load_failed)
         self.case_file.open_cancelled.connect(self._on_open_cancelled)
         self.case_file.case_loaded.connect(self._on_case_loaded)
-        header.sectionResized.connect(lambda *_a: self._state_timer.start())
-        header.sortIndicatorChanged.connect(lambda *_a: self._state_timer.start())
+        header.sectionResized.connect(self._layout_saver.changed)
+        header.sortIndicatorChanged.connect(self._layout_saver.changed)
 
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search_edit)
         escape.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -687,9 +685,7 @@ class CasesView(QWidget):
     # ------------------------------------------------------------ remembered layout
 
     def hideEvent(self, event: QHideEvent) -> None:
-        if self._state_timer.isActive():  # a change not written yet: now
-            self._state_timer.stop()
-            self._save_state()
+        self._layout_saver.flush()
         super().hideEvent(event)
 
     def _restore_state(self) -> None:

@@ -56,6 +56,7 @@ from pact.ui.widgets.empty_state import EmptyState
 from pact.ui.widgets.field import ERROR_COLOUR
 from pact.ui.widgets.fit_columns import FitColumns, FitTableView
 from pact.ui.widgets.list_table import (
+    LayoutSaver,
     configure_list_table,
     restore_column_weights,
     restore_sort_indicator,
@@ -97,10 +98,7 @@ class NextStepsView(QWidget):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._apply_filter)
-        self._state_timer = QTimer(self)
-        self._state_timer.setSingleShot(True)
-        self._state_timer.setInterval(500)
-        self._state_timer.timeout.connect(self._save_state)
+        self._layout_saver = LayoutSaver(self, self._save_state)
         self._case_id: int | None = None  # show_case_steps: the steps of one case
         self._selected_id: int | None = None  # kept current across reloads
         self._show_all_statuses = False  # what the empty state's button does
@@ -311,8 +309,8 @@ class NextStepsView(QWidget):
         self.cancel_button.clicked.connect(lambda: self._status("cancelled"))
         self.reopen_button.clicked.connect(self._reopen)
         self.open_button.clicked.connect(self._open_current)
-        header.sectionResized.connect(lambda *_a: self._state_timer.start())
-        header.sortIndicatorChanged.connect(lambda *_a: self._state_timer.start())
+        header.sectionResized.connect(self._layout_saver.changed)
+        header.sortIndicatorChanged.connect(self._layout_saver.changed)
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search_edit)
         escape.setContext(Qt.ShortcutContext.WidgetShortcut)
         escape.activated.connect(self._escape_in_search)
@@ -747,9 +745,7 @@ class NextStepsView(QWidget):
     # ------------------------------------------------------------ remembered layout
 
     def hideEvent(self, event: QHideEvent) -> None:
-        if self._state_timer.isActive():  # a change not written yet: now
-            self._state_timer.stop()
-            self._save_state()
+        self._layout_saver.flush()
         super().hideEvent(event)
 
     def _restore_state(self) -> None:

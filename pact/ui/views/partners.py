@@ -54,6 +54,7 @@ from pact.ui.ops import Op
 from pact.ui.widgets.empty_state import EmptyState
 from pact.ui.widgets.fit_columns import FitColumns, FitTableView
 from pact.ui.widgets.list_table import (
+    LayoutSaver,
     configure_list_table,
     restore_column_weights,
     save_column_weights,
@@ -97,10 +98,7 @@ class PartnersView(QWidget):
         self._filter_timer.setSingleShot(True)
         self._filter_timer.setInterval(self.FILTER_DELAY_MS)
         self._filter_timer.timeout.connect(self._apply_filter)
-        self._state_timer = QTimer(self)
-        self._state_timer.setSingleShot(True)
-        self._state_timer.setInterval(500)
-        self._state_timer.timeout.connect(self._save_state)
+        self._layout_saver = LayoutSaver(self, self._save_state)
 
         self._build()
         self._load_vocabulary()
@@ -264,8 +262,8 @@ class PartnersView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
         self.table.activated.connect(lambda _i: self.editor.focus_first_field())
         self.table.viewport_resized.connect(self._keep_current_row_visible)
-        self.splitter.splitterMoved.connect(lambda *_a: self._state_timer.start())
-        header.sectionResized.connect(lambda *_a: self._state_timer.start())
+        self.splitter.splitterMoved.connect(self._layout_saver.changed)
+        header.sectionResized.connect(self._layout_saver.changed)
 
         # view-local keys (the main window owns Ctrl+N / Ctrl+F / Ctrl+S)
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search_edit)

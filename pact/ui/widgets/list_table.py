@@ -4,9 +4,9 @@ look and behaviour, and their column widths and sort order kept in QSettings."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, QSettings, Qt
+from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from pact.ui.widgets.fit_columns import FitColumns
@@ -40,6 +40,27 @@ def configure_list_table(
     header.setSectionsMovable(False)
     header.setHighlightSections(False)
     return header
+
+
+class LayoutSaver:
+    """Writes a view's remembered layout (``save``: column widths, sort order, splitter)
+    once ``delay_ms`` have passed since the last ``changed`` (a drag ends), and at once
+    on ``flush`` (the view hides) when a change is still waiting."""
+
+    def __init__(self, parent: QObject, save: Callable[[], None], delay_ms: int = 500):
+        self._save = save
+        self.timer = QTimer(parent)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(delay_ms)
+        self.timer.timeout.connect(save)
+
+    def changed(self, *_args: object) -> None:
+        self.timer.start()
+
+    def flush(self) -> None:
+        if self.timer.isActive():  # a change not written yet: now
+            self.timer.stop()
+            self._save()
 
 
 def restore_column_weights(settings: QSettings, key: str, columns: FitColumns) -> None:
