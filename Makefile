@@ -70,7 +70,7 @@ alembic-check:
 # The tests run in parallel, one worker per core (pytest-xdist; PYTEST_ARGS="-n0" runs
 # them in one process).
 pytest:
-	QT_QPA_PLATFORM=offscreen PACT_REQUIRE_KEYRING=1 \
+	QT_QPA_PLATFORM=offscreen PACT_REQUIRE_KEYRING=1 PACT_REQUIRE_POSTGRES=1 \
 	    PACT_REQUIRE_PRINTER="$$( [ "$$(id -u)" -eq 0 ] && echo 1 || echo 0 )" \
 	    bash scripts/with-keyring.sh bash scripts/with-printer.sh \
 	    $(BIN)/python -m pytest -n auto $(PYTEST_ARGS)

@@ -52,6 +52,13 @@ PACKAGES=(
     libxcb-xkb1
 )
 
+# a throwaway PostgreSQL server for the team-server tests (tests/postgres.py): the
+# binaries initdb, pg_ctl and postgres, from PATH or Debian's postgresql package
+have_postgres() {
+    command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1 && return 0
+    compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null
+}
+
 missing() {
     local pkg
     for pkg in "${PACKAGES[@]}"; do
@@ -59,11 +66,12 @@ missing() {
             echo "$pkg"
         fi
     done
+    have_postgres || echo postgresql
 }
 
 case "${1:---list}" in
     --list)
-        printf '%s\n' "${PACKAGES[@]}"
+        printf '%s\n' "${PACKAGES[@]}" postgresql
         ;;
     --missing)
         missing

@@ -1,0 +1,155 @@
+"""A team's PostgreSQL server: its address, how the connection is secured, and the
+SQLAlchemy engine over psycopg 3.
+
+The address is a URL ``postgresql://user@host:port/database`` (``sslmode`` and
+``sslrootcert`` may be given as query parameters). It never carries the server
+password: that lives in the OS keyring, comes from ``PGPASSWORD``, or is asked for
+(``pact.security.credentials``), so a URL may be remembered and shown safely.
+
+TLS: the URL's ``sslmode``, else ``PGSSLMODE``, else ``verify-full`` (the server's
+certificate must be signed by the CA and name the host).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, quote, unquote, urlsplit
+
+from sqlalchemy import Engine, create_engine
+
+from pact.errors import PactError
+from pact.i18n import _
+
+DEFAULT_PORT = 5432
+DEFAULT_TLS = "verify-full"
+TLS_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+ENV_TLS = "PGSSLMODE"
+CONNECT_TIMEOUT = 10  # seconds: a server that does not answer is said so, not waited for
+SCHEMES = ("postgresql", "postgres")
+
+
+class ServerAddressError(PactError):
+    """The server URL cannot be used (a message for people)."""
+
+
+@dataclass(frozen=True)
+class ServerUrl:
+    user: str
+    host: str
+    port: int
+    database: str
+    tls: str  # one of TLS_MODES: the URL's sslmode, PGSSLMODE or verify-full
+    ca_file: Path | None = None  # sslrootcert
+
+    def text(self) -> str:
+        """The URL as pact shows and remembers it: never with a password."""
+        query = []
+        if self.tls != DEFAULT_TLS:
+            query.append(f"sslmode={self.tls}")
+        if self.ca_file is not None:
+            query.append(f"sslrootcert={quote(str(self.ca_file))}")
+        tail = ("?" + "&".join(query)) if query else ""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return (
+            f"postgresql://{quote(self.user, safe='')}@{host}:{self.port}/"
+            f"{quote(self.database, safe='')}{tail}"
+        )
+
+    def key(self) -> str:
+        """Who connects to which database where: the keyring entry of its password."""
+        return f"{self.user}@{self.host}:{self.port}/{self.database}"
+
+    def connect_args(self, password: str | None) -> dict[str, Any]:
+        args: dict[str, Any] = {
+            "host": self.host,
+            "port": self.port,
+            "dbname": self.database,
+            "user": self.user,
+            "sslmode": self.tls,
+            "connect_timeout": CONNECT_TIMEOUT,
+            "application_name": "pact",
+        }
+        if self.ca_file is not None:
+            args["sslrootcert"] = str(self.ca_file)
+        if password is not None:
+            args["password"] = password
+        return args
+
+
+def parse_url(text: str, environ: dict[str, str] | None = None) -> ServerUrl:
+    """The server address in ``text``; ServerAddressError says what is wrong with it."""
+    environ = dict(os.environ) if environ is None else environ
+    text = text.strip()
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise ServerAddressError(
+            _("The server address is not a valid URL: {problem}").format(problem=exc)
+        ) from exc
+    if parts.scheme not in SCHEMES:
+        raise ServerAddressError(
+            _("A server address starts with postgresql://, e.g. {example}").format(
+                example="postgresql://pact@db.example.nl:5432/pact"
+            )
+        )
+    if parts.password is not None:
+        raise ServerAddressError(
+            _(
+                "Leave the password out of the server address: pact keeps it in the "
+                "keyring of this computer, or takes it from PGPASSWORD."
+            )
+        )
+    host = parts.hostname or ""
+    user = unquote(parts.username or "")
+    database = unquote(parts.path.lstrip("/"))
+    missing = [
+        name
+        for name, value in ((_("user"), user), (_("host"), host), (_("database"), database))
+        if not value
+    ]
+    if missing:
+        raise ServerAddressError(
+            _("The server address lacks: {parts}. Example: {example}").format(
+                parts=", ".join(missing), example="postgresql://pact@db.example.nl:5432/pact"
+            )
+        )
+    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    unknown = sorted(set(query) - {"sslmode", "sslrootcert"})
+    if unknown:
+        raise ServerAddressError(
+            _("pact does not know these settings in the server address: {names}").format(
+                names=", ".join(unknown)
+            )
+        )
+    tls = query.get("sslmode") or environ.get(ENV_TLS) or DEFAULT_TLS
+    if tls not in TLS_MODES:
+        raise ServerAddressError(
+            _("Unknown TLS mode {mode}: use one of {modes}.").format(
+                mode=tls, modes=", ".join(TLS_MODES)
+            )
+        )
+    ca = query.get("sslrootcert")
+    return ServerUrl(
+        user=user,
+        host=host,
+        port=port or DEFAULT_PORT,
+        database=database,
+        tls=tls,
+        ca_file=Path(ca).expanduser() if ca else None,
+    )
+
+
+def make_server_engine(url: ServerUrl, password: str | None) -> Engine:
+    """An engine for the server over psycopg 3. Connections are checked before use
+    (``pool_pre_ping``), so one that died with a server restart is replaced."""
+
+    def creator() -> Any:
+        import psycopg
+
+        return psycopg.connect(**url.connect_args(password))
+
+    return create_engine("postgresql+psycopg://", creator=creator, pool_pre_ping=True)

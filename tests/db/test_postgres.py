@@ -1,0 +1,148 @@
+"""The team's PostgreSQL server, first parts (step 7): the server address and its TLS
+mode, and the same Alembic migrations building the schema on a real throwaway server
+(tests/postgres.py), with the audit log's triggers and the refusal of a newer schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy.exc
+from alembic import command
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.orm import Session
+
+from pact.db import migrate
+from pact.db.migrate import SchemaState
+from pact.db.server import (
+    DEFAULT_TLS,
+    ServerAddressError,
+    ServerUrl,
+    make_server_engine,
+    parse_url,
+)
+from pact.errors import SchemaTooNewError
+from pact.i18n import _
+from pact.models import Base
+from pact.services import audit
+from tests import postgres
+from tests.postgres import PgServer
+
+# ---------------------------------------------------------------- the address
+
+
+def test_a_server_address_and_its_tls_mode() -> None:
+    url = parse_url("postgresql://pact@db.example.nl:6543/team", environ={})
+    assert url == ServerUrl("pact", "db.example.nl", 6543, "team", DEFAULT_TLS)
+    assert url.tls == "verify-full"
+    assert url.text() == "postgresql://pact@db.example.nl:6543/team"
+    # the URL's sslmode wins over PGSSLMODE, which wins over verify-full
+    env = {"PGSSLMODE": "require"}
+    assert parse_url("postgresql://pact@db/team", environ=env).tls == "require"
+    assert parse_url("postgresql://pact@db/team?sslmode=verify-ca", environ=env).tls == (
+        "verify-ca"
+    )
+    with_ca = parse_url("postgresql://pact@db/team?sslrootcert=/etc/pact/ca.pem", environ={})
+    assert with_ca.port == 5432 and str(with_ca.ca_file) == "/etc/pact/ca.pem"
+    assert parse_url(with_ca.text(), environ={}) == with_ca
+    assert with_ca.connect_args("secret")["sslrootcert"] == "/etc/pact/ca.pem"
+
+
+def _messages() -> dict[str, str]:
+    """What each bad address is told, in the test's language (read when it runs)."""
+    example = "postgresql://pact@db.example.nl:5432/pact"
+    return {
+        "postgresql://pact:geheim@db/team": _(
+            "Leave the password out of the server address: pact keeps it in the "
+            "keyring of this computer, or takes it from PGPASSWORD."
+        ),
+        "mysql://pact@db/team": _(
+            "A server address starts with postgresql://, e.g. {example}"
+        ).format(example=example),
+        "postgresql://db.example.nl/team": _(
+            "The server address lacks: {parts}. Example: {example}"
+        ).format(parts=_("user"), example=example),
+        "postgresql://pact@db/team?sslmode=sometimes": _(
+            "Unknown TLS mode {mode}: use one of {modes}."
+        ).format(mode="sometimes", modes="disable, allow, prefer, require, verify-ca, verify-full"),
+        "postgresql://pact@db/team?options=-c": _(
+            "pact does not know these settings in the server address: {names}"
+        ).format(names="options"),
+    }
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "postgresql://pact:geheim@db/team",
+        "mysql://pact@db/team",
+        "postgresql://db.example.nl/team",
+        "postgresql://pact@db/team?sslmode=sometimes",
+        "postgresql://pact@db/team?options=-c",
+    ],
+)
+def test_a_bad_server_address_says_why(address: str) -> None:
+    with pytest.raises(ServerAddressError) as caught:
+        parse_url(address, environ={})
+    assert str(caught.value) == _messages()[address]
+
+
+# ---------------------------------------------------------------- a real server
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    why = postgres.missing()
+    if why:
+        if postgres.REQUIRE:
+            pytest.fail(why)
+        pytest.skip(why)
+    with postgres.running_server() as server:
+        yield server
+
+
+@pytest.fixture
+def pg_engine(pg_server: PgServer) -> Iterator[Engine]:
+    """A new, empty database on the server, as pact connects to it."""
+    name = pg_server.create_database()
+    engine = make_server_engine(parse_url(pg_server.url(name), environ={}), pg_server.password)
+    yield engine
+    engine.dispose()
+
+
+def test_the_migrations_build_the_whole_schema_on_postgresql(pg_engine: Engine) -> None:
+    assert migrate.schema_state(pg_engine) is SchemaState.EMPTY
+    migrate.upgrade(pg_engine)
+    assert migrate.schema_state(pg_engine) is SchemaState.CURRENT
+    tables = set(inspect(pg_engine).get_table_names())
+    assert set(Base.metadata.tables) <= tables
+    # and the models agree with what the migrations made (as alembic check on SQLite)
+    cfg = migrate.alembic_config()
+    with pg_engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.check(cfg)
+
+
+def test_the_audit_log_refuses_changes_on_postgresql(pg_engine: Engine) -> None:
+    migrate.upgrade(pg_engine)
+    with Session(pg_engine) as s:
+        audit.record(s, None, audit.VERIFY, record_type="audit_log", detail="first")
+        s.commit()
+    for statement in (
+        "UPDATE audit_entry SET detail = 'changed'",
+        "DELETE FROM audit_entry",
+        "TRUNCATE audit_entry",
+    ):
+        with pg_engine.connect() as conn, pytest.raises(sqlalchemy.exc.DBAPIError):
+            conn.execute(text(statement))
+    with pg_engine.connect() as conn:
+        assert conn.execute(text("SELECT detail FROM audit_entry")).scalars().all() == ["first"]
+
+
+def test_a_server_schema_newer_than_this_pact_is_refused(pg_engine: Engine) -> None:
+    migrate.upgrade(pg_engine)
+    with pg_engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = 'from_a_newer_pact'"))
+    assert migrate.schema_state(pg_engine) is SchemaState.TOO_NEW
+    with pytest.raises(SchemaTooNewError):
+        migrate.upgrade(pg_engine)
