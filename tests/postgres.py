@@ -45,7 +45,7 @@ def missing() -> str:
     return ""
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -129,7 +129,7 @@ def running_server() -> Iterator[PgServer]:
     pwfile.write_text(password + "\n", encoding="utf-8")
     if os.geteuid() == 0:
         shutil.chown(pwfile, user=RUN_AS)
-    server = PgServer(root, _free_port(), password)
+    server = PgServer(root, free_port(), password)
     initdb = binary("initdb")
     assert initdb is not None
     try:

@@ -19,8 +19,9 @@ from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from sqlalchemy import Engine, create_engine
+from sqlalchemy.exc import DBAPIError
 
-from pact.errors import PactError
+from pact.errors import DatabaseLockedError, PactError
 from pact.i18n import _
 
 DEFAULT_PORT = 5432
@@ -33,6 +34,18 @@ SCHEMES = ("postgresql", "postgres")
 
 class ServerAddressError(PactError):
     """The server URL cannot be used (a message for people)."""
+
+
+class ServerPasswordError(DatabaseLockedError):
+    """The server asks for a password (``needed``) or refused the one given."""
+
+    def __init__(self, message: str, needed: bool):
+        super().__init__(message)
+        self.needed = needed
+
+
+class ServerUnreachableError(PactError):
+    """No connection: the server does not answer, refuses, or TLS failed."""
 
 
 @dataclass(frozen=True)
@@ -153,3 +166,59 @@ def make_server_engine(url: ServerUrl, password: str | None) -> Engine:
         return psycopg.connect(**url.connect_args(password))
 
     return create_engine("postgresql+psycopg://", creator=creator, pool_pre_ping=True)
+
+
+def _explain(url: ServerUrl, exc: BaseException) -> PactError:
+    """What a failed connection means, for people."""
+    text = str(getattr(exc, "orig", None) or exc)
+    low = text.lower()
+    where = f"{url.host}:{url.port}"
+    if "no password supplied" in low:
+        return ServerPasswordError(
+            _("The server {where} asks for the password of {user}.").format(
+                where=where, user=url.user
+            ),
+            needed=True,
+        )
+    if "password authentication failed" in low:
+        return ServerPasswordError(
+            _("The server {where} did not accept the password of {user}.").format(
+                where=where, user=url.user
+            ),
+            needed=False,
+        )
+    if "does not exist" in low and "database" in low:
+        return ServerUnreachableError(
+            _("The server {where} has no database {name}.").format(
+                where=where, name=url.database
+            )
+        )
+    if "ssl" in low or "certificate" in low or "tls" in low:
+        return ServerUnreachableError(
+            _(
+                "The secure connection (TLS mode {mode}) to {where} failed: {reason}. Check "
+                "the CA file and the host name, or ask the server's administrator."
+            ).format(mode=url.tls, where=where, reason=text.strip().splitlines()[-1])
+        )
+    return ServerUnreachableError(
+        _(
+            "The server {where} cannot be reached (is it running, is the network up?): "
+            "{reason}"
+        ).format(where=where, reason=text.strip().splitlines()[-1] if text.strip() else "")
+    )
+
+
+def connect(url: ServerUrl, password: str | None) -> Engine:
+    """An engine whose first connection worked; ServerPasswordError or
+    ServerUnreachableError (with the engine disposed) otherwise."""
+    engine = make_server_engine(url, password)
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as exc:
+        engine.dispose()
+        raise _explain(url, exc) from exc
+    except OSError as exc:
+        engine.dispose()
+        raise _explain(url, exc) from exc
+    return engine

@@ -200,3 +200,56 @@ def parse_secret(text: str) -> KeyMaterial:
     if recovery.looks_like_recovery_key(text):
         return RawKey(recovery.decode(text))
     return Passphrase(text)
+
+
+# ---------------------------------------------------------------- server passwords
+
+SERVER_SERVICE = "pact-server"  # keyring entries: "user@host:port/database"
+ENV_SERVER_PASSWORD = "PGPASSWORD"
+
+
+@dataclass(frozen=True, repr=False)
+class ServerPassword:
+    state: KeyringState
+    password: str | None = None
+
+    def __repr__(self) -> str:
+        return f"ServerPassword({self.state.name})"
+
+
+def read_server_password(entry: str, timeout: float = DEFAULT_TIMEOUT) -> ServerPassword:
+    """The password of a server connection (``ServerUrl.key()``) from the keyring."""
+    found: dict[str, str | None] = {}
+
+    def fn() -> KeyringResult:
+        found["password"] = keyring.get_password(SERVER_SERVICE, entry)
+        state = KeyringState.AVAILABLE if found["password"] else KeyringState.NOT_FOUND
+        return KeyringResult(state)
+
+    result = _guarded(fn, timeout)
+    return ServerPassword(result.state, found.get("password") or None)
+
+
+def store_server_password(
+    entry: str, password: str, timeout: float = DEFAULT_TIMEOUT
+) -> KeyringState:
+    def fn() -> KeyringResult:
+        keyring.set_password(SERVER_SERVICE, entry, password)
+        return KeyringResult(KeyringState.AVAILABLE)
+
+    return _guarded(fn, timeout).state
+
+
+def delete_server_password(entry: str, timeout: float = DEFAULT_TIMEOUT) -> KeyringState:
+    def fn() -> KeyringResult:
+        try:
+            keyring.delete_password(SERVER_SERVICE, entry)
+        except keyring.errors.PasswordDeleteError:
+            return KeyringResult(KeyringState.NOT_FOUND)
+        return KeyringResult(KeyringState.AVAILABLE)
+
+    return _guarded(fn, timeout).state
+
+
+def env_server_password() -> str | None:
+    return os.environ.get(ENV_SERVER_PASSWORD) or None

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from sqlalchemy import Engine
+
+from pact.db import server
 from pact.db.database import Database, create_database, is_new_file, open_database
 from pact.db.engine import KeyMaterial, Passphrase, RawKey
 from pact.errors import DatabaseLockedError, PactError, WrongKeyError
@@ -288,3 +291,57 @@ def remember_restored_key(
     credentials.delete_key(path, timeout)
     credentials.delete_key(path, timeout, pending=True)
     return KeyMode.PASSPHRASE
+
+
+# ---------------------------------------------------------------- a team's server
+
+
+@dataclass
+class ServerOpened:
+    engine: Engine
+    source: str  # where the password came from: keyring, environment, none, typed
+    stored: bool = False  # a typed password was put into the keyring
+
+
+def connect_server(
+    url: server.ServerUrl,
+    ask: Callable[[str], str | None] | None = None,
+    timeout: float = credentials.DEFAULT_TIMEOUT,
+) -> ServerOpened:
+    """Connect to a team's server. The password comes from the keyring, else
+    PGPASSWORD; without either pact connects without one, and only when the server
+    asks for one is ``ask(reason)`` called (up to three times; None or "" gives up).
+    A typed password that works goes into the keyring, where one is usable; it is
+    never written anywhere else. ServerPasswordError / ServerUnreachableError."""
+    refused: server.ServerPasswordError | None = None
+    kept = credentials.read_server_password(url.key(), timeout)
+    if kept.password:
+        try:
+            return ServerOpened(server.connect(url, kept.password), "keyring")
+        except server.ServerPasswordError as exc:  # changed on the server since
+            refused = exc
+    from_env = credentials.env_server_password()
+    if from_env:
+        try:
+            return ServerOpened(server.connect(url, from_env), "environment")
+        except server.ServerPasswordError as exc:
+            refused = exc
+    if refused is None:
+        try:
+            return ServerOpened(server.connect(url, None), "none")
+        except server.ServerPasswordError as exc:
+            refused = exc
+    if ask is None:
+        raise refused
+    for _attempt in range(3):
+        typed = ask(str(refused))
+        if not typed:
+            break
+        try:
+            engine = server.connect(url, typed)
+        except server.ServerPasswordError as exc:
+            refused = exc
+            continue
+        state = credentials.store_server_password(url.key(), typed, timeout)
+        return ServerOpened(engine, "typed", stored=state is KeyringState.AVAILABLE)
+    raise refused

@@ -17,14 +17,18 @@ from pact.db.migrate import SchemaState
 from pact.db.server import (
     DEFAULT_TLS,
     ServerAddressError,
+    ServerPasswordError,
+    ServerUnreachableError,
     ServerUrl,
+    connect,
     make_server_engine,
     parse_url,
 )
 from pact.errors import SchemaTooNewError
 from pact.i18n import _
 from pact.models import Base
-from pact.services import audit
+from pact.security import credentials
+from pact.services import access, audit
 from tests import postgres
 from tests.postgres import PgServer
 
@@ -146,3 +150,74 @@ def test_a_server_schema_newer_than_this_pact_is_refused(pg_engine: Engine) -> N
     assert migrate.schema_state(pg_engine) is SchemaState.TOO_NEW
     with pytest.raises(SchemaTooNewError):
         migrate.upgrade(pg_engine)
+
+
+# ---------------------------------------------------------------- the server password
+
+
+@pytest.fixture
+def pg_url(pg_server: PgServer, monkeypatch: pytest.MonkeyPatch) -> ServerUrl:
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    return parse_url(pg_server.url(pg_server.create_database()), environ={})
+
+
+def test_the_password_from_pgpassword(
+    pg_server: PgServer, pg_url: ServerUrl, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PGPASSWORD", pg_server.password)
+    opened = access.connect_server(pg_url, ask=lambda _why: pytest.fail("asked"))
+    assert opened.source == "environment"
+    opened.engine.dispose()
+
+
+def test_a_password_is_asked_only_when_the_server_asks(
+    pg_server: PgServer, pg_url: ServerUrl
+) -> None:
+    reasons: list[str] = []
+
+    def ask(reason: str) -> str:
+        reasons.append(reason)
+        return "niet het wachtwoord" if len(reasons) == 1 else pg_server.password
+
+    opened = access.connect_server(pg_url, ask=ask)
+    where = f"{pg_url.host}:{pg_url.port}"
+    assert reasons == [
+        _("The server {where} asks for the password of {user}.").format(
+            where=where, user=pg_url.user
+        ),
+        _("The server {where} did not accept the password of {user}.").format(
+            where=where, user=pg_url.user
+        ),
+    ]
+    assert (opened.source, opened.stored) == ("typed", False)  # the 'fail' keyring
+    opened.engine.dispose()
+    with pytest.raises(ServerPasswordError) as caught:
+        access.connect_server(pg_url)  # nobody to ask: the reason, exit 2 on the CLI
+    assert caught.value.needed
+
+
+def test_a_typed_password_is_kept_in_the_keyring(
+    pg_server: PgServer, pg_url: ServerUrl, secret_service: object
+) -> None:
+    try:
+        first = access.connect_server(pg_url, ask=lambda _why: pg_server.password)
+        first.engine.dispose()
+        assert (first.source, first.stored) == ("typed", True)
+        again = access.connect_server(pg_url, ask=lambda _why: pytest.fail("asked again"))
+        assert again.source == "keyring"
+        again.engine.dispose()
+    finally:
+        credentials.delete_server_password(pg_url.key())
+
+
+def test_a_server_that_does_not_answer_says_so(pg_server: PgServer) -> None:
+    closed = parse_url(
+        f"postgresql://pact@127.0.0.1:{postgres.free_port()}/pact?sslmode=disable", environ={}
+    )
+    with pytest.raises(ServerUnreachableError) as caught:
+        connect(closed, "x")
+    assert str(caught.value).startswith(
+        _(
+            "The server {where} cannot be reached (is it running, is the network up?): {reason}"
+        ).format(where=f"127.0.0.1:{closed.port}", reason="")
+    )
