@@ -40,9 +40,10 @@ from typing import NoReturn, TextIO, TypeVar
 
 from pact import __version__, argparse_texts, log
 from pact.config import FileExistsRefusal, atomic_write, default_db_path
-from pact.db.database import Database, create_database, is_new_file
+from pact.db.database import Database, create_database, is_new_file, open_server_database
 from pact.db.engine import RawKey
 from pact.db.migrate import SchemaState
+from pact.db.server import ServerAddressError, ServerPasswordError, ServerUrl, parse_url
 from pact.errors import (
     AccessDeniedError,
     BreakGlassRequiredError,
@@ -59,7 +60,7 @@ from pact.errors import (
     WrongKeyError,
     os_reason,
 )
-from pact.i18n import _, ngettext
+from pact.i18n import N_, _, ngettext
 from pact.models.case import LEVELS
 from pact.models.meeting import MEETING_KINDS
 from pact.models.user import ROLES
@@ -130,6 +131,11 @@ def build_parser() -> Parser:
     """The parser, with translated help texts (call after i18n.set_language)."""
     argparse_texts.install()  # argparse's own texts ("usage: ", errors) from pact's catalogue
     db_help = _("the database file (default: pact's database in your data folder)")
+    server_help = _(
+        "a team's PostgreSQL server instead of a file: postgresql://USER@HOST:PORT/DATABASE "
+        "(TLS: the URL's sslmode, else PGSSLMODE, else verify-full); the server password "
+        "comes from the keyring, else PGPASSWORD, else a prompt at a terminal"
+    )
     user_help = _(
         "log in as this pact user (default: the environment variable PACT_USER); the "
         "password comes from the environment variable PACT_PASSWORD or, when there is "
@@ -138,6 +144,7 @@ def build_parser() -> Parser:
     # --db and --user after the subcommand; SUPPRESS keeps a value given before it
     common = Parser(add_help=False)
     common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=db_help)
+    common.add_argument("--server", metavar="URL", default=argparse.SUPPRESS, help=server_help)
     common.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS, help=user_help)
 
     parser = Parser(
@@ -165,6 +172,7 @@ def build_parser() -> Parser:
         help=_("show program's version number and exit"),
     )
     parser.add_argument("--db", metavar="PATH", default=None, help=db_help)
+    parser.add_argument("--server", metavar="URL", default=None, help=server_help)
     parser.add_argument("--user", metavar="NAME", default=None, help=user_help)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
@@ -682,6 +690,60 @@ def db_path(args: argparse.Namespace) -> Path | None:
     return Path(value).expanduser() if value else None
 
 
+def server_url(args: argparse.Namespace) -> ServerUrl | None:
+    """The --server address, or None for a database file. UsageError (64) for a bad
+    address, or one given together with --db."""
+    value = getattr(args, "server", None)
+    if not value:
+        return None
+    if getattr(args, "db", None):
+        raise UsageError(
+            _("Give either --db PATH or --server URL, not both."),
+            _("usage: ") + "pact [--db PATH | --server URL] COMMAND ...\n",
+        )
+    try:
+        return parse_url(value)
+    except ServerAddressError as exc:
+        raise UsageError(str(exc), _("usage: ") + "pact --server URL COMMAND ...\n") from exc
+
+
+def open_server(url: ServerUrl, writing: bool = False) -> Database:
+    """The team's server database: connected (the password from the keyring or
+    PGPASSWORD, asked for at a terminal only when the server asks), its schema not
+    newer than this pact; reading commands need the current schema, writing ones
+    bring it up to date. Exit 2 when a password is needed and nobody can be asked."""
+
+    def ask(reason: str) -> str | None:
+        _err(reason)
+        return _ask(_("Password of {user} on the server: ").format(user=url.user))
+
+    try:
+        opened = access.connect_server(url, ask if can_prompt() else None)
+    except ServerPasswordError as exc:
+        if can_prompt():
+            raise
+        raise DatabaseLockedError(
+            _("{reason} There is no terminal to ask on: set PGPASSWORD.").format(reason=exc)
+        ) from exc
+    db = open_server_database(url, opened.engine)
+    try:
+        if writing:
+            db.upgrade()
+        else:
+            state = db.schema_state()
+            if state is not SchemaState.CURRENT:
+                raise SchemaOutdatedError(
+                    _(
+                        "The server's database has an older layout or none yet. A command "
+                        "that changes data brings it up to date; nothing was changed."
+                    )
+                )
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
 def user_name(args: argparse.Namespace) -> str:
     """The acting user's name: --user, else PACT_USER, else ''."""
     value = getattr(args, "user", None) or os.environ.get(ENV_USER, "")
@@ -818,7 +880,11 @@ def logged_in(
 ) -> Iterator[tuple[Database, Actor]]:
     """The database (``open_current`` unless ``opener`` says otherwise) with ``who``
     logged in; closed afterwards."""
-    db = (opener or open_current)(db_path(args) or default_db_path())
+    url = server_url(args)
+    if url is not None:
+        db = open_server(url, writing=opener is open_for_writing)
+    else:
+        db = (opener or open_current)(db_path(args) or default_db_path())
     try:
         yield db, log_in(db, who)
     finally:
@@ -1927,6 +1993,24 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+# commands that work on a database file only, for now or by their nature
+FILE_ONLY = {
+    "demo": N_("pact demo makes a new database file; it does not work with --server yet."),
+    "partners import": N_("pact partners import does not work with --server yet."),
+    "users add": N_("pact users add does not work with --server yet."),
+    "restore": N_(
+        "pact restore puts a backup file in the place of a database file. A server's "
+        "backups are restored by its administrator (pg_restore)."
+    ),
+}
+
+
+def refuse_server(args: argparse.Namespace, name: str) -> None:
+    """UsageError (64) for --server with a command that works on a file only."""
+    if getattr(args, "server", None) and name in FILE_ONLY:
+        raise UsageError(_(FILE_ONLY[name]), _("usage: ") + f"pact {name} --db PATH ...\n")
+
+
 def command_name(args: argparse.Namespace) -> str:
     return " ".join(x for x in (args.command, getattr(args, "action", None)) if x)
 
@@ -1947,6 +2031,7 @@ def run(args: argparse.Namespace) -> int:
     logger.info("command %s started", name)
     set_channel("command line")  # the audit log's workstation column says so
     try:
+        refuse_server(args, name)
         code = COMMANDS[name](args)
     except UsageError as exc:
         sys.stderr.write(exc.usage)

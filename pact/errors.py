@@ -28,6 +28,10 @@ class SchemaTooNewError(PactError):
     """The database was made by a newer pact."""
 
 
+class NotLocalError(PactError):
+    """Only a database on this computer has it (a file, a key, backups, compaction)."""
+
+
 class SchemaOutdatedError(PactError):
     """The database needs an upgrade that a read-only action may not do."""
 

@@ -189,9 +189,7 @@ def _explain(url: ServerUrl, exc: BaseException) -> PactError:
         )
     if "does not exist" in low and "database" in low:
         return ServerUnreachableError(
-            _("The server {where} has no database {name}.").format(
-                where=where, name=url.database
-            )
+            _("The server {where} has no database {name}.").format(where=where, name=url.database)
         )
     if "ssl" in low or "certificate" in low or "tls" in low:
         return ServerUnreachableError(
@@ -202,8 +200,7 @@ def _explain(url: ServerUrl, exc: BaseException) -> PactError:
         )
     return ServerUnreachableError(
         _(
-            "The server {where} cannot be reached (is it running, is the network up?): "
-            "{reason}"
+            "The server {where} cannot be reached (is it running, is the network up?): {reason}"
         ).format(where=where, reason=text.strip().splitlines()[-1] if text.strip() else "")
     )
 

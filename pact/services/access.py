@@ -226,9 +226,9 @@ def switch_to_passphrase(db: Database, passphrase: str) -> None:
         raise PactError(problem)
     _rekey(db, Passphrase(passphrase))
     db.rebind(Passphrase(passphrase))
-    credentials.delete_key(db.path)
+    credentials.delete_key(db.file())
     # a pending entry left by an interrupted switch_to_keyring holds a key too
-    credentials.delete_key(db.path, pending=True)
+    credentials.delete_key(db.file(), pending=True)
 
 
 def switch_to_keyring(db: Database, timeout: float = credentials.DEFAULT_TIMEOUT) -> str:
@@ -239,12 +239,12 @@ def switch_to_keyring(db: Database, timeout: float = credentials.DEFAULT_TIMEOUT
     the file opens with exactly one key: the passphrase, or the pending/new key.
     """
     key = os.urandom(32)
-    parked = credentials.store_key(db.path, key, timeout, pending=True)
+    parked = credentials.store_key(db.file(), key, timeout, pending=True)
     if parked.state is not KeyringState.AVAILABLE:
         raise PactError(parked.state.message())
     _rekey(db, RawKey(key))
     db.rebind(RawKey(key))
-    _finish_pending(db.path, key, timeout)
+    _finish_pending(db.file(), key, timeout)
     return recovery.encode(key)
 
 

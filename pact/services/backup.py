@@ -276,7 +276,7 @@ def write_backup(db: Database, target: Path) -> BackupFile:
     folder = target.parent
     if not folder.is_dir():
         raise BackupError(_("The folder {folder} does not exist.").format(folder=folder))
-    if target.resolve() == db.path.resolve():
+    if target.resolve() == db.file().resolve():
         raise BackupError(_("A backup cannot be written over the database itself."))
     damaged = maintenance.cipher_integrity(db)
     if damaged:
@@ -287,7 +287,7 @@ def write_backup(db: Database, target: Path) -> BackupFile:
             ).format(problem=damaged[0].message)
         )
     try:
-        if shutil.disk_usage(folder).free < db.path.stat().st_size:
+        if shutil.disk_usage(folder).free < db.file().stat().st_size:
             raise OSError(errno.ENOSPC, "no space")
         fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
         os.close(fd)
@@ -295,7 +295,7 @@ def write_backup(db: Database, target: Path) -> BackupFile:
         raise _write_failed(target, exc) from exc
     tmp = Path(tmp_name)
     try:
-        copies.export(db.path, db.key, tmp)
+        copies.export(db.file(), db.key, tmp)
         found = copies.problems(tmp, db.key)
         if found:
             raise BackupError(

@@ -527,7 +527,7 @@ class PactApp(QObject):
             return
         self._drop_dialog()
         if created.recovery_key:
-            dialog = RecoveryKeyDialog(created.recovery_key, created.db.path, datetime.now())
+            dialog = RecoveryKeyDialog(created.recovery_key, created.db.file(), datetime.now())
             dialog.finished.connect(lambda _r: self._load(created.db, created.mode))
             self._show_dialog(dialog)
         else:

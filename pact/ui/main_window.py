@@ -121,7 +121,7 @@ class MainWindow(QMainWindow):
         self._discard_changes = False
         self.settings_dialog: SettingsDialog | None = None
         self.open_dialog: QDialog | None = None  # the last dialog opened (tests use it)
-        title = _("pact: {name}").format(name=ctx.db.path.name)
+        title = _("pact: {name}").format(name=ctx.db.name())
         self.setWindowTitle(_("{title} (DEMO)").format(title=title) if demo else title)
 
         # -- areas
@@ -404,9 +404,9 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         bar.setObjectName("statusBar")
-        self.db_label = ElidedLabel(_("Database: {path}").format(path=self.ctx.db.path), bar)
+        self.db_label = ElidedLabel(_("Database: {path}").format(path=self.ctx.db.location()), bar)
         self.db_label.setObjectName("statusDatabase")
-        self.db_label.setToolTip(str(self.ctx.db.path))
+        self.db_label.setToolTip(self.ctx.db.location())
         self.user_label = QLabel("", bar)
         self.user_label.setObjectName("statusUser")
         self.user_label.setContentsMargins(12, 0, 12, 0)

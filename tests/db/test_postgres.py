@@ -4,6 +4,9 @@ mode, and the same Alembic migrations building the schema on a real throwaway se
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -13,6 +16,7 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.orm import Session
 
 from pact.db import migrate
+from pact.db.database import open_server_database
 from pact.db.migrate import SchemaState
 from pact.db.server import (
     DEFAULT_TLS,
@@ -28,8 +32,10 @@ from pact.errors import SchemaTooNewError
 from pact.i18n import _
 from pact.models import Base
 from pact.security import credentials
-from pact.services import access, audit
+from pact.services import access, audit, users
+from pact.services.users import UserData
 from tests import postgres
+from tests.conftest import TEST_PASSWORD
 from tests.postgres import PgServer
 
 # ---------------------------------------------------------------- the address
@@ -220,4 +226,77 @@ def test_a_server_that_does_not_answer_says_so(pg_server: PgServer) -> None:
         _(
             "The server {where} cannot be reached (is it running, is the network up?): {reason}"
         ).format(where=f"127.0.0.1:{closed.port}", reason="")
+    )
+
+
+# ---------------------------------------------------------------- pact check --server
+
+
+@pytest.fixture
+def pact_on_server(pg_server: PgServer) -> str:
+    """A pact database on the server (the migrations run, a first user): its URL."""
+    name = pg_server.create_database()
+    address = pg_server.url(name)
+    engine = make_server_engine(parse_url(address, environ={}), pg_server.password)
+    db = open_server_database(parse_url(address, environ={}), engine)
+    try:
+        db.upgrade()
+        users.create_first_user(
+            db.uow(), UserData(username="beheer", display_name="Bea Beheer", password=TEST_PASSWORD)
+        )
+    finally:
+        db.close()
+    return address
+
+
+def run_pact(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("PACT_", "PG"))}
+    environ |= {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring", **env}
+    done = subprocess.run(
+        [sys.executable, "-m", "pact", *args],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=120,
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    return done
+
+
+def test_pact_check_on_the_server(pg_server: PgServer, pact_on_server: str) -> None:
+    login = {"PACT_USER": "beheer", "PACT_PASSWORD": TEST_PASSWORD}
+    done = run_pact(
+        "check", "--server", pact_on_server, env={**login, "PGPASSWORD": pg_server.password}
+    )
+    assert (done.returncode, done.stdout) == (0, "ok\n"), done.stderr
+    # the server asks for its password and there is no terminal to type it: exit 2
+    locked = run_pact("check", "--server", pact_on_server, env=login)
+    assert locked.returncode == 2
+    assert "PGPASSWORD" in locked.stderr
+    # a file-only command, and --db with --server, are usage errors
+    assert run_pact("demo", "--server", pact_on_server, env=login).returncode == 64
+    both = run_pact("check", "--db", "/tmp/x.db", "--server", pact_on_server, env=login)
+    assert both.returncode == 64
+
+
+def test_pact_check_refuses_a_newer_schema_on_the_server(
+    pg_server: PgServer, pact_on_server: str
+) -> None:
+    with pg_server.admin_connect(parse_url(pact_on_server, environ={}).database) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = 'from_a_newer_pact'")
+    done = run_pact(
+        "check",
+        "--server",
+        pact_on_server,
+        env={
+            "PACT_USER": "beheer",
+            "PACT_PASSWORD": TEST_PASSWORD,
+            "PGPASSWORD": pg_server.password,
+        },
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip() == _(
+        "This database was made by a newer version of pact. "
+        "Install the newer pact to open it; nothing was changed."
     )

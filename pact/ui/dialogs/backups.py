@@ -258,7 +258,7 @@ class BackupDialog(QDialog):
 
     # ------------------------------------------------------------ restore
     def open_restore(self) -> None:
-        dialog = RestoreDialog(self.ctx.db.path, self, current_key=True)
+        dialog = RestoreDialog(self.ctx.db.file(), self, current_key=True)
         dialog.submitted.connect(self._restore_chosen)
         dialog.finished.connect(lambda _r: setattr(self, "restore_dialog", None))
         self.restore_dialog = dialog

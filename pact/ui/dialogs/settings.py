@@ -633,7 +633,7 @@ class SettingsDialog(QDialog):
             self.key_status.setStyleSheet("")
             self.key_status.setText(_("The key is now kept in this computer's keyring."))
             self._fit()
-            self._open_child(RecoveryKeyDialog(recovery_key, db.path, parent=self))
+            self._open_child(RecoveryKeyDialog(recovery_key, db.file(), parent=self))
 
         Op(self, lambda: access.switch_to_keyring(db), write=True).success(done).failure(
             lambda exc: self._switch_failed(exc, None)
