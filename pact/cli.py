@@ -40,6 +40,7 @@ from typing import NoReturn, TextIO, TypeVar
 
 from pact import __version__, argparse_texts, log
 from pact.config import FileExistsRefusal, atomic_write, default_db_path
+from pact.db import server_roles
 from pact.db.database import Database, create_database, is_new_file, open_server_database
 from pact.db.engine import RawKey
 from pact.db.migrate import SchemaState
@@ -278,6 +279,7 @@ def build_parser() -> Parser:
     _add_meeting_commands(commands, common)
     _add_print_command(commands, common)
     _add_backup_commands(commands, common)
+    _add_server_commands(commands, common)
     return parser
 
 
@@ -313,6 +315,30 @@ def _add_backup_commands(commands: argparse._SubParsersAction[Parser], common: P
         ),
     )
     restoring.add_argument("file", metavar="FILE", help=_("the backup file"))
+
+
+def _add_server_commands(commands: argparse._SubParsersAction[Parser], common: Parser) -> None:
+    group = commands.add_parser(
+        "server",
+        parents=[common],
+        help=_("a team's PostgreSQL server: grant (administrators)"),
+    )
+    actions = group.add_subparsers(
+        dest="action", metavar="ACTION", parser_class=Parser, required=True
+    )
+    granting = actions.add_parser(
+        "grant",
+        parents=[common],
+        help=_("let a database role of the workstations use pact (run as the tables' owner)"),
+        description=_(
+            "Connected with --server as the role that owns pact's tables (the one the "
+            "migrations ran as), grant ROLE what pact's workstations need: read and write "
+            "every table, but only read and append to the audit log, so no workstation "
+            "can change or remove audit entries or their triggers. Run it again after an "
+            "upgrade of pact. Needs a pact administrator. Prints the statements run."
+        ),
+    )
+    granting.add_argument("role", metavar="ROLE", help=_("the role, e.g. pact_app"))
 
 
 def _add_user_commands(commands: argparse._SubParsersAction[Parser], common: Parser) -> None:
@@ -1969,6 +1995,23 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_server_grant(args: argparse.Namespace) -> int:
+    role = server_roles.check_role_name(args.role)
+    if server_url(args) is None:
+        raise UsageError(
+            _("pact server grant needs --server URL (as the owner of pact's tables)."),
+            _("usage: ") + "pact server grant ROLE --server URL\n",
+        )
+    who = require_login(args)
+    with logged_in(args, who) as (db, me):
+        users.require_administrator(db.uow(), me)
+        with db.engine.begin() as conn:
+            done = server_roles.grant_workstation_role(conn, role)
+    for statement in done:
+        _out(statement)
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": cmd_demo,
     "check": cmd_check,
@@ -1990,6 +2033,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "print": cmd_print,
     "backup": cmd_backup,
     "restore": cmd_restore,
+    "server grant": cmd_server_grant,
 }
 
 

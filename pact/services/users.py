@@ -179,6 +179,15 @@ def list_users(uow: UnitOfWork, include_inactive: bool = True) -> list[UserRow]:
         ]
 
 
+def require_administrator(uow: UnitOfWork, actor: Actor) -> Actor:
+    """The acting user, when an administrator; AccessDeniedError otherwise."""
+    with uow:
+        me = acting_user(uow.session, actor)
+        if not me.is_administrator:
+            raise AccessDeniedError(_("Only an administrator can do this."))
+        return me
+
+
 def users_overview(uow: UnitOfWork, actor: Actor, include_inactive: bool = True) -> list[UserRow]:
     """Every user, for the administrator (the users area, pact users list)."""
     with uow:

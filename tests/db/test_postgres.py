@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -15,8 +16,8 @@ from alembic import command
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.orm import Session
 
-from pact.db import migrate
-from pact.db.database import open_server_database
+from pact.db import migrate, server_roles
+from pact.db.database import Database, open_server_database
 from pact.db.migrate import SchemaState
 from pact.db.server import (
     DEFAULT_TLS,
@@ -28,11 +29,11 @@ from pact.db.server import (
     make_server_engine,
     parse_url,
 )
-from pact.errors import SchemaTooNewError
+from pact.errors import SchemaTooNewError, ValidationError
 from pact.i18n import _
 from pact.models import Base
 from pact.security import credentials
-from pact.services import access, audit, users
+from pact.services import access, audit, auth, users
 from pact.services.users import UserData
 from tests import postgres
 from tests.conftest import TEST_PASSWORD
@@ -300,3 +301,94 @@ def test_pact_check_refuses_a_newer_schema_on_the_server(
         "This database was made by a newer version of pact. "
         "Install the newer pact to open it; nothing was changed."
     )
+
+
+def test_concurrent_writers_keep_one_valid_audit_chain(pg_engine: Engine) -> None:
+    """Eight workstations append at once: the advisory lock serialises the appends,
+    so the sequence has no gaps and every hash links to the one before."""
+    migrate.upgrade(pg_engine)
+    db = Database(None, pg_engine)
+    writers, each = 8, 15
+    start = threading.Barrier(writers)
+    failures: list[BaseException] = []
+
+    def work(n: int) -> None:
+        try:
+            start.wait()
+            for i in range(each):
+                with Session(pg_engine) as s:
+                    audit.record(s, None, audit.VERIFY, record_type="audit_log", detail=f"{n}/{i}")
+                    s.commit()
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(writers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert failures == []
+    result = audit.verify_chain(db.uow())
+    assert result.ok and result.entries == writers * each
+    with pg_engine.connect() as conn:
+        seqs = conn.execute(text("SELECT seq FROM audit_entry ORDER BY seq")).scalars().all()
+    assert seqs == list(range(1, writers * each + 1))
+
+
+def test_a_workstation_role_may_only_read_and_append_the_audit_log(
+    pg_server: PgServer, pact_on_server: str
+) -> None:
+    owner = parse_url(pact_on_server, environ={})
+    role = f"pact_app_{owner.database[-8:]}"
+    app_password = "werkplek-wachtwoord-42"
+    with pg_server.admin_connect() as conn:
+        conn.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{app_password}'")
+    engine = make_server_engine(owner, pg_server.password)
+    with engine.begin() as conn:
+        done = server_roles.grant_workstation_role(conn, role)
+    engine.dispose()
+    assert f"GRANT SELECT, INSERT ON audit_entry TO {role}" in done
+    with pytest.raises(ValidationError):
+        server_roles.grant_workstation_role(None, "pact_app; DROP TABLE x")  # type: ignore[arg-type]
+
+    workstation = parse_url(pg_server.url(owner.database, user=role), environ={})
+    app = connect(workstation, app_password)
+    db = Database(None, app, server=workstation)
+    try:
+        # pact works as the workstation role: log in (a row updated, an entry appended)
+        actor = auth.login(db.uow(), "beheer", TEST_PASSWORD)
+        assert actor.username == "beheer"
+        assert audit.verify_chain(db.uow()).ok
+        for statement in (
+            "UPDATE audit_entry SET detail = 'changed'",
+            "DELETE FROM audit_entry",
+            "TRUNCATE audit_entry",
+            "ALTER TABLE audit_entry DISABLE TRIGGER ALL",
+            "DROP TRIGGER audit_entry_no_update ON audit_entry",
+            "DROP TABLE audit_entry",
+        ):
+            with app.connect() as conn, pytest.raises(sqlalchemy.exc.ProgrammingError) as caught:
+                conn.execute(text(statement))
+            message = str(caught.value.orig)
+            assert "permission denied" in message or "must be owner" in message, statement
+    finally:
+        db.close()
+
+
+def test_pact_server_grant_as_the_owner(pg_server: PgServer, pact_on_server: str) -> None:
+    owner = parse_url(pact_on_server, environ={})
+    role = f"werkplek_{owner.database[-8:]}"
+    with pg_server.admin_connect() as conn:
+        conn.execute(f"CREATE ROLE {role} LOGIN PASSWORD 'x-y-z-werkplek'")
+    login = {
+        "PACT_USER": "beheer",
+        "PACT_PASSWORD": TEST_PASSWORD,
+        "PGPASSWORD": pg_server.password,
+    }
+    done = run_pact("server", "grant", role, "--server", pact_on_server, env=login)
+    assert done.returncode == 0, done.stderr
+    assert f"GRANT SELECT, INSERT ON audit_entry TO {role}" in done.stdout.splitlines()
+    bad = run_pact("server", "grant", "Pact App", "--server", pact_on_server, env=login)
+    assert bad.returncode == 1
+    assert _("A role name has lower-case letters, digits and _ only, e.g. pact_app.") in bad.stderr
+    assert run_pact("server", "grant", role, env=login).returncode == 64  # no --server
