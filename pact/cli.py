@@ -1504,7 +1504,11 @@ def cmd_users_add(args: argparse.Namespace) -> int:
                 "the environment variable PACT_NEW_PASSWORD."
             )
         )
-    db = open_for_writing(db_path(args) or default_db_path())
+    url = server_url(args)
+    if url is not None:  # a new server database: the schema first
+        db = open_server(url, writing=True)
+    else:
+        db = open_for_writing(db_path(args) or default_db_path())
     try:
         first = users.count_users(db.uow()) == 0
         me = None if first else log_in(db, require_login(args))
@@ -2041,7 +2045,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 FILE_ONLY = {
     "demo": N_("pact demo makes a new database file; it does not work with --server yet."),
     "partners import": N_("pact partners import does not work with --server yet."),
-    "users add": N_("pact users add does not work with --server yet."),
     "restore": N_(
         "pact restore puts a backup file in the place of a database file. A server's "
         "backups are restored by its administrator (pg_restore)."

@@ -392,3 +392,21 @@ def test_pact_server_grant_as_the_owner(pg_server: PgServer, pact_on_server: str
     assert bad.returncode == 1
     assert _("A role name has lower-case letters, digits and _ only, e.g. pact_app.") in bad.stderr
     assert run_pact("server", "grant", role, env=login).returncode == 64  # no --server
+
+
+def test_the_first_user_on_a_new_server_database(pg_server: PgServer) -> None:
+    address = pg_server.url(pg_server.create_database())
+    env = {"PGPASSWORD": pg_server.password, "PACT_NEW_PASSWORD": TEST_PASSWORD}
+    added = run_pact("users", "add", "beheer", "--name", "Bea Beheer", "--server", address, env=env)
+    assert added.returncode == 0, added.stderr
+    login = {
+        "PACT_USER": "beheer",
+        "PACT_PASSWORD": TEST_PASSWORD,
+        "PGPASSWORD": pg_server.password,
+    }
+    checked = run_pact("check", "--server", address, env=login)
+    assert (checked.returncode, checked.stdout) == (0, "ok\n"), checked.stderr
+    listed = run_pact("users", "list", "--server", address, env=login)
+    assert listed.stdout.splitlines() == [
+        "beheer\tBea Beheer\t\tadministrator|coordinator\tactive"
+    ], listed.stderr
