@@ -410,3 +410,19 @@ def test_the_first_user_on_a_new_server_database(pg_server: PgServer) -> None:
     assert listed.stdout.splitlines() == [
         "beheer\tBea Beheer\t\tadministrator|coordinator\tactive"
     ], listed.stderr
+
+
+def test_a_server_restart_is_survived_without_reopening(
+    pg_server: PgServer, pact_on_server: str
+) -> None:
+    """The pooled connection died with the restart; the next unit of work gets a new
+    one (pool_pre_ping), nothing has to be reopened."""
+    url = parse_url(pact_on_server, environ={})
+    db = open_server_database(url, connect(url, pg_server.password))
+    try:
+        assert users.count_users(db.uow()) == 1
+        pg_server.restart()
+        assert users.count_users(db.uow()) == 1
+        assert db.schema_state() is SchemaState.CURRENT
+    finally:
+        db.close()
