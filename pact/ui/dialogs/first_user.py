@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +30,7 @@ from pact.ui.dialogs.create_database import fit_height
 from pact.ui.dialogs.user_editor import OWN_PASSWORD, DirectoryOptions, UserForm
 from pact.ui.widgets.busy import busy_bar
 from pact.ui.widgets.field import error_label
+from pact.ui.widgets.intro_head import intro_head
 
 
 class FirstUserDialog(QDialog):
@@ -47,35 +47,17 @@ class FirstUserDialog(QDialog):
         self.setWindowTitle(_("Welcome to pact"))
         self.setMinimumWidth(600)
 
-        icon = QLabel(self)
-        icon.setPixmap(
-            self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation).pixmap(40, 40)
-        )
-        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
-        title = QLabel(_("Who is going to work with pact?"), self)
-        title.setObjectName("firstUserTitle")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        font.setBold(True)
-        title.setFont(font)
-        title.setWordWrap(True)
-        intro = QLabel(
+        head = intro_head(
+            self,
+            _("Who is going to work with pact?"),
             _(
                 "This database has no users yet. Enter your own details: you become its "
                 "first user, as administrator (you add the other users of your pact) and "
                 "as coordinator (you see every case). You can change this later in "
                 "“Users”."
             ),
-            self,
+            "firstUser",
         )
-        intro.setObjectName("firstUserIntro")
-        intro.setWordWrap(True)
-        texts = QVBoxLayout()
-        texts.addWidget(title)
-        texts.addWidget(intro)
-        head = QHBoxLayout()
-        head.addWidget(icon)
-        head.addLayout(texts, 1)
 
         self.form = UserForm(
             with_roles=False, with_active=False, parent=self, password=OWN_PASSWORD

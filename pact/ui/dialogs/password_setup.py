@@ -19,9 +19,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +29,7 @@ from pact.i18n import _
 from pact.ui.dialogs.create_database import fit_height
 from pact.ui.widgets.busy import busy_bar, busy_buttons, button
 from pact.ui.widgets.field import FieldRow
+from pact.ui.widgets.intro_head import intro_head
 from pact.ui.widgets.message_bar import MessageBar
 from pact.ui.widgets.new_password import NewPasswordRows
 
@@ -48,19 +47,9 @@ class PasswordSetupDialog(QDialog):
         self.setWindowTitle(_("pact now asks for a password"))
         self.setMinimumWidth(600)
 
-        icon = QLabel(self)
-        icon.setPixmap(
-            self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation).pixmap(40, 40)
-        )
-        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
-        title = QLabel(_("Choose the first password"), self)
-        title.setObjectName("passwordSetupTitle")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        font.setBold(True)
-        title.setFont(font)
-        title.setWordWrap(True)
-        intro = QLabel(
+        head = intro_head(
+            self,
+            _("Choose the first password"),
             _(
                 "From this version on, everyone logs in to pact with their user name and "
                 "a password, and pact records who did what. The users of this database "
@@ -68,16 +57,8 @@ class PasswordSetupDialog(QDialog):
                 "pact then opens as that administrator. In “Users”, give every other "
                 "user a temporary password; they choose their own at their first log-in."
             ),
-            self,
+            "passwordSetup",
         )
-        intro.setObjectName("passwordSetupIntro")
-        intro.setWordWrap(True)
-        texts = QVBoxLayout()
-        texts.addWidget(title)
-        texts.addWidget(intro)
-        head = QHBoxLayout()
-        head.addWidget(icon)
-        head.addLayout(texts, 1)
         self.message = MessageBar("passwordSetupMessage", self)
 
         self.admin_combo = QComboBox(self)

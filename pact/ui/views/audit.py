@@ -232,12 +232,11 @@ class AuditView(QWidget):
             self.table, "auditTable", _("Audit log"), self.model, self.fontMetrics().height() + 10
         )
         self.table.setSortingEnabled(False)
-        digit = self.fontMetrics().horizontalAdvance("0")
-        self.columns = FitColumns(
+        self.columns = FitColumns.in_characters(
             self.table,
             _WEIGHTS,
-            minimum=[n * digit for n in _MINIMUM_CHARS],
-            comfortable=[n * digit for n in _COMFORTABLE_CHARS],
+            minimum=_MINIMUM_CHARS,
+            comfortable=_COMFORTABLE_CHARS,
             hide_first=_HIDE_FIRST,
         )
         self.table.columns = self.columns

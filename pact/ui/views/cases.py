@@ -203,12 +203,11 @@ class CasesView(QWidget):
             self.table, "caseTable", _("Cases"), self.model, self.fontMetrics().height() + 10
         )
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        digit = self.fontMetrics().horizontalAdvance("0")
-        self.columns = FitColumns(
+        self.columns = FitColumns.in_characters(
             self.table,
             _WEIGHTS,
-            minimum=[n * digit for n in _MINIMUM_CHARS],
-            comfortable=[n * digit for n in _COMFORTABLE_CHARS],
+            minimum=_MINIMUM_CHARS,
+            comfortable=_COMFORTABLE_CHARS,
             hide_first=_HIDE_FIRST,
         )
         self.table.columns = self.columns

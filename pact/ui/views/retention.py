@@ -228,8 +228,7 @@ class RetentionView(QWidget):
         )
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setSortingEnabled(False)
-        digit = self.fontMetrics().horizontalAdvance("0")
-        self.columns = FitColumns(self.table, _WEIGHTS, minimum=[n * digit for n in _MINIMUM_CHARS])
+        self.columns = FitColumns.in_characters(self.table, _WEIGHTS, minimum=_MINIMUM_CHARS)
         self.table.columns = self.columns
         self.list_stack.addWidget(self.table)
         self.loading = EmptyState(

@@ -578,11 +578,10 @@ class AgendaBuilder(QWidget):
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setSectionsMovable(False)
-        digit = self.table.fontMetrics().horizontalAdvance("0")
-        self.table.columns = FitColumns(
+        self.table.columns = FitColumns.in_characters(
             self.table,
             _WEIGHTS,
-            minimum=[n * digit for n in _MINIMUM_CHARS],
+            minimum=_MINIMUM_CHARS,
             hide_first=_HIDE_FIRST,
         )
         layout.addWidget(self.table)

@@ -74,6 +74,25 @@ class FitColumns(QObject):
     moves width between it and the columns to its right; the new proportions are
     kept (``weights``) when the view is resized."""
 
+    @classmethod
+    def in_characters(
+        cls,
+        view: QTableView,
+        weights: Sequence[float],
+        minimum: Sequence[int],
+        hide_first: Sequence[int] = (),
+        comfortable: Sequence[int] | None = None,
+    ) -> FitColumns:
+        """Widths given in characters (the width of a digit in the view's font)."""
+        digit = view.fontMetrics().horizontalAdvance("0")
+        return cls(
+            view,
+            weights,
+            [n * digit for n in minimum],
+            hide_first,
+            None if comfortable is None else [n * digit for n in comfortable],
+        )
+
     def __init__(
         self,
         view: QTableView,
