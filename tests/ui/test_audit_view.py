@@ -157,6 +157,8 @@ def test_filters_by_user_case_event_and_period(
     everything = view.model.total
 
     # user: only the worker's entries
+    # the users of the filter are read in the background
+    qtbot.waitUntil(lambda: view.user_filter.findData(world.worker.id) >= 0, timeout=WAIT)
     choose_data(view.user_filter, world.worker.id)
     qtbot.waitUntil(lambda: set(shown(view, USER)) == {"wendy"}, timeout=WAIT)
     wendy = audit.count_entries(db.uow(), actor, audit.AuditFilter(user_id=world.worker.id))
