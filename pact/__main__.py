@@ -59,11 +59,20 @@ def _main(args: list[str]) -> int:
                 + "\n"
             )
             return cli.EXIT_FAILED
+        server = getattr(parsed, "server", None) or None
+        if server is not None and cli.db_path(parsed) is not None:
+            both = _("Give either --db PATH or --server URL, not both.")
+            sys.stderr.write(_("pact: {problem}").format(problem=both) + "\n")
+            return cli.EXIT_USAGE
         from pact.ui.app import run_gui
 
         program = sys.argv[0] if sys.argv and sys.argv[0] else "pact"
-        # pact --user NAME: the acting user, as for the commands (else PACT_USER)
-        return run_gui(cli.db_path(parsed), [program, *args], getattr(parsed, "user", None))
+        # pact --user NAME: the acting user, as for the commands (else PACT_USER);
+        # pact --server URL: the connection dialog, filled in (a bad address: it says why)
+        user = getattr(parsed, "user", None)
+        if server is None:
+            return run_gui(cli.db_path(parsed), [program, *args], user)
+        return run_gui(None, [program, *args], user, server=server)
     return cli.run(parsed)
 
 

@@ -183,7 +183,9 @@ def build_parser() -> Parser:
         help=_("create a new database filled with a fictional demo pact"),
         description=_(
             "Create a new database filled with a fictional demo pact. "
-            "Refuses a file that already exists. Needs no log-in; every demo account "
+            "Refuses a file that already exists. With --server URL it fills an empty "
+            "database on a team's server (making its tables first) and refuses one that "
+            "already holds data. Needs no log-in; every demo account "
             "has the password {password}."
         ).format(password=auth.DEMO_PASSWORD),
     )
@@ -733,11 +735,11 @@ def server_url(args: argparse.Namespace) -> ServerUrl | None:
         raise UsageError(str(exc), _("usage: ") + "pact --server URL COMMAND ...\n") from exc
 
 
-def open_server(url: ServerUrl, writing: bool = False) -> Database:
-    """The team's server database: connected (the password from the keyring or
+def connect_server(url: ServerUrl) -> Database:
+    """The team's server database, connected (the password from the keyring or
     PGPASSWORD, asked for at a terminal only when the server asks), its schema not
-    newer than this pact; reading commands need the current schema, writing ones
-    bring it up to date. Exit 2 when a password is needed and nobody can be asked."""
+    newer than this pact, and not migrated. Exit 2 when a password is needed and
+    nobody can be asked."""
 
     def ask(reason: str) -> str | None:
         _err(reason)
@@ -751,7 +753,13 @@ def open_server(url: ServerUrl, writing: bool = False) -> Database:
         raise DatabaseLockedError(
             _("{reason} There is no terminal to ask on: set PGPASSWORD.").format(reason=exc)
         ) from exc
-    db = open_server_database(url, opened.engine)
+    return open_server_database(url, opened.engine)
+
+
+def open_server(url: ServerUrl, writing: bool = False) -> Database:
+    """The team's server database (``connect_server``): reading commands need the
+    current schema, writing ones bring it up to date."""
+    db = connect_server(url)
     try:
         if writing:
             db.upgrade()
@@ -1172,12 +1180,42 @@ def _empty_directory() -> Iterator[Database]:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    url = server_url(args)
     path = db_path(args)
-    if path is None:
+    if url is None and path is None:
         raise UsageError(
-            _("pact demo needs --db PATH: a demo never goes into your own database."),
-            _("usage: ") + "pact demo --db PATH\n",
+            _(
+                "pact demo needs --db PATH (a new file) or --server URL (an empty database "
+                "on a server): a demo never goes into your own database."
+            ),
+            _("usage: ") + "pact demo --db PATH | --server URL\n",
         )
+    if url is not None:
+        db = connect_server(url)
+        try:
+            summary = demo.fill_server_demo(db)
+        finally:
+            db.close()
+        place = url.text()
+        partners_made = ngettext("{n} partner", "{n} partners", summary.organisations).format(
+            n=summary.organisations
+        )
+        _err(
+            _(
+                "The demo pact was written to the empty server database {where}: "
+                "{organisations} with {contacts}."
+            ).format(where=place, organisations=partners_made, contacts=_contacts(summary.contacts))
+        )
+        _tell_demo(summary)
+        _err(
+            _(
+                "Every demo account has the password {password}. Log in with --user and that "
+                "password (typed when asked, or from PACT_PASSWORD), e.g. pact cases list "
+                "--server {where} --user {coordinator}"
+            ).format(password=auth.DEMO_PASSWORD, where=place, coordinator=demo.COORDINATOR)
+        )
+        return EXIT_OK
+    assert path is not None
     made = _new_database(lambda passphrase: demo.create_demo(path, passphrase))
     made.created.db.close()
     _tell_key(made.created)
@@ -1192,6 +1230,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
             contacts=_contacts(summary.contacts),
         )
     )
+    _tell_demo(summary)
+    _err(
+        _(
+            "Every demo account has the password {password}. Log in with --user and that "
+            "password (typed when asked, or from PACT_PASSWORD), e.g. pact cases list --db "
+            "{path} --user {coordinator}"
+        ).format(password=auth.DEMO_PASSWORD, path=where, coordinator=demo.COORDINATOR)
+    )
+    return EXIT_OK
+
+
+def _tell_demo(summary: demo.DemoSummary) -> None:
+    """What the demo holds besides the directory: cases, users, meetings."""
     others = len(summary.users) - len(demo.MAIN_USERS)
     _err(
         _(
@@ -1218,14 +1269,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
             ).format(n=summary.meetings)
         )
     )
-    _err(
-        _(
-            "Every demo account has the password {password}. Log in with --user and that "
-            "password (typed when asked, or from PACT_PASSWORD), e.g. pact cases list --db "
-            "{path} --user {coordinator}"
-        ).format(password=auth.DEMO_PASSWORD, path=where, coordinator=demo.COORDINATOR)
-    )
-    return EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -1358,6 +1401,9 @@ def _log_in_if_users(db: Database, args: argparse.Namespace) -> None:
 
 def cmd_partners_import(args: argparse.Namespace) -> int:
     data = Path(args.file).read_bytes()
+    url = server_url(args)
+    if url is not None:
+        return _import_on_server(args, url, data)
     path = (db_path(args) or default_db_path()).resolve()
     new = not path.is_dir() and is_new_file(path)
     if args.dry_run:
@@ -1380,6 +1426,41 @@ def cmd_partners_import(args: argparse.Namespace) -> int:
         return _import_into_new(path, data)
     db = open_for_writing(path)
     try:
+        _log_in_if_users(db, args)
+        result = _import(db, data)
+    except _ImportRejected as exc:
+        return _report_rejected(exc.preview)
+    finally:
+        db.close()
+    _report_imported(result)
+    return EXIT_OK
+
+
+def _import_on_server(args: argparse.Namespace, url: ServerUrl, data: bytes) -> int:
+    """partners import --server: into the server's database, all or nothing. A
+    database without pact's tables yet gets them (as for its first user), but only
+    once the file has no bad rows: a rejected file leaves the server untouched."""
+    db = connect_server(url)
+    try:
+        if db.schema_state() is SchemaState.EMPTY:
+            with _empty_directory() as empty:
+                preview = partner_csv.preview_import(empty.uow(), data)
+                if preview.errors:
+                    return _report_rejected(preview)
+                if args.dry_run:
+                    _err(
+                        _(
+                            "The server's database {name} has no pact tables yet; the import "
+                            "would make them. Preview against an empty partner directory:"
+                        ).format(name=url.database)
+                    )
+                    return _dry_run(empty, data)
+        elif args.dry_run:
+            db.close()
+            db = open_server(url)  # reading: the current schema, never upgraded
+            _log_in_if_users(db, args)
+            return _dry_run(db, data)
+        db.upgrade()  # as every writing command: the layout first, then the log-in
         _log_in_if_users(db, args)
         result = _import(db, data)
     except _ImportRejected as exc:
@@ -2043,8 +2124,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 # commands that work on a database file only, for now or by their nature
 FILE_ONLY = {
-    "demo": N_("pact demo makes a new database file; it does not work with --server yet."),
-    "partners import": N_("pact partners import does not work with --server yet."),
     "restore": N_(
         "pact restore puts a backup file in the place of a database file. A server's "
         "backups are restored by its administrator (pg_restore)."

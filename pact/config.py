@@ -1,7 +1,8 @@
 """Where pact keeps its files, and the few settings that are not in the database.
 
-Nothing sensitive lives here: the settings file holds only the language and
-similar preferences. Folders are created with owner-only permissions.
+Nothing sensitive lives here: the settings file holds only the language, similar
+preferences and the address of the last team server (never its password). Folders
+are created with owner-only permissions.
 """
 
 from __future__ import annotations
@@ -62,10 +63,29 @@ def _lock_minutes(value: object) -> int:
     return DEFAULT_LOCK_MINUTES
 
 
+SERVER_SCHEME = "postgresql://"
+MAX_SERVER_ADDRESS = 2000
+
+
+def _server_address(value: object) -> str:
+    """A remembered server address (``ServerUrl.text()``: never with a password), or ""
+    when it is missing or does not look like one."""
+    if not isinstance(value, str) or not value.startswith(SERVER_SCHEME):
+        return ""
+    if len(value) > MAX_SERVER_ADDRESS or any(ch in value for ch in "\r\n"):
+        return ""
+    return value
+
+
 @dataclass
 class Settings:
+    """``last_server``: the last team server pact connected to (its address without a
+    password); ``use_server``: pact was last used on that server, so it starts there."""
+
     language: str = DEFAULT_LANGUAGE
     lock_minutes: int = DEFAULT_LOCK_MINUTES
+    last_server: str = ""
+    use_server: bool = False
 
     @classmethod
     def path(cls) -> Path:
@@ -82,7 +102,13 @@ class Settings:
         language = raw.get("language", DEFAULT_LANGUAGE)
         if language not in LANGUAGES:
             language = DEFAULT_LANGUAGE
-        return cls(language=language, lock_minutes=_lock_minutes(raw.get("lock_minutes")))
+        last_server = _server_address(raw.get("last_server"))
+        return cls(
+            language=language,
+            lock_minutes=_lock_minutes(raw.get("lock_minutes")),
+            last_server=last_server,
+            use_server=raw.get("use_server") is True and bool(last_server),
+        )
 
     def save(self) -> None:
         atomic_write(self.path(), json.dumps(asdict(self), indent=2).encode("utf-8"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 from dataclasses import dataclass
+from datetime import datetime
 
 from pact.i18n import _
 
@@ -37,7 +38,29 @@ class SchemaOutdatedError(PactError):
 
 
 class ConflictError(PactError):
-    """Someone else saved the record first."""
+    """Someone else saved the record first.
+
+    ``who`` names them (their display name, or the user name the audit log kept when
+    the user is gone) and ``at`` says when (an aware UTC time), both from the newest
+    audit entry of the record; empty and None when the log has none.
+    ``record_type``/``record_id`` name the record as the audit log does; ``user_id``
+    is who saved first (the acting user themselves, in another window, perhaps)."""
+
+    def __init__(
+        self,
+        message: str,
+        who: str = "",
+        at: datetime | None = None,
+        record_type: str = "",
+        record_id: str = "",
+        user_id: int | None = None,
+    ):
+        super().__init__(message)
+        self.who = who
+        self.at = at
+        self.record_type = record_type
+        self.record_id = record_id
+        self.user_id = user_id
 
 
 class NotFoundError(PactError):

@@ -16,6 +16,10 @@ pdftoppm (page-*.png), the case file's disclosure record (case-disclosures.png),
 the audit log as the demo's administrator (audit-view.png), the backups dialog
 (backups.png), page 1 of the Tukker case's access export (access-export.png) and
 the locked window (lock-screen.png).
+The start screen of a computer without a database (start-screen.png) and the
+connection dialog of a team server, empty and with an error (connect-server.png,
+connect-server-error.png): shot_start_screen, shot_connect_server; the conflict
+dialog when a colleague saved first (conflict-dialog.png): shot_conflict_dialog.
 Also the retention area (retention-view.png, retention-confirm.png), an anonymised
 case file (case-file-anonymised.png) and the erase dialog of a Meldcode case
 (erase-dialog.png, erase-dialog-errors.png): shot_retention.
@@ -23,6 +27,7 @@ Look at them before committing. Only the start-up dialogs, or only the retention
 shots, by name:
 
     ... scripts/screenshots.py OUT login first-run
+    ... scripts/screenshots.py OUT start-screen connect-server
     ... scripts/screenshots.py OUT retention-view erase-dialog
 """
 
@@ -127,7 +132,105 @@ def shot_first_run() -> None:
     _quit_startup(controller)
 
 
-STARTUP_SHOTS = {"login": shot_login, "first-run": shot_first_run}
+def shot_start_screen() -> None:
+    """The start screen of a computer without a database and without a usable keyring
+    (the passphrase form), with its buttons to restore a backup or connect to a team
+    server (start-screen.png)."""
+    from pact.ui.dialogs.create_database import CreateDatabaseDialog
+
+    passphrase = os.environ.pop("PACT_PASSPHRASE", None)
+    try:
+        controller = PactApp(work / "start-screen" / "pact.db")
+        controller.start()
+        _pump(60, lambda: isinstance(controller.dialog, CreateDatabaseDialog))
+        dialog = controller.dialog
+        assert isinstance(dialog, CreateDatabaseDialog), "the start screen did not appear"
+        _pump(0.8)
+        dialog.grab().save(str(out / "start-screen.png"))
+        _quit_startup(controller)
+    finally:
+        if passphrase is not None:
+            os.environ["PACT_PASSPHRASE"] = passphrase
+
+
+def shot_connect_server() -> None:
+    """The connection dialog as ``pact --server`` opens it without an address
+    (connect-server.png), then with a server that does not answer on its port: the
+    message under the server's name (connect-server-error.png)."""
+    import socket
+
+    from pact.ui.dialogs.connect_server import ConnectServerDialog
+
+    controller = PactApp(work / "connect" / "pact.db", server="")
+    controller.start()
+    _pump(30, lambda: isinstance(controller.dialog, ConnectServerDialog))
+    dialog = controller.dialog
+    assert isinstance(dialog, ConnectServerDialog), "the connection dialog did not appear"
+    _pump(0.8)
+    dialog.grab().save(str(out / "connect-server.png"))
+    with socket.socket() as free:  # a port nobody listens on
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    dialog.host_edit.setText("127.0.0.1")
+    dialog.port_spin.setValue(port)
+    dialog.database_edit.setText("pact")
+    dialog.user_edit.setText("wijkteam")
+    dialog.connect_now()
+    _pump(20, lambda: not dialog.is_busy())
+    _pump(0.8)
+    dialog.grab().save(str(out / "connect-server-error.png"))
+    _quit_startup(controller)
+
+
+def shot_conflict_dialog() -> None:
+    """The conflict dialog as a welfare worker meets it when a colleague saved the
+    same child's details three minutes before her (conflict-dialog.png)."""
+    from datetime import UTC, datetime, timedelta
+
+    from pact.errors import ConflictError
+    from pact.i18n import _
+    from pact.ui.dialogs.conflict import ConflictDialog, Difference
+
+    exc = ConflictError(
+        _("Someone else changed this child's details. Reload the case first."),
+        who="Wendy Wolters",
+        at=datetime.now(UTC) - timedelta(minutes=3),
+        record_type="case",
+        record_id="4",
+        user_id=2,
+    )
+    dialog = ConflictDialog(
+        exc,
+        [
+            Difference(
+                _("Notes"),
+                "Vader woont voorlopig apart. Wesley is vaker afwezig op maandag.",
+                "Wesley praat elke week kort met de IB'er; hij geeft zijn thuis een 5,5.",
+                "notes",
+            ),
+            Difference(
+                _("School"),
+                "Basisschool De Wilgenhoek",
+                "Basisschool Het Kompas",
+                "school_id",
+            ),
+        ],
+        _("this child's details"),
+        me_id=1,
+    )
+    dialog.show()
+    _pump(0.8)
+    dialog.grab().save(str(out / "conflict-dialog.png"))
+    dialog.close()
+
+
+STARTUP_SHOTS = {
+    "login": shot_login,
+    "first-run": shot_first_run,
+    "start-screen": shot_start_screen,
+    "connect-server": shot_connect_server,
+    "conflict-dialog": shot_conflict_dialog,
+}
 only = sys.argv[2:]
 for shot_name, shot in STARTUP_SHOTS.items():
     if not only or shot_name in only:

@@ -117,10 +117,27 @@ class PgServer:
         self.start()
 
 
+RAM_FOLDER = Path("/dev/shm")
+RAM_NEEDED = 1 << 30  # free bytes a RAM folder needs for the server's files (with WAL)
+
+
+def server_folder() -> str:
+    """Where the server's files go: PACT_PG_DIR, else a RAM folder (/dev/shm) with room
+    enough, else /tmp. In RAM, CREATE DATABASE ... TEMPLATE (one per service test) takes
+    about 15 ms instead of 300-700 ms on a disk (it creates and copies some 300 files)."""
+    given = os.environ.get("PACT_PG_DIR")
+    if given:
+        return given
+    with contextlib.suppress(OSError):
+        if RAM_FOLDER.is_dir() and shutil.disk_usage(RAM_FOLDER).free >= RAM_NEEDED:
+            return str(RAM_FOLDER)
+    return "/tmp"
+
+
 @contextlib.contextmanager
 def running_server() -> Iterator[PgServer]:
     """Start a fresh server; stop it and remove its folder afterwards."""
-    root = Path(tempfile.mkdtemp(prefix="pact-pg-", dir="/tmp"))
+    root = Path(tempfile.mkdtemp(prefix="pact-pg-", dir=server_folder()))
     root.chmod(0o755)
     password = secrets.token_urlsafe(18)
     if os.geteuid() == 0:

@@ -13,12 +13,14 @@ certificate must be signed by the CA and name the host).
 from __future__ import annotations
 
 import os
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DBAPIError
 
 from pact.errors import DatabaseLockedError, PactError
@@ -45,7 +47,19 @@ class ServerPasswordError(DatabaseLockedError):
 
 
 class ServerUnreachableError(PactError):
-    """No connection: the server does not answer, refuses, or TLS failed."""
+    """No connection: the server does not answer, refuses, or TLS failed. ``field``
+    says which part of the address to look at: host (and port), database, user or tls
+    (the TLS mode and the CA file), for a message next to that field."""
+
+    def __init__(self, message: str, field: str = "host"):
+        super().__init__(message)
+        self.field = field
+
+
+class ConnectionLostError(ServerUnreachableError):
+    """The connection to the server broke while pact was working (a server restart, a
+    network drop): what was being done did not happen. The engine reconnects by itself
+    once the server answers again (``pool_pre_ping``)."""
 
 
 @dataclass(frozen=True)
@@ -156,16 +170,79 @@ def parse_url(text: str, environ: dict[str, str] | None = None) -> ServerUrl:
     )
 
 
+# the server of each engine made here (pact.services.local_drafts keeps drafts per server)
+_servers: weakref.WeakKeyDictionary[Engine, ServerUrl] = weakref.WeakKeyDictionary()
+
+
+def server_of(engine: Engine) -> ServerUrl | None:
+    """The team's server ``engine`` connects to; None for a file's engine."""
+    return _servers.get(engine)
+
+
 def make_server_engine(url: ServerUrl, password: str | None) -> Engine:
     """An engine for the server over psycopg 3. Connections are checked before use
-    (``pool_pre_ping``), so one that died with a server restart is replaced."""
+    (``pool_pre_ping``), so one that died with a server restart is replaced.
+
+    Once a first connection worked, a connection that breaks (or cannot be made
+    again) raises ConnectionLostError: an error pact explains, not a driver's
+    traceback. Before that, the driver's errors come through as they are, for
+    ``connect`` to explain (a password, TLS, a missing database)."""
 
     def creator() -> Any:
         import psycopg
 
         return psycopg.connect(**url.connect_args(password))
 
-    return create_engine("postgresql+psycopg://", creator=creator, pool_pre_ping=True)
+    engine = create_engine("postgresql+psycopg://", creator=creator, pool_pre_ping=True)
+    _servers[engine] = url
+    connected = [False]
+
+    def first_connection(_dbapi_conn: Any, _record: Any) -> None:
+        connected[0] = True
+
+    def explain_loss(ctx: ExceptionContext) -> BaseException | None:
+        if ctx.is_pre_ping:
+            return None  # the pool replaces the dead connection itself
+        import psycopg
+
+        broke = ctx.is_disconnect
+        refused = (
+            connected[0]
+            and ctx.connection is None
+            and isinstance(ctx.original_exception, psycopg.OperationalError)
+        )
+        if not (broke or refused):
+            return None
+        return ConnectionLostError(
+            _(
+                "The connection to the team server {where} is lost; pact reconnects by "
+                "itself. Try again in a moment."
+            ).format(where=f"{url.host}:{url.port}")
+        )
+
+    event.listen(engine, "connect", first_connection)
+    event.listen(engine, "handle_error", explain_loss)
+    return engine
+
+
+def is_connection_loss(exc: BaseException) -> bool:
+    """Whether ``exc`` means the server went away (pact's ConnectionLostError, or a
+    driver's error about a broken connection that reached pact unexplained)."""
+    if isinstance(exc, ConnectionLostError):
+        return True
+    if isinstance(exc, DBAPIError):
+        return bool(exc.connection_invalidated)
+    return False
+
+
+def _reason(text: str) -> str:
+    """The cause in a libpq message: 'connection to server at "h", port p failed:
+    Connection refused' gives 'Connection refused' (not the hint on the next line)."""
+    lines = text.strip().splitlines()
+    if not lines:
+        return ""
+    first = lines[0]
+    return first.rsplit(" failed: ", 1)[-1].strip() if " failed: " in first else lines[-1]
 
 
 def _explain(url: ServerUrl, exc: BaseException) -> PactError:
@@ -189,19 +266,26 @@ def _explain(url: ServerUrl, exc: BaseException) -> PactError:
         )
     if "does not exist" in low and "database" in low:
         return ServerUnreachableError(
-            _("The server {where} has no database {name}.").format(where=where, name=url.database)
+            _("The server {where} has no database {name}.").format(where=where, name=url.database),
+            field="database",
+        )
+    if "does not exist" in low and "role" in low:
+        return ServerUnreachableError(
+            _("The server {where} has no user {user}.").format(where=where, user=url.user),
+            field="user",
         )
     if "ssl" in low or "certificate" in low or "tls" in low:
         return ServerUnreachableError(
             _(
                 "The secure connection (TLS mode {mode}) to {where} failed: {reason}. Check "
                 "the CA file and the host name, or ask the server's administrator."
-            ).format(mode=url.tls, where=where, reason=text.strip().splitlines()[-1])
+            ).format(mode=url.tls, where=where, reason=_reason(text)),
+            field="tls",
         )
     return ServerUnreachableError(
         _(
             "The server {where} cannot be reached (is it running, is the network up?): {reason}"
-        ).format(where=where, reason=text.strip().splitlines()[-1] if text.strip() else "")
+        ).format(where=where, reason=_reason(text))
     )
 
 

@@ -31,6 +31,7 @@ _T = TypeVar("_T")
 class KeyMode(enum.Enum):
     KEYRING = "keyring"
     PASSPHRASE = "passphrase"
+    SERVER = "server"  # a team's server: no key of pact's; the server protects the data
 
 
 class NeedSecretError(DatabaseLockedError):
@@ -220,7 +221,9 @@ def _rekey(db: Database, key: KeyMaterial) -> None:
 
 
 def switch_to_passphrase(db: Database, passphrase: str) -> None:
-    """Keyring -> passphrase: re-key (committed) first, then drop the keyring entry."""
+    """Keyring -> passphrase: re-key (committed) first, then drop the keyring entry.
+    NotLocalError on a team's server (re-keying is for the SQLCipher file)."""
+    db.file()
     problem = check_new_passphrase(passphrase)
     if problem:
         raise PactError(problem)

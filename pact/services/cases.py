@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session, aliased
 
 from pact.db.uow import UnitOfWork
 from pact.errors import (
-    ConflictError,
     FieldError,
     NeedsConfirmationError,
     NotFoundError,
@@ -49,7 +48,15 @@ from pact.services import consent as consent_svc
 from pact.services import consent_rules as rules
 from pact.services import validation as v
 from pact.services.consent_rules import possible_ages
-from pact.services.lookup import commit_case_change, mapping, org_names, user_names
+from pact.services.lookup import (
+    case_conflict_message,
+    commit_case_change,
+    conflict,
+    flush_change,
+    mapping,
+    org_names,
+    user_names,
+)
 from pact.services.scope import load_case, visible
 from pact.services.users import Actor, acting_user
 from pact.services.vocab import RELATION_LABELS, label
@@ -753,9 +760,9 @@ def find_case(uow: UnitOfWork, actor: Actor, code: str) -> int:
 def normalised_case(data: CaseInput) -> CaseInput:
     return replace(
         data,
-        alias=" ".join(data.alias.split()),
-        family_name=" ".join(data.family_name.split()),
-        notes=data.notes.strip(),
+        alias=" ".join(v.storable(data.alias).split()),
+        family_name=" ".join(v.storable(data.family_name).split()),
+        notes=v.storable(data.notes).strip(),
     )
 
 
@@ -929,7 +936,7 @@ def register_case(uow: UnitOfWork, actor: Actor, data: CaseInput) -> CaseHeader:
                 _involve(s, c, me, org, "case_lead", "lead_contact_id")
             c.lead_contact_id = data.lead_contact_id
         consent_svc.refresh(s, c)
-        commit_case_change(uow)
+        commit_case_change(uow, c.id)
         return _header(s, c)
 
 
@@ -942,8 +949,10 @@ def update_case(uow: UnitOfWork, actor: Actor, data: CaseInput) -> CaseHeader:
         s = uow.session
         c, me = load_case(s, actor, data.id, write=True)
         if data.version is not None and c.version != data.version:
-            raise ConflictError(
-                _("Someone else changed this case after you opened it. Reload it first.")
+            raise conflict(
+                s,
+                _("Someone else changed this case after you opened it. Reload it first."),
+                [("case", c.id)],
             )
         errors = case_field_errors(replace(data, level=c.level), clock.today())
         errors += _references(s, data)
@@ -961,8 +970,9 @@ def update_case(uow: UnitOfWork, actor: Actor, data: CaseInput) -> CaseHeader:
         c.lead_contact_id = data.lead_contact_id
         c.notes = data.notes
         c.search_text = _search_text(c)
+        flush_change(uow, case_conflict_message(), [("case", c.id)])
         consent_svc.refresh(s, c)
-        commit_case_change(uow)
+        commit_case_change(uow, c.id)
         return _header(s, c)
 
 
@@ -1029,7 +1039,7 @@ def change_level(
         )
         c.level = level
         consent_svc.refresh(s, c)
-        commit_case_change(uow)
+        commit_case_change(uow, c.id)
         return _header(s, c)
 
 
@@ -1046,7 +1056,7 @@ def activate_case(uow: UnitOfWork, actor: Actor, case_id: int) -> CaseHeader:
             raise ValidationError(FieldError("status", _("Support for this case already started.")))
         c.status = "active"
         _status_event(s, c, me, "activated", clock.today())
-        commit_case_change(uow)
+        commit_case_change(uow, c.id)
         return _header(s, c)
 
 
@@ -1090,7 +1100,7 @@ def close_case(
                 t for t in (action.note, _("Cancelled: the case was closed.")) if t
             )
         _status_event(s, c, me, "closed", closed_on, reason)
-        commit_case_change(uow)
+        commit_case_change(uow, c.id)
         return _header(s, c)
 
 
@@ -1117,7 +1127,7 @@ def reopen_case(uow: UnitOfWork, actor: Actor, case_id: int, reason: str) -> Cas
         c.close_reason = ""
         _status_event(s, c, me, "reopened", clock.today(), reason)
         consent_svc.refresh(s, c)
-        commit_case_change(uow)
+        commit_case_change(uow, c.id)
         return _header(s, c)
 
 
@@ -1142,8 +1152,11 @@ def save_child(uow: UnitOfWork, actor: Actor, case_id: int, data: ChildData) -> 
             if found is None or found.case_id != c.id:
                 raise NotFoundError(_("This child is no longer part of the case."))
             if data.version is not None and found.version != data.version:
-                raise ConflictError(
-                    _("Someone else changed this child's details. Reload the case first.")
+                raise conflict(
+                    s,
+                    _("Someone else changed this child's details. Reload the case first."),
+                    [("case", c.id)],
+                    part="child",
                 )
             child = found
         previous_buddy = child.buddy_organisation_id
@@ -1154,12 +1167,13 @@ def save_child(uow: UnitOfWork, actor: Actor, case_id: int, data: ChildData) -> 
         child.notes = data.notes
         child.buddy_organisation_id = data.buddy_organisation_id
         child.buddy_since = data.buddy_since
+        flush_change(uow, case_conflict_message(), [("case", c.id)], "child")
         if data.buddy_organisation_id is not None and data.buddy_organisation_id != previous_buddy:
             # linking the child to a buddy shares information with the buddy programme
             _involve(s, c, me, data.buddy_organisation_id, "buddy", "buddy_organisation_id")
         c.search_text = _search_text(c)
         consent_svc.refresh(s, c)
-        commit_case_change(uow)
+        commit_case_change(uow, c.id, part="child")
         orgs = org_names(s, {child.school_id or 0, child.buddy_organisation_id or 0})
         return _child_data(child, orgs)
 
@@ -1200,7 +1214,7 @@ def remove_child(uow: UnitOfWork, actor: Actor, case_id: int, child_id: int) -> 
         c.children.remove(child)
         c.search_text = _search_text(c)
         consent_svc.refresh(s, c)
-        commit_case_change(uow)
+        commit_case_change(uow, c.id)
 
 
 def save_carer(uow: UnitOfWork, actor: Actor, case_id: int, data: CarerData) -> CarerData:
@@ -1219,14 +1233,20 @@ def save_carer(uow: UnitOfWork, actor: Actor, case_id: int, data: CarerData) -> 
             if found is None or found.case_id != c.id:
                 raise NotFoundError(_("This parent or carer is no longer part of the case."))
             if data.version is not None and found.version != data.version:
-                raise ConflictError(_("Someone else changed these details. Reload the case first."))
+                raise conflict(
+                    s,
+                    _("Someone else changed these details. Reload the case first."),
+                    [("case", c.id)],
+                    part="carer",
+                )
             carer = found
         carer.alias = data.alias
         carer.relation = data.relation
         carer.parental_authority = data.parental_authority
         carer.notes = data.notes
+        flush_change(uow, case_conflict_message(), [("case", c.id)], "carer")
         consent_svc.refresh(s, c)
-        commit_case_change(uow)
+        commit_case_change(uow, c.id, part="carer")
         return _carer_data(carer)
 
 
@@ -1249,7 +1269,7 @@ def remove_carer(uow: UnitOfWork, actor: Actor, case_id: int, carer_id: int) -> 
             )
         c.carers.remove(carer)
         consent_svc.refresh(s, c)
-        commit_case_change(uow)
+        commit_case_change(uow, c.id)
 
 
 # -- partners
@@ -1286,7 +1306,7 @@ def involve_partner(
             )
         link = _involve(s, c, me, organisation_id, role, "organisation_id", note)
         consent_svc.refresh(s, c)
-        commit_case_change(uow)
+        commit_case_change(uow, c.id)
         return next(p for p in case_file(s, c).partners if p.id == link.id)
 
 
@@ -1308,7 +1328,7 @@ def end_involvement(uow: UnitOfWork, actor: Actor, case_id: int, involvement_id:
         link.ended_on = clock.today()
         link.ended_by_id = me.id
         consent_svc.refresh(s, c)
-        commit_case_change(uow)
+        commit_case_change(uow, c.id)
 
 
 # ---------------------------------------------------------------- choosers

@@ -44,7 +44,14 @@ from pact.services import clock
 from pact.services import consent as consent_svc
 from pact.services import validation as v
 from pact.services.cases import Option
-from pact.services.lookup import commit_case_change, mapping, user_names
+from pact.services.lookup import (
+    commit_case_change,
+    commit_change,
+    conflict,
+    flush_change,
+    mapping,
+    user_names,
+)
 from pact.services.scope import load_case, visible
 from pact.services.users import WORKER, Actor, acting_user
 
@@ -669,7 +676,12 @@ def save_signal(uow: UnitOfWork, actor: Actor, case_id: int, data: SignalData) -
             if found is None or found.case_id != c.id:
                 raise NotFoundError(_("This signal no longer exists."))
             if data.version is not None and found.version != data.version:
-                raise ConflictError(_("Someone else changed this signal. Reload the case first."))
+                raise conflict(
+                    s,
+                    _("Someone else changed this signal. Reload the case first."),
+                    [("case", c.id)],
+                    part="case_signal",
+                )
             signal = found
         signal.observed_on = data.observed_on
         signal.observation = data.observation
@@ -678,7 +690,7 @@ def save_signal(uow: UnitOfWork, actor: Actor, case_id: int, data: SignalData) -
         signal.child_id = data.child_id
         signal.source_org_id = data.source_org_id
         signal.source_contact_id = data.source_contact_id
-        commit_case_change(uow)
+        commit_case_change(uow, c.id, part="case_signal")
         return signal_rows(s, [signal])[0]
 
 
@@ -753,8 +765,10 @@ def save_consultation(
             if found is None or found.case_id != c.id:
                 raise NotFoundError(_("This consultation no longer exists."))
             if data.version is not None and found.version != data.version:
-                raise ConflictError(
-                    _("Someone else changed this consultation. Reload the case first.")
+                raise conflict(
+                    s,
+                    _("Someone else changed this consultation. Reload the case first."),
+                    [("consultation", found.id)],
                 )
             item = found
         item.held_on = data.held_on
@@ -765,10 +779,18 @@ def save_consultation(
         item.partner_links = [
             current.get(o) or ConsultationPartner(organisation_id=o) for o in data.partner_ids
         ]
-        s.flush()
+        flush_change(
+            uow,
+            _("Someone else changed this consultation. Reload the case first."),
+            [("consultation", item.id), ("case", c.id)],
+        )
         _add_steps(s, c, me, data.steps, item.id)
         case_svc.mark_active(s, c, me)
-        commit_case_change(uow)
+        commit_change(
+            uow,
+            _("Someone else changed this consultation. Reload the case first."),
+            [("consultation", item.id), ("case", c.id)],
+        )
         consultation_id = item.id
     return next(x for x in list_consultations(uow, actor, case_id) if x.id == consultation_id)
 
@@ -787,7 +809,7 @@ def add_action(uow: UnitOfWork, actor: Actor, case_id: int, step: ActionInput) -
         # field names without the "0." of the list
         added = _add_steps(s, c, me, (step,), None, prefix="")
         case_svc.mark_active(s, c, me)
-        commit_case_change(uow)
+        commit_case_change(uow, c.id)
         action_id = added[0].id
         return action_rows(s, select(Action).where(Action.id == action_id))[0]
 
@@ -808,6 +830,29 @@ def _load_action(
     return action, c, me
 
 
+def get_action(uow: UnitOfWork, actor: Actor, action_id: int) -> ActionData:
+    """One next step as it is saved now (to reload it after a conflict)."""
+    with uow:
+        s = uow.session
+        _load_action(s, actor, action_id, write=False)
+        return action_rows(s, select(Action).where(Action.id == action_id))[0]
+
+
+def _step_message() -> str:
+    return _("Someone else changed this next step. Reload the case first.")
+
+
+def _step_conflict(s: Session, action: Action) -> ConflictError:
+    return conflict(s, _step_message(), [("next_step", action.id)])
+
+
+def _commit_step(uow: UnitOfWork, action: Action, c: Case | None) -> None:
+    records: list[tuple[str, object]] = [("next_step", action.id)]
+    if c is not None:
+        records.append(("case", c.id))
+    commit_change(uow, _step_message(), records)
+
+
 def update_action(
     uow: UnitOfWork, actor: Actor, action_id: int, step: ActionInput, version: int | None = None
 ) -> ActionData:
@@ -817,7 +862,7 @@ def update_action(
         s = uow.session
         action, c, _me = _load_action(s, actor, action_id, write=True)
         if version is not None and action.version != version:
-            raise ConflictError(_("Someone else changed this next step. Reload the case first."))
+            raise _step_conflict(s, action)
         errors = action_field_errors(step) + owner_errors(s, step, "")
         if errors:
             raise ValidationError(errors)
@@ -839,7 +884,7 @@ def update_action(
         action.owner_contact_id = step.owner_contact_id
         action.owner_org_id = step.owner_org_id if step.owner_contact_id is None else org
         action.due_on = step.due_on
-        commit_case_change(uow)
+        _commit_step(uow, action, c)
         return action_rows(s, select(Action).where(Action.id == action_id))[0]
 
 
@@ -856,9 +901,9 @@ def set_action_status(
     note = note.strip()
     with uow:
         s = uow.session
-        action, _c, me = _load_action(s, actor, action_id, write=True)
+        action, c, me = _load_action(s, actor, action_id, write=True)
         if version is not None and action.version != version:
-            raise ConflictError(_("Someone else changed this next step. Reload the case first."))
+            raise _step_conflict(s, action)
         errors: list[FieldError] = []
         if status not in ACTION_STATUSES:
             errors.append(FieldError("status", _("Choose a status.")))
@@ -878,7 +923,7 @@ def set_action_status(
         action.done_on = done_on if status == "done" else None
         action.closed_by_id = None if status == "open" else me.id
         action.note = note
-        commit_case_change(uow)
+        _commit_step(uow, action, c)
         return action_rows(s, select(Action).where(Action.id == action_id))[0]
 
 
@@ -898,6 +943,7 @@ __all__ = [
     "case_actions",
     "consultation_field_errors",
     "count_actions",
+    "get_action",
     "list_actions",
     "list_consultations",
     "list_signals",

@@ -23,13 +23,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, inspect, select
 
-from pact.db.database import is_new_file
+from pact.db.database import Database, is_new_file
+from pact.db.migrate import SchemaState
 from pact.db.uow import UnitOfWork
 from pact.errors import PactError, ValidationError
 from pact.i18n import _
-from pact.models import AppSetting, Municipality, Organisation
+from pact.models import AppSetting, Base, Municipality, Organisation
 from pact.models.partner import TWENTE_MUNICIPALITIES
 from pact.services import access, clock, demo_meetings, demo_stories
 from pact.services.demo_stories import (
@@ -72,6 +73,8 @@ __all__ = [
     "create_demo",
     "demo_organisations",
     "fill_demo",
+    "fill_server_demo",
+    "holds_data",
 ]
 
 
@@ -506,3 +509,41 @@ def create_demo(path: Path, passphrase: str | None = None) -> DemoCreated:
         )
     created, summary = access.create_filled(path, lambda db: fill_demo(db.uow()), passphrase)
     return DemoCreated(created, summary)
+
+
+# what the migrations put into a new database: it holds no data of its own yet
+SEEDED_TABLES = frozenset({"municipality"})
+
+
+def holds_data(db: Database) -> bool:
+    """Whether any of pact's tables (those the migrations made so far) holds a row
+    that the migrations did not put there."""
+    with db.engine.connect() as conn:
+        present = set(inspect(conn).get_table_names())
+        for name, table in Base.metadata.tables.items():
+            seeded = name in SEEDED_TABLES
+            if name in present and not seeded and conn.scalar(select(exists().select_from(table))):
+                return True
+    return False
+
+
+def fill_server_demo(db: Database) -> DemoSummary:
+    """Fill an empty database on a team's server with the demo pact: its schema
+    made by the migrations first (as for a server's first user), then ``fill_demo``.
+
+    Refuses (PactError, nothing changed) a database that already holds data. A
+    failure while filling rolls the whole demo back; the schema the migrations made
+    stays, so the database is an empty pact database and the demo can be tried again.
+    """
+    if db.local:
+        raise PactError(_("pact demo fills a database on a team's server here, not a file."))
+    if db.schema_state() is not SchemaState.EMPTY and holds_data(db):
+        where = db.server.database if db.server is not None else db.location()
+        raise PactError(
+            _(
+                "The server's database {name} already holds data. pact demo only fills an "
+                "empty database; nothing was changed."
+            ).format(name=where)
+        )
+    db.upgrade()
+    return fill_demo(db.uow())

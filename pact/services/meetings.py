@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 from pact.db.uow import UnitOfWork
 from pact.errors import (
     AccessDeniedError,
-    ConflictError,
     FieldError,
     NotFoundError,
     PactError,
@@ -56,7 +55,15 @@ from pact.services import clock
 from pact.services import consent as consent_svc
 from pact.services import validation as v
 from pact.services.consultations import ActionData, action_rows
-from pact.services.lookup import commit_change, contact_names, mapping, org_names, user_names
+from pact.services.lookup import (
+    commit_change,
+    conflict,
+    contact_names,
+    flush_change,
+    mapping,
+    org_names,
+    user_names,
+)
 from pact.services.scope import load_case, require_coordinator, visible, visible_ids
 from pact.services.users import WORKER, Actor, acting_user
 from pact.services.vocab import (
@@ -1134,7 +1141,11 @@ def save_series(uow: UnitOfWork, actor: Actor, data: SeriesInput) -> SeriesData:
             if found is None:
                 raise NotFoundError(_("This meeting series no longer exists."))
             if data.version is not None and found.version != data.version:
-                raise ConflictError(_("Someone else changed this series. Reload it first."))
+                raise conflict(
+                    s,
+                    _("Someone else changed this series. Reload it first."),
+                    [("meeting_series", found.id)],
+                )
             series = found
         assert data.starts_at is not None and data.ends_at is not None
         series.name = data.name
@@ -1162,7 +1173,11 @@ def save_series(uow: UnitOfWork, actor: Actor, data: SeriesInput) -> SeriesData:
             SeriesInvite(organisation_id=i.organisation_id, contact_id=i.contact_id)
             for i in data.invites
         ]
-        commit_change(uow, _("Someone else changed this series. Reload it first."))
+        commit_change(
+            uow,
+            _("Someone else changed this series. Reload it first."),
+            [("meeting_series", series.id)],
+        )
         return _series_data(s, series)
 
 
@@ -1279,7 +1294,11 @@ def save_meeting(uow: UnitOfWork, actor: Actor, data: MeetingInput) -> MeetingDa
         else:
             meeting, me = load_meeting(s, actor, data.id, write=True)
             if data.version is not None and meeting.version != data.version:
-                raise ConflictError(_("Someone else changed this meeting. Reload it first."))
+                raise conflict(
+                    s,
+                    _("Someone else changed this meeting. Reload it first."),
+                    [("meeting", meeting.id)],
+                )
             ensure_not_locked(meeting)
         errors = meeting_field_errors(data)
         errors += _contact_errors(
@@ -1317,13 +1336,21 @@ def save_meeting(uow: UnitOfWork, actor: Actor, data: MeetingInput) -> MeetingDa
         meeting.chair_contact_id = data.chair_contact_id
         meeting.minute_taker_contact_id = data.minute_taker_contact_id
         meeting.series_id = data.series_id
+        if data.id is not None:
+            flush_change(
+                uow,
+                _("Someone else changed this meeting. Reload it first."),
+                [("meeting", meeting.id)],
+            )
         current = {(i.organisation_id, i.contact_id): i for i in meeting.invites}
         meeting.invites = [
             current.get((i.organisation_id, i.contact_id))
             or MeetingInvite(organisation_id=i.organisation_id, contact_id=i.contact_id)
             for i in data.invites
         ]
-        commit_change(uow, _("Someone else changed this meeting. Reload it first."))
+        commit_change(
+            uow, _("Someone else changed this meeting. Reload it first."), [("meeting", meeting.id)]
+        )
         return meeting_data(s, meeting, me)
 
 
@@ -1357,7 +1384,9 @@ def add_invite(
                 attendance=attendance,
             )
         )
-        commit_change(uow, _("Someone else changed this meeting. Reload it first."))
+        commit_change(
+            uow, _("Someone else changed this meeting. Reload it first."), [("meeting", meeting.id)]
+        )
         return meeting_data(s, meeting, me)
 
 
@@ -1403,7 +1432,9 @@ def set_status(
         if status == "minutes_sent":
             meeting.minutes_sent_on = clock.today()
         meeting.status = status
-        commit_change(uow, _("Someone else changed this meeting. Reload it first."))
+        commit_change(
+            uow, _("Someone else changed this meeting. Reload it first."), [("meeting", meeting.id)]
+        )
         return meeting_data(s, meeting, me)
 
 
@@ -1443,7 +1474,12 @@ def save_item(uow: UnitOfWork, actor: Actor, meeting_id: int, data: ItemInput) -
             if found is None:
                 raise NotFoundError(_("This agenda item no longer exists."))
             if data.version is not None and found.version != data.version:
-                raise ConflictError(_("Someone else changed this agenda item. Reload it first."))
+                raise conflict(
+                    s,
+                    _("Someone else changed this agenda item. Reload it first."),
+                    [("meeting", meeting.id)],
+                    "agenda_item",
+                )
             if (
                 found.case_id is not None
                 and data.case_id != found.case_id
@@ -1466,7 +1502,12 @@ def save_item(uow: UnitOfWork, actor: Actor, meeting_id: int, data: ItemInput) -
         item.case_mode = data.case_mode if data.case_id is not None else "full"
         if data.chair_notes is not None:
             item.chair_notes = data.chair_notes.strip()
-        commit_change(uow, _("Someone else changed this agenda item. Reload it first."))
+        commit_change(
+            uow,
+            _("Someone else changed this agenda item. Reload it first."),
+            [("meeting", meeting.id)],
+            "agenda_item",
+        )
         return meeting_data(s, meeting, me)
 
 
@@ -1480,7 +1521,12 @@ def set_case_mode(uow: UnitOfWork, actor: Actor, item_id: int, mode: str) -> Mee
             raise ValidationError(FieldError("case_mode", _("Choose how the case is discussed.")))
         load_case(s, me, item.case_id, details=False)
         item.case_mode = mode
-        commit_change(uow, _("Someone else changed this agenda item. Reload it first."))
+        commit_change(
+            uow,
+            _("Someone else changed this agenda item. Reload it first."),
+            [("meeting", meeting.id)],
+            "agenda_item",
+        )
         return meeting_data(s, meeting, me)
 
 
@@ -1503,7 +1549,9 @@ def remove_item(uow: UnitOfWork, actor: Actor, item_id: int) -> MeetingData:
         meeting.items.remove(item)
         for n, other in enumerate(meeting.items):
             other.position = n
-        commit_change(uow, _("Someone else changed this meeting. Reload it first."))
+        commit_change(
+            uow, _("Someone else changed this meeting. Reload it first."), [("meeting", meeting.id)]
+        )
         return meeting_data(s, meeting, me)
 
 
@@ -1517,11 +1565,18 @@ def reorder_items(
         ensure_not_locked(meeting)
         by_id = {i.id: i for i in meeting.items}
         if sorted(item_ids) != sorted(by_id):
-            raise ConflictError(_("The agenda changed meanwhile. Reload the meeting first."))
+            raise conflict(
+                s,
+                _("The agenda changed meanwhile. Reload the meeting first."),
+                [("meeting", meeting.id)],
+                "agenda_item",
+            )
         for n, item_id in enumerate(item_ids):
             by_id[item_id].position = n
         meeting.items.sort(key=lambda i: i.position)
-        commit_change(uow, _("Someone else changed this meeting. Reload it first."))
+        commit_change(
+            uow, _("Someone else changed this meeting. Reload it first."), [("meeting", meeting.id)]
+        )
         return meeting_data(s, meeting, me)
 
 

@@ -10,17 +10,21 @@ minutes removes the draft; after a crash the next start offers it again.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
+from pact.db.server import ConnectionLostError
 from pact.db.uow import UnitOfWork
 from pact.errors import (
     AccessDeniedError,
     FieldError,
     NotFoundError,
+    PactError,
     ValidationError,
 )
 from pact.i18n import _, format_datetime
@@ -36,12 +40,12 @@ from pact.models import (
     MinutesDraft,
 )
 from pact.models.meeting import ATTENDANCE, REVIEW_OUTCOMES
-from pact.services import clock
+from pact.services import clock, local_drafts
 from pact.services import consent as consent_svc
 from pact.services import consultations as steps_svc
 from pact.services import validation as v
 from pact.services.consultations import ActionInput
-from pact.services.lookup import commit_change
+from pact.services.lookup import commit_change, conflict
 from pact.services.meetings import (
     MAX_TEXT,
     MeetingData,
@@ -57,9 +61,30 @@ from pact.services.meetings import (
 from pact.services.scope import load_case, may_see
 from pact.services.users import Actor, acting_user
 
+log = logging.getLogger(__name__)
+
 
 def _conflict() -> str:
     return _("Someone else changed this meeting. Reload it first.")
+
+
+def _minutes_conflict() -> str:
+    return _("Someone else saved the minutes of this item while you were typing them.")
+
+
+def _minutes_begun(s: Session, meeting: Meeting) -> None:
+    """Minutes taken at a planned or held meeting make its minutes a draft. A guarded
+    UPDATE that leaves the meeting's version alone: two people saving the minutes of
+    different items at the same moment do not conflict over the meeting."""
+    if meeting.status not in ("planned", "held"):
+        return
+    s.execute(
+        update(Meeting)
+        .where(Meeting.id == meeting.id, Meeting.status.in_(("planned", "held")))
+        .values(status="minutes_draft")
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(meeting, "status", "minutes_draft")
 
 
 # ---------------------------------------------------------------- DTOs
@@ -121,7 +146,7 @@ def set_attendance(
         invite.attendance = attendance
         invite.replaced_by_contact_id = replaced_by_contact_id
         invite.replaced_by_name = "" if replaced_by_contact_id else replaced_by_name
-        commit_change(uow, _conflict())
+        commit_change(uow, _conflict(), [("meeting", meeting.id)])
         return meeting_data(s, meeting, me)
 
 
@@ -145,10 +170,21 @@ def _item_details_allowed(s: Session, item: AgendaItem, me: Actor) -> None:
 
 
 def save_minutes(
-    uow: UnitOfWork, actor: Actor, item_id: int, text: str, version: int | None = None
+    uow: UnitOfWork,
+    actor: Actor,
+    item_id: int,
+    text: str,
+    version: int | None = None,
+    base: str | None = None,
 ) -> MeetingData:
     """Save the minutes of an agenda item (Markdown). Removes the user's draft of it; a
-    held meeting's minutes become a draft."""
+    held meeting's minutes become a draft.
+
+    ``version`` and ``base``: the item's version and minutes the user started typing
+    from. When someone else saved other minutes of the item since, ConflictError
+    (naming who and when); nothing is saved and the draft stays. Saving again with the
+    current version overwrites their text. Other changes of the item (its title) and
+    minutes of other items never conflict."""
     text = text.strip()
     with uow:
         s = uow.session
@@ -158,24 +194,56 @@ def save_minutes(
         message = v.max_length(text, MAX_TEXT)
         if message:
             raise ValidationError(FieldError("minutes", message))
-        if version is not None and item.version != version and item.minutes != text:
-            # someone else saved this item meanwhile: keep both texts
-            text = item.minutes + "\n\n" + text if item.minutes.strip() else text
-        item.minutes = text
+        saved = item.minutes.strip()
+        if (
+            version is not None
+            and item.version != version
+            and saved != text
+            and (base is None or saved != base.strip())
+        ):
+            raise conflict(s, _minutes_conflict(), [("meeting", meeting.id)], "agenda_item")
         s.execute(
             delete(MinutesDraft).where(
                 MinutesDraft.item_id == item.id, MinutesDraft.user_id == me.id
             )
         )
-        if meeting.status in ("planned", "held"):
-            meeting.status = "minutes_draft"
-        commit_change(uow, _conflict())
+        _minutes_begun(s, meeting)
+        item.minutes = text  # last: the statements above would flush it unguarded
+        commit_change(uow, _minutes_conflict(), [("meeting", meeting.id)], "agenda_item")
         return meeting_data(s, meeting, me)
 
 
 def save_draft(uow: UnitOfWork, actor: Actor, item_id: int, text: str) -> datetime:
     """Autosave: keep what the user typed so far, apart from the saved minutes. Cheap:
-    one row per user and item. Returns when it was saved."""
+    one row per user and item. Returns when it was saved.
+
+    On a team's server whose connection is lost, the draft is kept on this computer,
+    encrypted (``pact.services.local_drafts``), until ``send_local_drafts`` writes it
+    to the server."""
+    text = text[: MAX_TEXT * 2]
+    offline = _offline_store(uow)
+    try:
+        saved = _save_draft(uow, actor, item_id, text)
+    except ConnectionLostError:
+        if offline is None:
+            raise
+        now = datetime.now().replace(microsecond=0)
+        offline.put(actor.id, item_id, text, now)
+        return now
+    if offline is not None:
+        offline.remove(actor.id, item_id)  # an older one kept while the server was away
+    return saved
+
+
+def _offline_store(uow: UnitOfWork) -> local_drafts.LocalDrafts | None:
+    with uow:
+        bind = uow.session.get_bind()  # no connection is made for this
+    return local_drafts.store_for(bind) if isinstance(bind, Engine) else None
+
+
+def _save_draft(
+    uow: UnitOfWork, actor: Actor, item_id: int, text: str, at: datetime | None = None
+) -> datetime:
     with uow:
         s = uow.session
         item, meeting, me = load_item(s, actor, item_id, write=True)
@@ -186,14 +254,39 @@ def save_draft(uow: UnitOfWork, actor: Actor, item_id: int, text: str) -> dateti
                 MinutesDraft.user_id == me.id, MinutesDraft.item_id == item_id
             )
         ).first()
-        now = datetime.now().replace(microsecond=0)
+        now = at or datetime.now().replace(microsecond=0)
         if draft is None:
             draft = MinutesDraft(user_id=me.id, item_id=item_id, base_version=item.version)
             s.add(draft)
-        draft.text = text[: MAX_TEXT * 2]
+        elif at is not None and draft.saved_at > at:
+            return draft.saved_at  # the server holds a newer one (typed elsewhere)
+        draft.text = text
         draft.saved_at = now
         uow.commit()
         return now
+
+
+def send_local_drafts(uow: UnitOfWork, actor: Actor) -> int:
+    """The connection is back: write the drafts this computer kept meanwhile to the
+    server as normal drafts, and remove them here. How many were written.
+    ConnectionLostError when the server went away again (what is left stays here).
+    A draft the server refuses now (the meeting was locked meanwhile, the user lost
+    access) is removed here without being written: its text is still in the editor
+    that typed it, or was typed in a window that is gone."""
+    offline = _offline_store(uow)
+    if offline is None:
+        return 0
+    sent = 0
+    for draft in offline.drafts(actor.id):
+        try:
+            _save_draft(uow, actor, draft.item_id, draft.text, at=draft.saved_at)
+            sent += 1
+        except ConnectionLostError:
+            raise
+        except PactError as exc:
+            log.warning("an offline draft of item %s was not written: %s", draft.item_id, exc)
+        offline.remove(actor.id, draft.item_id, draft.text)
+    return sent
 
 
 def pending_drafts(uow: UnitOfWork, actor: Actor) -> list[DraftData]:
@@ -279,9 +372,8 @@ def add_decision(uow: UnitOfWork, actor: Actor, item_id: int, text: str) -> Meet
         item.decisions.append(
             Decision(position=len(item.decisions), text=text, created_by_id=me.id)
         )
-        if meeting.status in ("planned", "held"):
-            meeting.status = "minutes_draft"
-        commit_change(uow, _conflict())
+        _minutes_begun(s, meeting)
+        commit_change(uow, _conflict(), [("meeting", meeting.id)])
         return meeting_data(s, meeting, me)
 
 
@@ -296,7 +388,7 @@ def remove_decision(uow: UnitOfWork, actor: Actor, decision_id: int) -> MeetingD
         item.decisions.remove(decision)
         for n, other in enumerate(item.decisions):
             other.position = n
-        commit_change(uow, _conflict())
+        commit_change(uow, _conflict(), [("meeting", meeting.id)])
         return meeting_data(s, meeting, me)
 
 
@@ -350,9 +442,8 @@ def add_step(
                 created_by_id=me.id,
             )
         )
-        if meeting.status in ("planned", "held"):
-            meeting.status = "minutes_draft"
-        commit_change(uow, _conflict())
+        _minutes_begun(s, meeting)
+        commit_change(uow, _conflict(), [("meeting", meeting.id)])
         return meeting_data(s, meeting, me)
 
 
@@ -425,9 +516,8 @@ def review_step(
                 action.due_on = due_on
             if note:
                 action.note = note
-        if meeting.status in ("planned", "held"):
-            meeting.status = "minutes_draft"
-        commit_change(uow, _conflict())
+        _minutes_begun(s, meeting)
+        commit_change(uow, _conflict(), [("meeting", meeting.id)])
         s.expire_all()
         meeting = s.get(Meeting, meeting_id)  # type: ignore[assignment]
         assert meeting is not None
@@ -478,7 +568,7 @@ def approve_minutes(
         s.execute(
             delete(MinutesDraft).where(MinutesDraft.item_id.in_([i.id for i in meeting.items]))
         )
-        commit_change(uow, _conflict())
+        commit_change(uow, _conflict(), [("meeting", meeting.id)])
         return meeting_data(s, at, me)
 
 
@@ -518,7 +608,7 @@ def add_amendment(
                 made_by_id=me.id,
             )
         )
-        commit_change(uow, _conflict())
+        commit_change(uow, _conflict(), [("meeting", meeting.id)])
         return meeting_data(s, meeting, me)
 
 
@@ -550,5 +640,6 @@ __all__ = [
     "review_step",
     "save_draft",
     "save_minutes",
+    "send_local_drafts",
     "set_attendance",
 ]

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from pact.db.uow import UnitOfWork
-from pact.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from pact.errors import FieldError, NotFoundError, ValidationError
 from pact.i18n import _
 from pact.models import (
     Action,
@@ -29,6 +29,7 @@ from pact.models import organisation_municipality as org_mun
 from pact.models.base import utcnow
 from pact.models.partner import DOMAINS, SECTORS
 from pact.services import validation as v
+from pact.services.lookup import commit_change, conflict
 from pact.services.vocab import sector_label
 
 PAGE_SIZE = 200
@@ -310,7 +311,8 @@ def get_organisation(uow: UnitOfWork, organisation_id: int) -> OrganisationData:
 
 
 def normalised(data: OrganisationData) -> OrganisationData:
-    """Trimmed text, unique ids and codes, in a stable order."""
+    """Trimmed text (without NUL), unique ids and codes, in a stable order."""
+    data = v.storable_fields(data)
     return replace(
         data,
         name=" ".join(data.name.split()),
@@ -528,6 +530,13 @@ def add_organisations(s: Session, items: Iterable[OrganisationData]) -> list[int
     return ids
 
 
+def _organisation_conflict() -> str:
+    return _(
+        "Someone else changed this organisation after you opened it. "
+        "Reload it to see their changes."
+    )
+
+
 def save_organisation(uow: UnitOfWork, data: OrganisationData) -> OrganisationData:
     """Create or update an organisation with its contacts, all or nothing.
 
@@ -546,23 +555,13 @@ def save_organisation(uow: UnitOfWork, data: OrganisationData) -> OrganisationDa
         else:
             org = _load(s, data.id)
             if data.version is not None and org.version != data.version:
-                raise ConflictError(
-                    _(
-                        "Someone else changed this organisation after you opened it. "
-                        "Reload it to see their changes."
-                    )
-                )
-        _apply(s, org, data)
+                raise conflict(s, _organisation_conflict(), [("organisation", org.id)])
         try:
-            s.flush()
-            uow.commit()
+            _apply(s, org, data)  # its queries flush what it set so far
         except StaleDataError as exc:
-            raise ConflictError(
-                _(
-                    "Someone else changed this organisation after you opened it. "
-                    "Reload it to see their changes."
-                )
-            ) from exc
+            uow.rollback()
+            raise conflict(s, _organisation_conflict(), [("organisation", org.id)]) from exc
+        commit_change(uow, _organisation_conflict(), [("organisation", org.id)])
         return _organisation_data(_load(s, org.id))
 
 

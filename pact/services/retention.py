@@ -137,7 +137,10 @@ class ErasureResult:
     closed_now: bool  # the case was still open: erasing closed it today
     late: bool  # more than three months after the request
     warning: str  # what the person should know ("" when nothing)
-    compacted: bool
+    compacted: bool  # the file was compacted (False: busy, or not a file)
+    # False on a team's server: compaction is for the SQLCipher file only (the
+    # server's pages, VACUUM and backups are its administrator's); erased all the same
+    compaction_applies: bool = True
 
 
 # ---------------------------------------------------------------- dates
@@ -640,10 +643,19 @@ def erase(
         late=late,
         warning=late_warning(requested_on) if late else "",
         compacted=compact(engine),
+        compaction_applies=compaction_applies(engine),
     )
 
 
 # ---------------------------------------------------------------- compaction
+
+
+def compaction_applies(db: Database | Engine) -> bool:
+    """Whether ``compact`` does anything here: on the SQLCipher file, yes; on a team's
+    PostgreSQL server, no (erasure and anonymisation work the same there; what was
+    removed is the server's to vacuum and to age out of its backups)."""
+    engine = db.engine if isinstance(db, Database) else db
+    return engine.dialect.name == "sqlite"
 
 
 def compact(db: Database | Engine) -> bool:
@@ -654,7 +666,7 @@ def compact(db: Database | Engine) -> bool:
     when the checkpoint could not finish (another connection was reading; the next
     compaction or checkpoint finishes it)."""
     engine = db.engine if isinstance(db, Database) else db
-    if engine.dialect.name != "sqlite":
+    if not compaction_applies(engine):
         return False
     raw = engine.raw_connection()
     try:
@@ -684,6 +696,7 @@ __all__ = [
     "ErasureResult",
     "anonymise",
     "compact",
+    "compaction_applies",
     "count_due",
     "erase",
     "erasure_info",

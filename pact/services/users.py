@@ -11,12 +11,10 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from pact.db.uow import UnitOfWork
 from pact.errors import (
     AccessDeniedError,
-    ConflictError,
     FieldError,
     NotFoundError,
     NoUserError,
@@ -29,6 +27,7 @@ from pact.models.user import ROLES
 from pact.security import passwords
 from pact.services import audit
 from pact.services import validation as v
+from pact.services.lookup import commit_change, conflict
 
 ADMINISTRATOR = "administrator"
 COORDINATOR = "coordinator"
@@ -331,6 +330,10 @@ def set_password(user: User, password: str, temporary: bool) -> None:
     user.locked_until = None
 
 
+def _user_conflict() -> str:
+    return _("Someone else changed this user after you opened it. Reload it first.")
+
+
 def save_user(uow: UnitOfWork, actor: Actor, data: UserData) -> UserData:
     """Create or change a user: administrators only. At least one active
     administrator always remains."""
@@ -352,9 +355,7 @@ def save_user(uow: UnitOfWork, actor: Actor, data: UserData) -> UserData:
                 raise NotFoundError(_("This user no longer exists."))
             user = found
             if data.version is not None and user.version != data.version:
-                raise ConflictError(
-                    _("Someone else changed this user after you opened it. Reload it first.")
-                )
+                raise conflict(s, _user_conflict(), [("user", user.id)])
             stays_admin = data.active and ADMINISTRATOR in data.roles
             if not stays_admin and ADMINISTRATOR in user.roles and not _admins_left(s, user.id):
                 raise ValidationError(
@@ -367,13 +368,7 @@ def save_user(uow: UnitOfWork, actor: Actor, data: UserData) -> UserData:
                     )
                 )
         _apply(user, data)
-        try:
-            s.flush()
-            uow.commit()
-        except StaleDataError as exc:
-            raise ConflictError(
-                _("Someone else changed this user after you opened it. Reload it first.")
-            ) from exc
+        commit_change(uow, _user_conflict(), [("user", user.id)])
         return _data(user)
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from pact.i18n import _
+
+T = TypeVar("T")
 
 _SEPARATORS = re.compile(r"[\s\-().\u00a0/]")
 _EMAIL = re.compile(
@@ -25,8 +29,28 @@ def fold(text: str) -> str:
     return " ".join(stripped.split())
 
 
+def storable(text: str) -> str:
+    """``text`` without NUL characters: PostgreSQL refuses them in text columns (SQLite
+    would keep them), so both databases keep the same text; nobody types one."""
+    return text.replace("\x00", "")
+
+
+def storable_fields(data: T) -> T:
+    """A dataclass (and the dataclasses in its tuples) with ``storable`` text."""
+    if not dataclasses.is_dataclass(data) or isinstance(data, type):
+        return data
+    changes: dict[str, Any] = {}
+    for f in dataclasses.fields(data):
+        value = getattr(data, f.name)
+        if isinstance(value, str) and "\x00" in value:
+            changes[f.name] = storable(value)
+        elif isinstance(value, tuple) and any(dataclasses.is_dataclass(x) for x in value):
+            changes[f.name] = tuple(storable_fields(x) for x in value)
+    return dataclasses.replace(data, **changes) if changes else data
+
+
 def clean(text: str | None) -> str:
-    return (text or "").strip()
+    return storable((text or "").strip())
 
 
 def required(value: str) -> str | None:

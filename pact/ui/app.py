@@ -14,6 +14,12 @@ every dialog is opened without blocking, so tests can drive each step.
                pact --user (or PACT_USER) with PACT_PASSWORD -> logged in without a
                    dialog (scripts, screenshots, tests), else LoginDialog (with the
                    reason if that failed; a temporary password is replaced there)
+    server:    pact --server URL, the last server (when pact was last used on one)
+               or the start screen's button -> ConnectServerDialog -> connect_server
+               (the server password from the keyring, PGPASSWORD, or typed in the
+               dialog when the server asks) -> an empty database is set up on request,
+               an older one upgraded (no copy: the server's backups are its
+               administrator's), a newer one refused; then the log-in as for a file
     then:      MainWindow (rebuilt in place when the language or the user changes),
                and the stored consent states are brought up to date in the background;
                File → Log out hides it and asks the log-in dialog again
@@ -39,12 +45,28 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QDialog,
+    QLabel,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.exc import DBAPIError
 
 from pact import config, i18n
-from pact.db.database import Database, is_new_file, open_database
+from pact.db.database import Database, is_new_file, open_database, open_server_database
 from pact.db.engine import KeyMaterial, Passphrase, RawKey
 from pact.db.migrate import SchemaState
+from pact.db.server import (
+    ServerAddressError,
+    ServerPasswordError,
+    ServerUnreachableError,
+    ServerUrl,
+    parse_url,
+)
 from pact.errors import (
     AccessDeniedError,
     DatabaseLockedError,
@@ -63,6 +85,7 @@ from pact.services.access import Created, KeyMode, NeedPassphraseError, Opened
 from pact.services.users import Actor, UserData
 from pact.ui import ops
 from pact.ui.context import AppContext
+from pact.ui.dialogs.connect_server import ConnectServerDialog
 from pact.ui.dialogs.create_database import CreateDatabaseDialog
 from pact.ui.dialogs.error import ErrorDialog, describe, install_excepthook
 from pact.ui.dialogs.first_user import FirstUserDialog
@@ -150,6 +173,92 @@ def _prepare(opened: Opened) -> _Prepared:
         opened.db.close()
         raise
     return _Prepared(opened.db, opened.mode, state, opened.restored_to_keyring)
+
+
+@dataclass
+class _ServerConnected:
+    """A team's server answered: its database (open) and how far its schema is."""
+
+    db: Database
+    url: ServerUrl
+    state: SchemaState
+    source: str  # where the server password came from (access.ServerOpened.source)
+    stored: bool  # a typed password went into the keyring
+
+
+@dataclass
+class _ServerWantsPassword:
+    """The server asks for a password (``refused``: it did not take the one it got);
+    ``keyring``: whether this computer can keep one (the dialog says so)."""
+
+    message: str
+    refused: bool
+    keyring: KeyringState
+
+
+def _connect_server(url: ServerUrl, typed: str | None) -> _ServerConnected | _ServerWantsPassword:
+    """Runs in an op: connect (keyring, PGPASSWORD, none, then ``typed`` when the
+    server asks), refuse a schema from a newer pact, and see how far the schema is."""
+    offered = [typed] if typed else []
+    try:
+        opened = access.connect_server(url, lambda _reason: offered.pop() if offered else None)
+    except ServerPasswordError as exc:
+        return _ServerWantsPassword(str(exc), refused=not exc.needed, keyring=credentials.probe())
+    db = open_server_database(url, opened.engine)  # SchemaTooNewError: closed again
+    try:
+        state = db.schema_state()
+    except BaseException:
+        db.close()
+        raise
+    return _ServerConnected(db, url, state, opened.source, opened.stored)
+
+
+def _upgrade_server(db: Database) -> None:
+    """Runs in an op: build or upgrade the schema on the server (no file to copy
+    aside: the server's backups are its administrator's). A database user that may
+    not create tables gets a message saying who can."""
+    try:
+        db.upgrade()
+    except DBAPIError as exc:
+        reason = str(exc.orig or exc).lower()
+        if "permission denied" in reason or "must be owner" in reason:
+            assert db.server is not None
+            raise PactError(
+                _(
+                    "The database user {user} may not change the layout of the database "
+                    "on the server. Ask its administrator to set it up or upgrade it for "
+                    "this version of pact, as the owner of pact's tables (pact users add "
+                    "--server URL for a new one); nothing was changed."
+                ).format(user=db.server.user)
+            ) from exc
+        raise
+
+
+def server_short_name(address: str) -> str:
+    """``database@host`` of a remembered server address ("" when it is not one)."""
+    try:
+        url = parse_url(address)
+    except ServerAddressError:
+        return ""
+    return f"{url.database}@{url.host}"
+
+
+def remember_server(url: ServerUrl | None) -> None:
+    """The settings remember the last server (its address, never its password) and
+    whether pact was last used on it (``url``) or on a file (None)."""
+    try:
+        settings = config.Settings.load()
+        if url is None:
+            if not settings.use_server:
+                return
+            settings.use_server = False
+        else:
+            if settings.use_server and settings.last_server == url.text():
+                return
+            settings.last_server, settings.use_server = url.text(), True
+        settings.save()
+    except OSError as exc:  # a settings file that cannot be written stops nothing
+        log.warning("the settings could not be saved: %s", exc)
 
 
 USER_ENV = "PACT_USER"
@@ -270,12 +379,25 @@ class PactApp(QObject):
 
     finished = Signal(int)
 
-    def __init__(self, db_path: Path, parent: QObject | None = None, user: str | None = None):
+    def __init__(
+        self,
+        db_path: Path,
+        parent: QObject | None = None,
+        user: str | None = None,
+        server: str | None = None,
+        last_server: bool = False,
+    ):
         """``user``: the user named on the command line (``pact --user``); it wins
-        over PACT_USER (with PACT_PASSWORD pact logs in as them without asking)."""
+        over PACT_USER (with PACT_PASSWORD pact logs in as them without asking).
+        ``server``: the address of ``pact --server URL`` (the connection dialog opens
+        filled in and connects at once); ``last_server``: no database was named, so
+        pact starts on the team server when it was last used on one."""
         super().__init__(parent)
         self.path = Path(db_path).expanduser().resolve()
         self.user = (user or "").strip() or None
+        self.server_address = server
+        self.last_server = last_server
+        self._server_attempt = 0  # a newer attempt (or going back) makes older answers stale
         self.status = StartupWindow()
         self.status.closed.connect(lambda: self._finish(0))
         self.dialog: QDialog | None = None
@@ -288,6 +410,7 @@ class PactApp(QObject):
         self._notices: list[str] = []
         self.recovered_dialog: QDialog | None = None  # minutes text recovered after a crash
         self.restore_dialog: RestoreDialog | None = None
+        self.setup_question: QMessageBox | None = None  # an empty server database: set up?
 
     def wanted_user(self) -> str | None:
         """Who should act from the start: ``pact --user``, else PACT_USER."""
@@ -295,6 +418,17 @@ class PactApp(QObject):
 
     # ------------------------------------------------------------ start
     def start(self) -> None:
+        if self.server_address is not None:
+            self._begin_server(self.server_address, at_start=True, connect=True)
+            return
+        if self.last_server:
+            settings = config.Settings.load()
+            if settings.use_server and settings.last_server:
+                self._begin_server(settings.last_server, at_start=True, connect=True)
+                return
+        self._start_local()
+
+    def _start_local(self) -> None:
         if is_new_file(self.path):
             self._begin_create()
         else:
@@ -417,12 +551,182 @@ class PactApp(QObject):
     def _probed(self, state: KeyringState) -> None:
         available = state is KeyringState.AVAILABLE
         dialog = CreateDatabaseDialog(
-            self.path, available, "" if available else create_reason(state)
+            self.path,
+            available,
+            "" if available else create_reason(state),
+            last_server=server_short_name(config.Settings.load().last_server),
         )
         dialog.submitted.connect(self._create)
         dialog.restore_requested.connect(self._ask_restore_at_start)
+        dialog.connect_requested.connect(self._server_from_start_screen)
         dialog.rejected.connect(lambda: self._finish(0))
         self._show_dialog(dialog)
+
+    # ------------------------------------------------------------ a team's server
+    def _server_from_start_screen(self) -> None:
+        """The start screen's button: the dialog, filled in with the last server."""
+        self._begin_server(config.Settings.load().last_server, at_start=False, connect=False)
+
+    def _begin_server(self, address: str, at_start: bool, connect: bool) -> None:
+        """The connection dialog, filled in with ``address`` (if any); ``connect``:
+        at once, when the address is good. ``at_start``: it is the first screen (Quit,
+        or a database on this computer instead), else Back to the start screen."""
+        dialog = ConnectServerDialog(address, at_start=at_start)
+        dialog.submitted.connect(self._connect_server)
+        dialog.local_requested.connect(self._server_dialog_left)
+        if at_start:
+            dialog.rejected.connect(lambda: self._finish(0))
+        else:
+            dialog.rejected.connect(self._server_dialog_left)
+        self._show_dialog(dialog)
+        if connect and address and dialog.address_ok:
+            dialog.connect_now()
+
+    def _server_dialog_left(self) -> None:
+        """Back, or a database on this computer: an attempt still running is forgotten."""
+        self._server_attempt += 1
+        self._drop_dialog()
+        self._start_local()
+
+    def _connect_server(self, url: ServerUrl, password: str | None) -> None:
+        dialog = self.dialog
+        if not isinstance(dialog, ConnectServerDialog):
+            return
+        self._server_attempt += 1
+        attempt = self._server_attempt
+        Op(dialog, lambda: _connect_server(url, password)).success(
+            lambda answer: self._server_answered(answer, attempt)
+        ).failure(lambda exc: self._server_failed(exc, attempt)).run()
+
+    def _server_dialog(self, attempt: int) -> ConnectServerDialog | None:
+        """The dialog that is waiting for ``attempt``, or None when it is stale."""
+        dialog = self.dialog
+        if (
+            self.exit_code is not None
+            or attempt != self._server_attempt
+            or not isinstance(dialog, ConnectServerDialog)
+        ):
+            return None
+        return dialog
+
+    def _server_answered(
+        self, answer: _ServerConnected | _ServerWantsPassword, attempt: int
+    ) -> None:
+        dialog = self._server_dialog(attempt)
+        if dialog is None:
+            if isinstance(answer, _ServerConnected):
+                answer.db.close()
+            return
+        if isinstance(answer, _ServerWantsPassword):
+            dialog.ask_password(answer.message, answer.refused, answer.keyring)
+            return
+        if answer.state is SchemaState.EMPTY:
+            self._offer_server_setup(dialog, answer, attempt)
+        elif answer.state is SchemaState.OUTDATED:
+            self._upgrade_on_server(dialog, answer, attempt, new=False)
+        else:
+            self._server_ready(answer)
+
+    def _server_failed(self, exc: BaseException, attempt: int, db: Database | None = None) -> None:
+        if db is not None:
+            db.close()
+        dialog = self._server_dialog(attempt)
+        if dialog is None:
+            return
+        if isinstance(exc, ServerUnreachableError):
+            dialog.show_error(exc.field, str(exc))
+        elif isinstance(exc, PactError):  # a schema from a newer pact, no right to set up
+            dialog.show_message(str(exc))
+        else:
+            dialog.show_message(_("pact could not connect to the server."))
+            self._report(exc)
+
+    def _offer_server_setup(
+        self, dialog: ConnectServerDialog, answer: _ServerConnected, attempt: int
+    ) -> None:
+        """An empty database: set it up for pact (and make its first user), or not."""
+        box = QMessageBox(dialog)
+        box.setObjectName("setUpServerQuestion")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(_("An empty database"))
+        box.setText(
+            _("The database {name} on the server {host} is empty.").format(
+                name=answer.url.database, host=answer.url.host
+            )
+        )
+        box.setInformativeText(
+            _(
+                "pact can set it up: it makes its tables there, and you then become the "
+                "first pact user of the team (its administrator). Do this only for a "
+                "database the server's administrator made for pact."
+            )
+        )
+        set_up = box.addButton(_("&Set up for pact"), QMessageBox.ButtonRole.AcceptRole)
+        set_up.setObjectName("setUpServerButton")
+        cancel = box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
+        cancel.setObjectName("setUpServerCancel")
+        box.setDefaultButton(set_up)
+        box.setEscapeButton(cancel)
+
+        def answered(button: QAbstractButton) -> None:
+            if button is set_up:
+                self._upgrade_on_server(dialog, answer, attempt, new=True)
+                return
+            answer.db.close()
+            if self._server_dialog(attempt) is dialog:
+                dialog.show_message(_("Nothing was changed on the server."), "info")
+
+        box.buttonClicked.connect(answered)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setup_question = box
+        box.open()
+
+    def _upgrade_on_server(
+        self, dialog: ConnectServerDialog, answer: _ServerConnected, attempt: int, new: bool
+    ) -> None:
+        db = answer.db
+        if self._server_dialog(attempt) is not dialog:
+            db.close()
+            return
+        if new:
+            label = _("Setting up the database on the server for pact…")
+        else:
+            label = _(
+                "Upgrading the database on the server for this version of pact. pact makes "
+                "no copy on a server: the backups of the server's administrator apply."
+            )
+            self._notices.append(
+                _(
+                    "The database on the server was upgraded for this version of pact; the "
+                    "other workstations need this version too. pact made no copy: the "
+                    "backups of the server's administrator apply."
+                )
+            )
+        Op(dialog, lambda: _upgrade_server(db), write=True).with_progress(label).success(
+            lambda _r: self._server_ready(answer, attempt)
+        ).failure(lambda exc: self._upgrade_failed(exc, attempt, db)).run()
+
+    def _upgrade_failed(self, exc: BaseException, attempt: int, db: Database) -> None:
+        self._notices.clear()
+        self._server_failed(exc, attempt, db)
+
+    def _server_ready(self, answer: _ServerConnected, attempt: int | None = None) -> None:
+        """Connected and the schema current: remember the server, then the log-in."""
+        if attempt is not None and self._server_dialog(attempt) is None:
+            answer.db.close()
+            return
+        if answer.stored:
+            self._notices.append(_("The server password is kept in the keyring of this computer."))
+        elif answer.source == "typed":
+            self._notices.append(
+                _(
+                    "The server password could not be kept in the keyring of this computer: "
+                    "pact asks for it again next time."
+                )
+            )
+        remember_server(answer.url)
+        self._drop_dialog()
+        self._load(answer.db, KeyMode.SERVER)
 
     # ------------------------------------------------------------ restoring a backup
     def _ask_restore_at_start(self) -> None:
@@ -537,6 +841,8 @@ class PactApp(QObject):
     def _load(self, db: Database, mode: KeyMode) -> None:
         self.db = db
         self.mode = mode
+        if db.local:
+            remember_server(None)  # the next start opens a file too
         self.status.show_status(_("Opening the database…"))
         Op(self.status, db.is_demo).success(self._demo_known).failure(
             lambda exc: self._fatal(exc, db)
@@ -601,8 +907,14 @@ class PactApp(QObject):
             setup.rejected.connect(self._quit_at_user_step)
             self._show_dialog(setup)
         else:
+            assert self.db is not None
             login = LoginDialog(
-                self.path, step.username, message, kind, demo=self.demo, parent=None
+                self.path if self.db.local else self.db.name(),
+                step.username,
+                message,
+                kind,
+                demo=self.demo,
+                parent=None,
             )
             login.submitted.connect(self._log_in)
             # nobody is logged in (at start, or after logging out): no way around it
@@ -880,10 +1192,13 @@ class PactApp(QObject):
         self.finished.emit(code)
 
 
-def run_gui(db_path: Path | None, argv: list[str], user: str | None = None) -> int:
-    """Start the GUI on ``db_path`` (None: the default database); ``user``
-    (``pact --user``; None: PACT_USER) is the user name the log-in offers, or logs in
-    with PACT_PASSWORD; returns the exit code."""
+def run_gui(
+    db_path: Path | None, argv: list[str], user: str | None = None, server: str | None = None
+) -> int:
+    """Start the GUI on ``db_path`` (None: the default database, or the team server
+    when pact was last used on one); ``server``: the address of ``pact --server URL``
+    instead; ``user`` (``pact --user``; None: PACT_USER) is the user name the log-in
+    offers, or logs in with PACT_PASSWORD; returns the exit code."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(argv)
@@ -893,7 +1208,12 @@ def run_gui(db_path: Path | None, argv: list[str], user: str | None = None) -> i
     setup_logging()
     apply_language(config.Settings.load().language)
     hook = install_excepthook()
-    controller = PactApp(db_path if db_path is not None else config.default_db_path(), user=user)
+    controller = PactApp(
+        db_path if db_path is not None else config.default_db_path(),
+        user=user,
+        server=server,
+        last_server=db_path is None and server is None,
+    )
     controller.finished.connect(app.exit, Qt.ConnectionType.QueuedConnection)
     QTimer.singleShot(0, controller.start)
     code = app.exec()

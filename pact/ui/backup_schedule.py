@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QLabel
 from pact.i18n import _, format_date, format_datetime, ngettext
 from pact.models.base import utcnow
 from pact.services import backup
+from pact.ui.dialogs.connect_server import server_backups_text
 from pact.ui.ops import Op
 
 if TYPE_CHECKING:
@@ -75,8 +76,11 @@ class BackupScheduler(QObject):
         self.timer.setInterval(CHECK_EVERY_MS)
         self.timer.timeout.connect(self.check)
         self.local = self.ctx.db.engine.dialect.name == "sqlite"
-        if not self.local:
-            return  # a server's backups are its administrator's task
+        if not self.local:  # a server's backups are its administrator's task
+            self.label.setText(_("Backups: by the server's administrator"))
+            self.label.setToolTip(server_backups_text())
+            self.label.show()
+            return
         self.timer.start()
         QTimer.singleShot(FIRST_CHECK_MS, self.check)
         window.locker.locked_changed.connect(self._locked_changed)

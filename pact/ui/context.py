@@ -19,6 +19,10 @@ class AppContext(QObject):
     ``actions`` (next steps), ``key_mode``, ``settings`` (machine settings such as the
     idle-lock minutes).
 
+    ``elsewhere`` is True while ``changed`` reports a change made on another
+    workstation (pact.ui.live), e.g. so that an open case file being edited is not
+    read again under its editor.
+
     ``actor`` is the logged-in user; every service call passes it, and the database's
     ``actor`` is the same user, so what the unit of work writes is audited for them.
     """
@@ -36,6 +40,7 @@ class AppContext(QObject):
         self.db = db
         self.mode = mode
         self._actor = actor
+        self.elsewhere = False
         if actor is not None:
             db.actor = actor
 

@@ -37,8 +37,10 @@ from pact.ui.context import AppContext
 from pact.ui.dialogs.about import AboutDialog
 from pact.ui.dialogs.backups import BackupDialog
 from pact.ui.dialogs.change_password import ChangePasswordDialog
+from pact.ui.dialogs.connect_server import server_backups_text
 from pact.ui.dialogs.settings import SettingsDialog, key_mode_text
 from pact.ui.dialogs.user_editor import role_names
+from pact.ui.live import LiveWatcher
 from pact.ui.views.audit import AuditView
 from pact.ui.views.cases import CasesView
 from pact.ui.views.dashboard import DashboardView
@@ -48,6 +50,7 @@ from pact.ui.views.partners import PartnersView
 from pact.ui.views.retention import RetentionView
 from pact.ui.views.users import UsersView
 from pact.ui.views.who_can_help import WhoCanHelpView
+from pact.ui.widgets.connection_banner import ConnectionBanner
 from pact.ui.widgets.lock import LockController
 
 SETTINGS_ORG = "pact"
@@ -189,6 +192,9 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        # the team's server cannot be reached (pact.ui.live): over everything else
+        self.connection_banner = ConnectionBanner(central)
+        layout.addWidget(self.connection_banner)
         self.demo_banner: QLabel | None = None
         if demo:
             banner = QLabel(_("DEMO: fictional data, not for real families"), central)
@@ -216,6 +222,12 @@ class MainWindow(QMainWindow):
         self.navigation.setCurrentRow(0)
         self._area_changed(0)
         ctx.changed.connect(self._context_changed)
+        # other workstations' changes, and the connection to the team's server
+        self.live = LiveWatcher(ctx, self)
+        self.live.lost.connect(self._connection_lost)
+        self.live.offline_storage.connect(self._offline_storage)
+        self.live.restored.connect(self._connection_restored)
+        self.connection_banner.retry_requested.connect(self.live.poll_now)
         self.resize(1180, 760)
         self.restore_state()
 
@@ -307,6 +319,12 @@ class MainWindow(QMainWindow):
                 self.open_backups,
                 tip=_("Make a backup, plan daily backups or restore one"),
             )
+            if not self.ctx.db.local:  # a team server's backups are its administrator's
+                self.action_backups.setText(_("&Backups: made by the server's administrator"))
+                self.action_backups.setEnabled(False)
+                self.action_backups.setToolTip(server_backups_text())
+                self.action_backups.setStatusTip(server_backups_text())
+                self.file_menu.setToolTipsVisible(True)
         self.action_quit = self._action("actionQuit", _("&Quit"), self.close, "Ctrl+Q")
         self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
         new_actions = [
@@ -412,7 +430,9 @@ class MainWindow(QMainWindow):
         self.user_label.setContentsMargins(12, 0, 12, 0)
         self.mode_label = QLabel("", bar)
         self.mode_label.setObjectName("statusKeyMode")
-        bar.addPermanentWidget(self.db_label, 1)
+        # a normal widget: a passing notice (showMessage) takes its place for a while;
+        # as a permanent widget with stretch it left notices no room at all
+        bar.addWidget(self.db_label, 1)
         bar.addPermanentWidget(self.user_label)
         bar.addPermanentWidget(self.mode_label)
         self._show_mode()
@@ -438,6 +458,19 @@ class MainWindow(QMainWindow):
     def _context_changed(self, what: str) -> None:
         if what == "key_mode":
             self._show_mode()
+
+    # -- the connection to the team's server
+    def _connection_lost(self) -> None:
+        store = self.live.offline
+        self.connection_banner.show_lost(store.on_disk if store is not None else None)
+
+    def _offline_storage(self, on_disk: bool) -> None:
+        if self.connection_banner.lost:
+            self.connection_banner.show_lost(on_disk)
+
+    def _connection_restored(self) -> None:
+        self.connection_banner.show_restored()
+        self.statusBar().showMessage(_("Connection restored."), 10_000)
 
     # -- areas
     def show_area(self, key: str) -> None:
@@ -672,6 +705,7 @@ class MainWindow(QMainWindow):
     def close_for_rebuild(self) -> None:
         """Close without asking and without quitting (the language or user changed)."""
         self._closing_for_rebuild = True
+        self.live.stop()
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -688,6 +722,7 @@ class MainWindow(QMainWindow):
             self._ask_unsaved(area)
             return
         self.save_state()
+        self.live.stop()
         event.accept()
         self.closed.emit()
 

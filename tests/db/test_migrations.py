@@ -1,5 +1,8 @@
-"""Alembic migrations on real encrypted files: from empty to head, models and migrations
-in step, a database from a newer pact refused, an older one upgraded after a copy."""
+"""Alembic migrations on real encrypted files and on a real PostgreSQL server (the
+tests that ask for ``backend`` run on both, see tests/conftest.py): from empty to
+head, models and migrations in step, down and up again, older databases upgraded with
+their data; on a file, a database from a newer pact refused unchanged and an older one
+copied aside before its upgrade."""
 
 from __future__ import annotations
 
@@ -7,21 +10,24 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import inspect, text
+from sqlalchemy import Engine, inspect, text
 
 from pact.db import migrate
 from pact.db.database import Database, create_database, create_file, open_database
 from pact.db.engine import Passphrase, make_engine, sqlite_header_is_plain
 from pact.db.migrate import SchemaState
+from pact.db.server import ServerUrl
 from pact.errors import LoginError, SchemaTooNewError
 from pact.i18n import _
 from pact.models import Base
 from pact.services import audit, auth, cases, partners, users
-from tests.conftest import TEST_KEY, TEST_PASSWORD
+from tests.conftest import SQLCIPHER, TEST_KEY, TEST_PASSWORD, ServerDatabases
 from tests.db.conftest import file_state
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,23 +49,59 @@ TWENTE = {
 }
 
 
-def test_upgrade_from_empty_creates_every_table_and_the_municipalities(db_path: Path) -> None:
-    create_file(db_path)
-    engine = make_engine(db_path, TEST_KEY)
-    try:
-        assert migrate.schema_state(engine) is SchemaState.EMPTY
-        assert migrate.upgrade(engine, db_path) is None  # nothing to copy aside
-        assert migrate.schema_state(engine) is SchemaState.CURRENT
-        assert migrate.current_revision(engine) == migrate.head_revision()
-        tables = set(inspect(engine).get_table_names())
-        assert set(Base.metadata.tables) <= tables
-        assert "alembic_version" in tables
-        with engine.connect() as conn:
-            names = set(conn.execute(text("SELECT name FROM municipality")).scalars())
-        assert names == TWENTE
-    finally:
+@dataclass
+class Bare:
+    """A database without pact's tables, as the migrations find it: a new keyed file,
+    or a new database on the server (``path`` None, ``server`` its address)."""
+
+    engine: Engine
+    path: Path | None
+    server: ServerUrl | None
+    # the database as pact opens it (never migrates); the caller closes it
+    open: Callable[[], Database]
+
+    def database(self) -> Database:
+        """A Database over ``engine`` (what pact has before any migration ran)."""
+        return Database(self.path, self.engine, server=self.server)
+
+
+@pytest.fixture
+def bare(backend: str, db_path: Path, request: pytest.FixtureRequest) -> Iterator[Bare]:
+    if backend == SQLCIPHER:
+        create_file(db_path)
+        engine = make_engine(db_path, TEST_KEY)
+        yield Bare(engine, db_path, None, lambda: open_database(db_path, TEST_KEY))
         engine.dispose()
-    assert not list(db_path.parent.glob("*.bak"))
+        return
+    databases: ServerDatabases = request.getfixturevalue("pg_databases")
+    with databases.bare() as name:
+        first = databases.open(name)
+        try:
+            yield Bare(first.engine, None, first.server, lambda: databases.open(name))
+        finally:
+            first.close()
+
+
+@pytest.fixture
+def db(any_db: Database) -> Database:
+    """A new pact database at head, on both backends (tests/conftest.py)."""
+    return any_db
+
+
+def test_upgrade_from_empty_creates_every_table_and_the_municipalities(bare: Bare) -> None:
+    engine = bare.engine
+    assert migrate.schema_state(engine) is SchemaState.EMPTY
+    assert migrate.upgrade(engine, bare.path) is None  # nothing to copy aside
+    assert migrate.schema_state(engine) is SchemaState.CURRENT
+    assert migrate.current_revision(engine) == migrate.head_revision()
+    tables = set(inspect(engine).get_table_names())
+    assert set(Base.metadata.tables) <= tables
+    assert "alembic_version" in tables
+    with engine.connect() as conn:
+        names = set(conn.execute(text("SELECT name FROM municipality")).scalars())
+    assert names == TWENTE
+    if bare.path is not None:
+        assert not list(bare.path.parent.glob("*.bak"))
 
 
 def test_models_and_migrations_do_not_drift(db: Database) -> None:
@@ -89,6 +131,7 @@ def test_alembic_command_line_on_a_throwaway_database(tmp_path: Path) -> None:
         database.close()
 
 
+@pytest.mark.sqlcipher_only  # the file's bytes; on a server: tests/db/test_postgres.py
 def test_a_database_from_a_newer_pact_is_refused_unchanged(db: Database, db_path: Path) -> None:
     with db.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
@@ -149,20 +192,24 @@ def downgrade() -> None:
 
 
 def test_an_older_database_is_copied_aside_then_upgraded(
-    db: Database, db_path: Path, newer_migrations: str
+    db: Database, newer_migrations: str, request: pytest.FixtureRequest
 ) -> None:
+    """A file is copied aside first; on a server, backups are its administrator's
+    (nothing is copied), and the upgrade keeps the data the same way."""
     old_revision = migrate.current_revision(db.engine)
     with db.engine.begin() as conn:
         conn.execute(text("INSERT INTO app_setting (key, value) VALUES ('kept', 'Borne')"))
+    reopen = _opener(db, request)
     db.close()
 
     # Opening (what read-only subcommands do) never migrates.
-    database = open_database(db_path, TEST_KEY)
+    database = reopen()
     assert database.schema_state() is SchemaState.OUTDATED
     database.close()
-    assert not list(db_path.parent.glob("*.bak"))
+    if db.path is not None:
+        assert not list(db.path.parent.glob("*.bak"))
 
-    database = open_database(db_path, TEST_KEY)
+    database = reopen()
     try:
         backup = database.upgrade()
         assert database.schema_state() is SchemaState.CURRENT
@@ -171,10 +218,15 @@ def test_an_older_database_is_copied_aside_then_upgraded(
             assert conn.execute(
                 text("SELECT value FROM app_setting WHERE key='kept'")
             ).scalar() == ("Borne")
+            assert "next_step" in inspect(conn).get_table_names()
         assert database.upgrade() is None  # already current: no second copy
     finally:
         database.close()
 
+    if db.path is None:
+        assert backup is None  # a server's backups are its administrator's
+        return
+    db_path = db.path
     assert backup is not None
     assert backup.parent == db_path.parent
     assert backup.name.startswith(db_path.name) and backup.suffix == ".bak"
@@ -192,6 +244,18 @@ def test_an_older_database_is_copied_aside_then_upgraded(
             assert "next_step" not in inspect(conn).get_table_names()
     finally:
         copy.close()
+
+
+def _opener(db: Database, request: pytest.FixtureRequest) -> Callable[[], Database]:
+    """What opens ``db`` again (as the next start of pact): the file with the test key,
+    or the same database on the test server."""
+    if db.path is not None:
+        path = db.path
+        return lambda: open_database(path, TEST_KEY)
+    assert db.server is not None
+    databases: ServerDatabases = request.getfixturevalue("pg_databases")
+    name = db.server.database
+    return lambda: databases.open(name)
 
 
 def test_create_database_goes_straight_to_head(db_path: Path) -> None:
@@ -216,18 +280,17 @@ def test_downgrade_to_base_and_up_again(db: Database) -> None:
         assert conn.execute(text("SELECT count(*) FROM municipality")).scalar() == 14
 
 
-def test_a_step_1_database_with_partners_upgrades_and_keeps_them(db_path: Path) -> None:
+def test_a_step_1_database_with_partners_upgrades_and_keeps_them(bare: Bare) -> None:
     """A database made by step 1 (revision 0001) with a partner directory: the upgrade
     to head keeps every organisation and contact person, and the new tables work."""
-    create_file(db_path)
-    engine = make_engine(db_path, TEST_KEY)
+    engine = bare.engine
     cfg = migrate.alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0001")
     assert migrate.current_revision(engine) == "0001"
     assert "case_file" not in inspect(engine).get_table_names()
-    old = Database(db_path, engine)
+    old = bare.database()
     ids = {m.name: m.id for m in partners.list_municipalities(old.uow())}
     saved = partners.save_organisation(
         old.uow(),
@@ -246,10 +309,13 @@ def test_a_step_1_database_with_partners_upgrades_and_keeps_them(db_path: Path) 
     assert migrate.schema_state(engine) is SchemaState.OUTDATED
     engine.dispose()
 
-    database = open_database(db_path, TEST_KEY)
+    database = bare.open()
     try:
         backup = database.upgrade()
-        assert backup is not None and backup.exists()
+        if bare.path is None:
+            assert backup is None  # a server's backups are its administrator's
+        else:
+            assert backup is not None and backup.exists()
         assert migrate.current_revision(database.engine) == migrate.head_revision()
         assert partners.list_organisations(database.uow()) == before
         assert saved.id is not None
@@ -275,13 +341,10 @@ def test_a_step_1_database_with_partners_upgrades_and_keeps_them(db_path: Path) 
         database.close()
 
 
-def test_a_step_4_database_with_users_upgrades_to_log_in_and_an_audit_log(
-    db_path: Path,
-) -> None:
+def test_a_step_4_database_with_users_upgrades_to_log_in_and_an_audit_log(bare: Bare) -> None:
     """Users of a step-4 database (no passwords yet) are kept; nobody can log in until
     the password of an administrator is chosen; the new audit table is append-only."""
-    create_file(db_path)
-    engine = make_engine(db_path, TEST_KEY)
+    engine = bare.engine
     cfg = migrate.alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -290,10 +353,10 @@ def test_a_step_4_database_with_users_upgrades_to_log_in_and_an_audit_log(
             conn.execute(
                 text(
                     "INSERT INTO pact_user (id, username, username_key, display_name, active, "
-                    "created_at, updated_at, version) VALUES (:id, :n, :n, :n, 1, "
+                    "created_at, updated_at, version) VALUES (:id, :n, :n, :n, :active, "
                     "'2026-11-01 09:00:00', '2026-11-01 09:00:00', 1)"
                 ),
-                {"id": n + 1, "n": name},
+                {"id": n + 1, "n": name, "active": True},
             )
             conn.execute(
                 text("INSERT INTO user_role (user_id, role) VALUES (:id, :role)"),
@@ -301,7 +364,7 @@ def test_a_step_4_database_with_users_upgrades_to_log_in_and_an_audit_log(
             )
     engine.dispose()
 
-    database = open_database(db_path, TEST_KEY)
+    database = bare.open()
     try:
         database.upgrade()
         assert [u.username for u in users.list_users(database.uow())] == ["beheer", "wendy"]

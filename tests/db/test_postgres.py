@@ -101,15 +101,7 @@ def test_a_bad_server_address_says_why(address: str) -> None:
 # ---------------------------------------------------------------- a real server
 
 
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[PgServer]:
-    why = postgres.missing()
-    if why:
-        if postgres.REQUIRE:
-            pytest.fail(why)
-        pytest.skip(why)
-    with postgres.running_server() as server:
-        yield server
+# pg_server: the throwaway server of this test process (tests/conftest.py)
 
 
 @pytest.fixture
@@ -276,7 +268,7 @@ def test_pact_check_on_the_server(pg_server: PgServer, pact_on_server: str) -> N
     assert locked.returncode == 2
     assert "PGPASSWORD" in locked.stderr
     # a file-only command, and --db with --server, are usage errors
-    assert run_pact("demo", "--server", pact_on_server, env=login).returncode == 64
+    assert run_pact("restore", "/tmp/x.bak", "--server", pact_on_server, env=login).returncode == 64
     both = run_pact("check", "--db", "/tmp/x.db", "--server", pact_on_server, env=login)
     assert both.returncode == 64
 

@@ -267,7 +267,7 @@ def test_activating_a_helper_opens_it_in_the_partner_editor(
 
 
 def test_menus_shortcuts_and_status_bar(
-    tmp_path: Path, open_app: Callable[[Path], PactApp]
+    qtbot: QtBot, tmp_path: Path, open_app: Callable[[Path], PactApp]
 ) -> None:
     path = make_db(tmp_path / "pact.db")
     window = window_of(open_app(path))
@@ -309,6 +309,11 @@ def test_menus_shortcuts_and_status_bar(
     assert status.text() == _("Database: {path}").format(path=path.resolve())
     assert mode.text() == _("Protected by passphrase")
     assert user.text() == _("User: {name}").format(name=TEST_USER_NAME)
+    # a passing notice takes the database line's place for a while, then it is back
+    assert status.isVisible()
+    window.statusBar().showMessage(_("Your password has been changed."), 300)
+    assert not status.isVisible()
+    qtbot.waitUntil(status.isVisible, timeout=5_000)
     # every interactive widget has a name for tests and screen readers
     assert window.navigation.accessibleName()
 

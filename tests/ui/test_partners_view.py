@@ -345,25 +345,31 @@ def test_switching_with_unsaved_changes_asks_first(
 def test_a_conflict_offers_to_reload(
     db: Database, make_partner: MakePartner, partners_view: Build, qtbot: QtBot
 ) -> None:
+    """Someone else saved first: the conflict dialog (tests/ui/test_conflict_dialog.py
+    has the rest); Reload shows their version."""
+    from pact.ui.dialogs.conflict import ConflictDialog
+
     alpha = make_partner("Alpha")
     view = partners_view()
     click_row(qtbot, view, 0)
     qtbot.waitUntil(lambda: view.editor.organisation_id == alpha.id)
-    # someone else saves meanwhile
+    # saved meanwhile, by the same user in another window
     theirs = replace(svc.get_organisation(db.uow(), alpha.id or 0), phone="074 123 45 67")
     svc.save_organisation(db.uow(), theirs)
     qtbot.keyClicks(view.editor.name_edit, " mine")
     view.save()
-    bar = view.editor.message
-    qtbot.waitUntil(lambda: bar.isVisible() and bar.action.isVisible())
-    assert bar.text.text() == _(
-        "Not saved: someone else changed this partner after you opened it. Reload to see "
-        "their version (your changes here are then lost), or copy what you need first."
+    qtbot.waitUntil(lambda: view.findChild(ConflictDialog) is not None)
+    dialog = view.findChild(ConflictDialog)
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    assert dialog.headline.text().startswith(
+        _("You saved this at {time} in another window, while you were changing it here.").split(
+            "{"
+        )[0]
     )
-    assert bar.action.text() == _("Reload")
     assert svc.get_organisation(db.uow(), alpha.id or 0).name == "Alpha"
 
-    qtbot.mouseClick(bar.action, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.reload_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.editor.phone_edit.text() == "074 123 45 67")
     assert view.editor.name_edit.text() == "Alpha"
     assert not view.has_unsaved_changes()

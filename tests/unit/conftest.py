@@ -1,16 +1,18 @@
 """Fixtures for the case services: a small pact (organisations, contact persons,
-users) on a real SQLCipher file, a clock the test moves, and helpers that build
-cases through the services.
+users) on a real SQLCipher file and on a real PostgreSQL server (``backend``, see
+tests/conftest.py: every test using ``world`` or ``db`` runs on both, as
+``test_x[sqlcipher]`` and ``test_x[postgresql]``), a clock the test moves, and
+helpers that build cases through the services.
 
 The pact is built once per session and copied for every test (an encrypted file
-copied is the same database), so each test starts from the same fresh state
-without paying for the setup again.
+copied is the same database; on the server ``CREATE DATABASE ... TEMPLATE``), so
+each test starts from the same fresh state without paying for the setup again.
 """
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -26,7 +28,7 @@ from pact.services.cases import CarerData, CaseHeader, CaseInput, ChildData
 from pact.services.consent import ConsentInput
 from pact.services.partners import ContactData, OrganisationData
 from pact.services.users import Actor, UserData
-from tests.conftest import TEST_KEY, TEST_PASSWORD
+from tests.conftest import SQLCIPHER, TEST_KEY, TEST_PASSWORD, ServerDatabases
 
 # "today" for every case test unless a test moves the clock
 START = date(2026, 6, 15)
@@ -103,65 +105,86 @@ class Pact:
     actors: dict[str, Actor]
 
 
-def _build_pact(path: Path) -> Pact:
-    db = create_database(path, TEST_KEY)
-    try:
-        muns = {m.name: m.id for m in partners.list_municipalities(db.uow(), True)}
-        orgs: dict[str, int] = {}
-        contacts: dict[str, int] = {}
-        for key, (name, sector, where, people) in ORGANISATIONS.items():
-            saved = partners.save_organisation(
-                db.uow(),
-                OrganisationData(
-                    name=name,
-                    sector=sector,
-                    municipality_ids=tuple(muns[m] for m in where),
-                    contacts=tuple(ContactData(name=p) for p in people),
-                ),
-            )
-            assert saved.id is not None
-            orgs[key] = saved.id
-            for c in saved.contacts:
-                assert c.id is not None
-                contacts[c.name] = c.id
-        admin = users.create_first_user(
+def _build_pact(db: Database) -> Pact:
+    """The organisations and users of the template, built through the services."""
+    muns = {m.name: m.id for m in partners.list_municipalities(db.uow(), True)}
+    orgs: dict[str, int] = {}
+    contacts: dict[str, int] = {}
+    for key, (name, sector, where, people) in ORGANISATIONS.items():
+        saved = partners.save_organisation(
             db.uow(),
-            UserData(
-                username="admin",
-                display_name="Anna Admin",
-                organisation_id=orgs["home"],
-                password=TEST_PASSWORD,
+            OrganisationData(
+                name=name,
+                sector=sector,
+                municipality_ids=tuple(muns[m] for m in where),
+                contacts=tuple(ContactData(name=p) for p in people),
             ),
         )
-        actors: dict[str, Actor] = {}
-        for key, (username, display, org, contact, roles) in USERS.items():
-            saved_user = users.save_user(
-                db.uow(),
-                admin,
-                UserData(
-                    username=username,
-                    display_name=display,
-                    organisation_id=orgs[org] if org else None,
-                    contact_id=contacts[contact] if contact else None,
-                    roles=roles,
-                    password=TEST_PASSWORD,
-                    password_is_temporary=False,
-                ),
-            )
-            actors[key] = users.find_actor(db.uow(), saved_user.username)
-        return Pact(muns, orgs, contacts, admin, actors)
-    finally:
-        db.close()
+        assert saved.id is not None
+        orgs[key] = saved.id
+        for c in saved.contacts:
+            assert c.id is not None
+            contacts[c.name] = c.id
+    admin = users.create_first_user(
+        db.uow(),
+        UserData(
+            username="admin",
+            display_name="Anna Admin",
+            organisation_id=orgs["home"],
+            password=TEST_PASSWORD,
+        ),
+    )
+    actors: dict[str, Actor] = {}
+    for key, (username, display, org, contact, roles) in USERS.items():
+        saved_user = users.save_user(
+            db.uow(),
+            admin,
+            UserData(
+                username=username,
+                display_name=display,
+                organisation_id=orgs[org] if org else None,
+                contact_id=contacts[contact] if contact else None,
+                roles=roles,
+                password=TEST_PASSWORD,
+                password_is_temporary=False,
+            ),
+        )
+        actors[key] = users.find_actor(db.uow(), saved_user.username)
+    return Pact(muns, orgs, contacts, admin, actors)
+
+
+def _built_on_start(db: Database) -> Pact:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("pact.services.clock.today", lambda: START)
+        return _build_pact(db)
 
 
 @pytest.fixture(scope="session")
 def pact_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Pact]:
+    """The template pact in an encrypted file."""
     folder = tmp_path_factory.mktemp("pact-template")
     path = folder / "template.db"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("pact.services.clock.today", lambda: START)
-        ids = _build_pact(path)
+    db = create_database(path, TEST_KEY)
+    try:
+        ids = _built_on_start(db)
+    finally:
+        db.close()
     return path, ids
+
+
+PG_TEMPLATE = "pact_template"
+
+
+@pytest.fixture(scope="session")
+def pg_pact_template(pg_databases: ServerDatabases) -> tuple[str, Pact]:
+    """The template pact in a database on the test server: its name and ids."""
+    return PG_TEMPLATE, pg_databases.template(PG_TEMPLATE, _built_on_start)
+
+
+@pytest.fixture
+def db(any_db: Database) -> Database:
+    """A new, empty pact database: on both backends (tests/conftest.py ``any_db``)."""
+    return any_db
 
 
 @dataclass
@@ -172,6 +195,18 @@ class World:
     pact: Pact
     clock: FakeClock
     _aliases: int = field(default=0)
+    # opens the same database again (a new engine): what the next start of pact does
+    opener: Callable[[], Database] | None = field(default=None, repr=False)
+
+    def reopen(self) -> Database:
+        """Close the database and open it again; the caller closes what this returns."""
+        assert self.opener is not None
+        self.db.close()
+        return self.opener()
+
+    @property
+    def on_server(self) -> bool:
+        return not self.db.local
 
     # -- the pact
 
@@ -359,12 +394,23 @@ class World:
 
 
 @pytest.fixture
-def world(pact_template: tuple[Path, Pact], tmp_path: Path, clock: FakeClock) -> Iterator[World]:
-    template, ids = pact_template
-    path = tmp_path / "pact.db"
-    shutil.copyfile(template, path)
-    db = open_database(path, TEST_KEY)
-    try:
-        yield World(db, ids, clock)
-    finally:
-        db.close()
+def world(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock
+) -> Iterator[World]:
+    """A fresh copy of the template pact, in an encrypted file or on the server."""
+    if backend == SQLCIPHER:
+        template, ids = request.getfixturevalue("pact_template")
+        path = tmp_path / "pact.db"
+        shutil.copyfile(template, path)
+        db = open_database(path, TEST_KEY)
+        try:
+            yield World(db, ids, clock, opener=lambda: open_database(path, TEST_KEY))
+        finally:
+            db.close()
+        return
+    name, ids = request.getfixturevalue("pg_pact_template")
+    databases: ServerDatabases = request.getfixturevalue("pg_databases")
+    with databases.copy(name) as server_db:
+        assert server_db.server is not None
+        copy = server_db.server.database
+        yield World(server_db, ids, clock, opener=lambda: databases.open(copy))

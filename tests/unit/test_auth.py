@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select, text
 
-from pact.db.database import Database, open_database
+from pact.db.database import Database
 from pact.errors import (
     AccessDeniedError,
     LoginError,
@@ -21,7 +21,7 @@ from pact.models.base import utcnow
 from pact.security import passwords
 from pact.services import audit, auth, users
 from pact.services.users import UserData
-from tests.conftest import TEST_KEY, TEST_PASSWORD
+from tests.conftest import TEST_PASSWORD
 from tests.unit.conftest import World
 
 # ---------------------------------------------------------------- hashing
@@ -151,9 +151,7 @@ def test_the_wait_is_kept_in_the_database(world: World) -> None:
     for n in range(5):
         with pytest.raises(LoginError):
             auth.login(world.uow(), "worker", f"fout-{n}")
-    path = world.db.path
-    world.db.close()
-    again: Database = open_database(path, TEST_KEY)
+    again: Database = world.reopen()
     try:
         with pytest.raises(LoginError) as info:
             auth.login(again.uow(), "worker", TEST_PASSWORD)

@@ -1,4 +1,6 @@
-"""The health checks behind `pact check`, on real SQLCipher files."""
+"""The health checks behind `pact check`, on real SQLCipher files and (the schema and
+the audit chain) on a server. The page, structure and reference checks are the
+file's: on a server PostgreSQL keeps its pages and references itself."""
 
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ def test_a_fresh_database_is_ok(db: Database) -> None:
     assert report.schema_state is SchemaState.CURRENT
 
 
+@pytest.mark.sqlcipher_only
 def test_a_demo_database_is_ok_and_checking_changes_nothing(db: Database, db_path: Path) -> None:
     demo.fill_demo(db.uow())
     db.close()
@@ -39,6 +42,7 @@ def test_a_demo_database_is_ok_and_checking_changes_nothing(db: Database, db_pat
     assert (hashlib.sha256(db_path.read_bytes()).hexdigest(), db_path.stat().st_mtime_ns) == before
 
 
+@pytest.mark.sqlcipher_only
 def test_a_foreign_key_violation_is_reported(db: Database, db_path: Path) -> None:
     conn = connect_raw(db_path, TEST_KEY)
     conn.execute("PRAGMA foreign_keys = OFF")
@@ -64,6 +68,7 @@ def more_problems(n: int) -> str:
     ).format(n=n)
 
 
+@pytest.mark.sqlcipher_only
 @pytest.mark.parametrize("more", [5, 1])
 def test_many_violations_are_capped(db: Database, db_path: Path, more: int) -> None:
     conn = connect_raw(db_path, TEST_KEY)
@@ -79,6 +84,7 @@ def test_many_violations_are_capped(db: Database, db_path: Path, more: int) -> N
     assert report.problems[-1].message == more_problems(more)
 
 
+@pytest.mark.sqlcipher_only
 def test_a_damaged_page_is_reported_not_raised(db: Database, db_path: Path) -> None:
     demo.fill_demo(db.uow())
     db.close()
@@ -112,6 +118,7 @@ def test_a_database_that_was_never_migrated_is_reported(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- files that are no database
 
 
+@pytest.mark.sqlcipher_only
 def test_a_pact_database_passes_the_file_test(db: Database, db_path: Path) -> None:
     demo.fill_demo(db.uow())
     assert maintenance.file_problem(db_path) is None

@@ -54,7 +54,7 @@ from pact.services import partners as p
 from pact.services import users as u
 from pact.services import validation as v
 from pact.services.partners import OrganisationData
-from tests.conftest import TEST_KEY
+from tests.conftest import BACKENDS, TEST_KEY, empty_database
 
 PASSPHRASE = "demo-test-passphrase"
 
@@ -65,15 +65,17 @@ def demo_day() -> date:
     return clock.today()
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory, demo_day: date) -> Iterator[Database]:
-    """One demo database for the tests that only read it."""
-    database = create_database(tmp_path_factory.mktemp("demo") / "demo.db", TEST_KEY)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(clock, "today", lambda: demo_day)
-        demo.fill_demo(database.uow())
-    yield database
-    database.close()
+@pytest.fixture(scope="module", params=BACKENDS)
+def demo_db(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, demo_day: date
+) -> Iterator[Database]:
+    """One demo database per backend for the tests that only read it."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    with empty_database(request.param, request, path) as database:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(clock, "today", lambda: demo_day)
+            demo.fill_demo(database.uow())
+        yield database
 
 
 @pytest.fixture
@@ -254,14 +256,31 @@ def test_fill_refuses_a_database_with_organisations(filled: Database, today: dat
     assert count(filled) == before
 
 
-def test_a_failure_halfway_leaves_nothing_behind(db: Database, db_path: Path) -> None:
+def _refuse_inserts(db: Database, table: str, when: str) -> None:
+    """A trigger that makes an INSERT into ``table`` fail ('refused') when ``when``
+    holds (NEW is the new row): a real database error, on the file or the server."""
+    name = f"refuse_{table}"
+    if db.local:
+        conn = connect_raw(db.file(), TEST_KEY)
+        conn.execute(
+            f"CREATE TRIGGER {name} BEFORE INSERT ON {table} "
+            f"WHEN {when} BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )
+        conn.close()
+        return
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql(
+            f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS "
+            f"$$ BEGIN IF {when} THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$"
+        )
+        conn.exec_driver_sql(
+            f"CREATE TRIGGER {name} BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()"
+        )
+
+
+def test_a_failure_halfway_leaves_nothing_behind(db: Database) -> None:
     """A real database error in the middle of the fill: no organisation, no demo flag."""
-    conn = connect_raw(db_path, TEST_KEY)
-    conn.execute(
-        "CREATE TRIGGER refuse_welfare BEFORE INSERT ON organisation "
-        f"WHEN NEW.name = '{demo.TUKKER.welfare}' BEGIN SELECT RAISE(ABORT, 'refused'); END"
-    )
-    conn.close()
+    _refuse_inserts(db, "organisation", f"NEW.name = '{demo.TUKKER.welfare}'")
     assert demo._ORGANISATIONS[0].name != demo.TUKKER.welfare  # some were written before
     with pytest.raises(Exception, match="refused"):
         demo.fill_demo(db.uow())
@@ -293,13 +312,8 @@ def test_a_rule_broken_in_a_story_leaves_nothing_behind(
     assert not db.is_demo()
 
 
-def test_a_database_error_in_a_story_leaves_nothing_behind(db: Database, db_path: Path) -> None:
-    conn = connect_raw(db_path, TEST_KEY)
-    conn.execute(
-        "CREATE TRIGGER refuse_consent BEFORE INSERT ON consent "
-        "WHEN (SELECT count(*) FROM consent) >= 5 BEGIN SELECT RAISE(ABORT, 'refused'); END"
-    )
-    conn.close()
+def test_a_database_error_in_a_story_leaves_nothing_behind(db: Database) -> None:
+    _refuse_inserts(db, "consent", "(SELECT count(*) FROM consent) >= 5")
     with pytest.raises(Exception, match="refused"):
         demo.fill_demo(db.uow())
     with db.sessions() as s:

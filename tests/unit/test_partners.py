@@ -626,3 +626,16 @@ def test_bad_municipality_names(db, name, message):
 def test_rename_unknown_municipality(db):
     with pytest.raises(NotFoundError):
         p.save_municipality(db.uow(), "Nergens", municipality_id=9999)
+
+
+def test_a_nul_character_pasted_into_a_text_is_dropped_on_both_databases(db):
+    # PostgreSQL refuses NUL in text; a paste or an import with one saves all the same
+    saved = add(
+        db,
+        "Jeugd\x00punt",
+        notes="Open op\x00 woensdag",
+        contacts=(ContactData(name="Ans\x00", function="co\x00ach"),),
+    )
+    stored = p.get_organisation(db.uow(), saved.id)
+    assert stored.name == "Jeugdpunt" and stored.notes == "Open op woensdag"
+    assert (stored.contacts[0].name, stored.contacts[0].function) == ("Ans", "coach")

@@ -649,3 +649,19 @@ def test_erasing_an_open_case_closes_it_and_cancels_its_open_steps(world: World)
     assert [e.event for e in file.events][-1] == "closed"
     steps = consultations.case_actions(world.uow(), world.coordinator, story.case_id)
     assert "open" not in {s.status for s in steps}
+
+
+def test_erasure_works_on_both_and_compacts_only_the_file(world: World, backend: str) -> None:
+    """On a server the case is erased the same way; compaction is skipped, and the
+    result says that it does not apply there."""
+    story = tukker(world)
+    result = retention.erase(
+        world.uow(), world.coordinator, story.case_id, "Het gezin vroeg erom per brief", START
+    )
+    on_file = backend == "sqlcipher"
+    assert result.compaction_applies is on_file
+    assert result.compacted is on_file
+    assert retention.compaction_applies(world.db) is on_file
+    header = cases.get_case(world.uow(), world.coordinator, story.case_id).header
+    assert (header.anonymised_kind, header.alias) == ("erasure", story.code)
+    assert _found(_strings(world)) == set()

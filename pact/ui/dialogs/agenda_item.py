@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QSizePolicy, QSpinBox, QWidget
 
 from pact.db.uow import UnitOfWork
+from pact.errors import NotFoundError
 from pact.i18n import _
 from pact.models.meeting import CASE_MODES, ITEM_KINDS, VISIBILITIES
 from pact.services import meetings as svc
@@ -29,6 +30,7 @@ from pact.ui.dialogs.case_form import (
     set_combo,
     text_edit,
 )
+from pact.ui.dialogs.conflict import FieldValue
 
 DEFAULT_MINUTES = 10
 CASE_MINUTES = 15
@@ -293,6 +295,52 @@ class AgendaItemDialog(CaseFormDialog):
         )
         uow, actor, meeting_id = self.ctx.uow, self.ctx.actor, self.meeting_id
         return lambda: svc.save_item(uow(), actor, meeting_id, data)
+
+    # someone else saved the agenda item first (pact.ui.dialogs.conflict)
+
+    def conflict_what(self) -> str:
+        return _("this agenda item")
+
+    def conflict_source(self) -> tuple[Any, Callable[[], Any]] | None:
+        if self.item is None:
+            return None
+        uow, actor, meeting_id, item_id = (
+            self.ctx.uow,
+            self.ctx.actor,
+            self.meeting_id,
+            self.item.id,
+        )
+
+        def load() -> svc.ItemData:
+            for item in svc.get_meeting(uow(), actor, meeting_id).items:
+                if item.id == item_id:
+                    return item
+            raise NotFoundError(_("This agenda item no longer exists."))
+
+        return self.item, load
+
+    def adopt(self, record: Any) -> None:
+        self.item = record
+
+    def conflict_values(self, record: Any) -> list[FieldValue]:
+        i: svc.ItemData = record
+        cap = self.caption
+        return [
+            FieldValue("title", cap("title"), self.title_edit, i.real_title),
+            FieldValue(
+                "presenter",
+                cap("presenter"),
+                self.presenter_combo,
+                i.presenter_contact_id,
+                i.presenter,
+            ),
+            FieldValue(
+                "planned_minutes", cap("planned_minutes"), self.minutes_spin, i.planned_minutes
+            ),
+            FieldValue("description", cap("description"), self.description_edit, i.description),
+            FieldValue("chair_notes", cap("chair_notes"), self.chair_notes_edit, i.chair_notes),
+            FieldValue("visibility", cap("visibility"), self.visibility_combo, i.visibility),
+        ]
 
 
 __all__ = [

@@ -25,6 +25,7 @@ from pact.i18n import _
 from pact.services import backup
 from pact.ui.backup_schedule import WARNING_STYLE, last_backup_text
 from pact.ui.context import AppContext
+from pact.ui.dialogs.connect_server import server_backups_text
 from pact.ui.dialogs.restore import RestoreDialog
 from pact.ui.ops import Op
 from pact.ui.widgets.busy import busy_bar, busy_buttons, button
@@ -141,6 +142,12 @@ class BackupDialog(QDialog):
         layout.addLayout(
             busy_buttons(self.busy, self.now_button, self.restore_button, self.close_button)
         )
+        if not ctx.db.local:  # nothing here for a team server: its administrator's
+            self.message.show_message(server_backups_text(), "info")
+            self.message.close_button.hide()
+            for widget in (last_box, plan, self.now_button, self.restore_button):
+                widget.setEnabled(False)
+            return
         self._set_busy(True)
         self.refresh()
 

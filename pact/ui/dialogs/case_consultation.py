@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QWidget
 
+from pact.errors import NotFoundError
 from pact.i18n import _, format_date
 from pact.services import cases as case_svc
 from pact.services import clock
@@ -23,6 +24,7 @@ from pact.ui.dialogs.case_form import (
     text_edit,
 )
 from pact.ui.dialogs.case_step import StepsEditor
+from pact.ui.dialogs.conflict import FieldValue
 from pact.ui.widgets.check_picker import CheckPicker
 from pact.ui.widgets.field import FieldRow
 
@@ -159,3 +161,39 @@ class ConsultationDialog(CaseFormDialog):
         )
         uow, actor, case_id = self.ctx.uow, self.ctx.actor, self.case_id
         return lambda: svc.save_consultation(uow(), actor, case_id, data)
+
+    # someone else saved the consultation first (pact.ui.dialogs.conflict); the new
+    # next steps typed here are not part of it and stay as typed
+
+    def conflict_what(self) -> str:
+        return _("this consultation")
+
+    def conflict_source(self) -> tuple[Any, Callable[[], Any]] | None:
+        if self.consultation is None:
+            return None
+        uow, actor, case_id = self.ctx.uow, self.ctx.actor, self.case_id
+        consultation_id = self.consultation.id
+
+        def load() -> svc.ConsultationData:
+            for item in svc.list_consultations(uow(), actor, case_id):
+                if item.id == consultation_id:
+                    return item
+            raise NotFoundError(_("This consultation no longer exists."))
+
+        return self.consultation, load
+
+    def adopt(self, record: Any) -> None:
+        self.consultation = record
+
+    def conflict_values(self, record: Any) -> list[FieldValue]:
+        c: svc.ConsultationData = record
+        cap = self.caption
+        return [
+            FieldValue("held_on", cap("held_on"), self.date_edit, c.held_on),
+            FieldValue("anonymous", _("Anonymous"), self.anonymous_check, c.anonymous),
+            FieldValue(
+                "partner_ids", cap("partner_ids"), self.partners, tuple(sorted(c.partner_ids))
+            ),
+            FieldValue("question", cap("question"), self.question_edit, c.question),
+            FieldValue("advice", cap("advice"), self.advice_edit, c.advice),
+        ]

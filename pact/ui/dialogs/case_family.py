@@ -4,15 +4,19 @@ parent or carer (alias, relation, parental authority)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QWidget
 
+from pact.db.uow import UnitOfWork
+from pact.errors import NotFoundError
 from pact.i18n import _
 from pact.services import cases as svc
 from pact.services import clock
 from pact.services.consent_rules import possible_ages
+from pact.services.users import Actor
 from pact.services.vocab import RELATION_LABELS
 from pact.ui.context import AppContext
 from pact.ui.dialogs.case_choices import CaseChoices
@@ -24,8 +28,10 @@ from pact.ui.dialogs.case_form import (
     date_value,
     hint_label,
     line_edit,
+    qdate,
     text_edit,
 )
+from pact.ui.dialogs.conflict import FieldValue
 
 # relations that usually come with parental authority: a new carer's box starts ticked
 AUTHORITY_RELATIONS = frozenset({"mother", "father", "parent"})
@@ -170,6 +176,70 @@ class ChildDialog(CaseFormDialog):
         uow, actor, case_id = self.ctx.uow, self.ctx.actor, self.case_id
         return lambda: svc.save_child(uow(), actor, case_id, data)
 
+    # someone else saved the child first (pact.ui.dialogs.conflict)
+
+    def conflict_what(self) -> str:
+        return _("this child's details")
+
+    def conflict_source(self) -> tuple[Any, Callable[[], Any]] | None:
+        if self.child is None:
+            return None
+        uow, actor, case_id, child_id = self.ctx.uow, self.ctx.actor, self.case_id, self.child.id
+        return self.child, lambda: current_child(uow(), actor, case_id, child_id)
+
+    def adopt(self, record: Any) -> None:
+        self.child = record
+
+    def conflict_values(self, record: Any) -> list[FieldValue]:
+        c: svc.ChildData = record
+
+        def buddy_since() -> date | None:
+            if self.buddy_combo.currentData() is None:
+                return None
+            return date_value(self.buddy_since_edit)
+
+        def show_buddy_since(value: Any) -> None:
+            if isinstance(value, date):
+                self.buddy_since_edit.setDate(qdate(value))
+
+        cap = self.caption
+        return [
+            FieldValue("name", cap("name"), self.name_edit, c.name),
+            FieldValue("birth_year", cap("birth_year"), self.year_edit, str(c.birth_year)),
+            FieldValue("school_id", cap("school_id"), self.school_combo, c.school_id, c.school),
+            FieldValue(
+                "buddy_organisation_id",
+                cap("buddy_organisation_id"),
+                self.buddy_combo,
+                c.buddy_organisation_id,
+                c.buddy_organisation,
+            ),
+            FieldValue(
+                "buddy_since",
+                cap("buddy_since"),
+                self.buddy_since_edit,
+                c.buddy_since if c.buddy_organisation_id is not None else None,
+                get=buddy_since,
+                put=show_buddy_since,
+            ),
+            FieldValue("notes", cap("notes"), self.notes_edit, c.notes),
+        ]
+
+
+def current_child(uow: UnitOfWork, actor: Actor, case_id: int, child_id: int | None) -> Any:
+    """The child as saved now (NotFoundError when it was removed)."""
+    for child in svc.get_case(uow, actor, case_id, opening=False).children:
+        if child.id == child_id:
+            return child
+    raise NotFoundError(_("This child is no longer part of the case."))
+
+
+def current_carer(uow: UnitOfWork, actor: Actor, case_id: int, carer_id: int | None) -> Any:
+    for carer in svc.get_case(uow, actor, case_id, opening=False).carers:
+        if carer.id == carer_id:
+            return carer
+    raise NotFoundError(_("This parent or carer is no longer part of the case."))
+
 
 class CarerDialog(CaseFormDialog):
     def __init__(
@@ -247,3 +317,30 @@ class CarerDialog(CaseFormDialog):
         )
         uow, actor, case_id = self.ctx.uow, self.ctx.actor, self.case_id
         return lambda: svc.save_carer(uow(), actor, case_id, data)
+
+    def conflict_what(self) -> str:
+        return _("these details")
+
+    def conflict_source(self) -> tuple[Any, Callable[[], Any]] | None:
+        if self.carer is None:
+            return None
+        uow, actor, case_id, carer_id = self.ctx.uow, self.ctx.actor, self.case_id, self.carer.id
+        return self.carer, lambda: current_carer(uow(), actor, case_id, carer_id)
+
+    def adopt(self, record: Any) -> None:
+        self.carer = record
+
+    def conflict_values(self, record: Any) -> list[FieldValue]:
+        c: svc.CarerData = record
+        cap = self.caption
+        return [
+            FieldValue("alias", cap("alias"), self.alias_edit, c.alias),
+            FieldValue("relation", cap("relation"), self.relation_combo, c.relation or None),
+            FieldValue(
+                "parental_authority",
+                _("Has parental authority (gezag)"),
+                self.authority_check,
+                c.parental_authority,
+            ),
+            FieldValue("notes", cap("notes"), self.notes_edit, c.notes),
+        ]

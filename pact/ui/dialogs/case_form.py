@@ -36,9 +36,16 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from pact.errors import ConsentRequiredError, FieldError, PactError, ValidationError
+from pact.errors import (
+    ConflictError,
+    ConsentRequiredError,
+    FieldError,
+    PactError,
+    ValidationError,
+)
 from pact.i18n import _, language
 from pact.ui.context import AppContext
+from pact.ui.dialogs.conflict import FieldValue, FormConflict, caption_of
 from pact.ui.ops import Op
 from pact.ui.widgets.busy import busy_bar
 from pact.ui.widgets.case_badges import HINT_STYLE
@@ -213,7 +220,13 @@ class CaseFormDialog(QDialog):
     read the fields (on the UI thread) and return the service call to run, or None
     when something is wrong before asking the service (then show it with
     ``set_error``). ``saved(result)`` fires after a successful save; then the
-    dialog closes (accepted). ``done_text`` is what the case file says afterwards."""
+    dialog closes (accepted). ``done_text`` is what the case file says afterwards.
+
+    A dialog that edits a saved record also implements ``conflict_source`` (the
+    record it started from, and how to read it as saved now), ``conflict_values``
+    (which widget shows which value of a record) and ``adopt`` (edit that record
+    from now on): when someone else saved first, the conflict dialog
+    (``pact.ui.dialogs.conflict``) offers reload, overwrite or keeping a copy."""
 
     saved = Signal(object)
     consent_tab_requested = Signal()
@@ -253,6 +266,20 @@ class CaseFormDialog(QDialog):
         outer.addWidget(self.intro)
         self.message = MessageBar("dialogMessage", self)
         outer.addWidget(self.message)
+        self.conflict = FormConflict(
+            self,
+            load=lambda: None,
+            values=self.conflict_values,
+            adopt=self.adopt,
+            save=self._submit,
+            message=self.message,
+            rows=self.rows,
+            what=self.conflict_what(),
+            me_id=ctx.actor.id if ctx.has_actor else None,
+            edited=self._conflict_edited,
+            reloaded=self._conflict_reloaded,
+            refit=self._refit,
+        )
 
         self.body = QWidget()
         self.body.setObjectName("dialogBody")
@@ -535,7 +562,59 @@ class CaseFormDialog(QDialog):
     def prepare(self) -> Callable[[], Any] | None:
         raise NotImplementedError
 
+    # ------------------------------------------------------------ conflicts
+
+    def conflict_source(self) -> tuple[Any, Callable[[], Any]] | None:
+        """(the record this form started from, a call that reads it as it is saved
+        now: it runs off the UI thread); None for a form that makes a new record."""
+        return None
+
+    def conflict_values(self, record: Any) -> list[FieldValue]:
+        """What each field shows for ``record`` (the same fields for any record)."""
+        return []
+
+    def adopt(self, record: Any) -> None:
+        """Edit ``record`` (as saved now, with its version) from now on."""
+
+    def conflict_what(self) -> str:
+        """What the form edits, for the conflict dialog ("this child's details")."""
+        return ""
+
+    def caption(self, key: str) -> str:
+        return caption_of(self.rows, key, self)
+
+    def _conflict_edited(self) -> None:
+        self._dirty = True
+
+    def _conflict_reloaded(self) -> None:
+        self._dirty = False
+
+    def _conflict(self, exc: ConflictError) -> None:
+        source = self.conflict_source()
+        if source is None:
+            # a new record lost to a change of what it belongs to (a child added to
+            # the case at the same moment): saving again loses nothing of theirs
+            if not self.conflict.retried:
+                self.conflict.retried = True
+                self._submit()
+                return
+            self.message.show_message(_("Not saved: {reason}").format(reason=str(exc)), "error")
+            self._refit()
+            return
+        start, load = source
+        self.conflict.handle(exc, start, load)
+
+    # ------------------------------------------------------------ saving
+
     def accept(self) -> None:
+        if self._busy:
+            return
+        self.conflict.saving()
+        self._submit()
+
+    def _submit(self) -> None:
+        """Save what the form holds (again, after a conflict: over the version the
+        form adopted)."""
         if self._busy:
             return
         self.clear_errors()
@@ -618,6 +697,8 @@ class CaseFormDialog(QDialog):
             self.show_errors(exc.errors)
             if isinstance(exc, ConsentRequiredError):
                 self.consent_required(exc)
+        elif isinstance(exc, ConflictError):
+            self._conflict(exc)
         else:
             self.message.show_message(_("Not saved: {reason}").format(reason=str(exc)), "error")
             self._refit()

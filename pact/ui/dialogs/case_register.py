@@ -24,6 +24,7 @@ from pact.ui.dialogs.case_form import (
     line_edit,
     text_edit,
 )
+from pact.ui.dialogs.conflict import FieldValue
 from pact.ui.widgets.level_chooser import LevelChooser
 
 
@@ -191,6 +192,65 @@ class CaseDetailsDialog(CaseFormDialog):
         if self.header is None:
             return lambda: svc.register_case(uow(), actor, data)
         return lambda: svc.update_case(uow(), actor, data)
+
+    # someone else saved the case details first (pact.ui.dialogs.conflict)
+
+    def conflict_what(self) -> str:
+        return _("the case details")
+
+    def conflict_source(self) -> tuple[Any, Callable[[], Any]] | None:
+        if self.header is None:
+            return None
+        uow, actor, case_id = self.ctx.uow, self.ctx.actor, self.header.id
+        return self.header, lambda: svc.get_case(uow(), actor, case_id, opening=False).header
+
+    def adopt(self, record: Any) -> None:
+        self.header = record
+
+    def conflict_values(self, record: Any) -> list[FieldValue]:
+        h: svc.CaseHeader = record
+        cap = self.caption
+
+        def family_name() -> str:
+            return self.family_edit.text().strip() if self.family_toggle.isChecked() else ""
+
+        def show_family_name(value: Any) -> None:
+            self.family_edit.setText(str(value or ""))
+            self.family_toggle.setChecked(bool(value) or self.family_toggle.isChecked())
+
+        return [
+            FieldValue("alias", cap("alias"), self.alias_edit, h.alias),
+            FieldValue(
+                "family_name",
+                _("Full family name"),
+                self.family_edit,
+                h.family_name,
+                get=family_name,
+                put=show_family_name,
+            ),
+            FieldValue(
+                "municipality_id",
+                cap("municipality_id"),
+                self.municipality_combo,
+                h.municipality_id,
+                h.municipality,
+            ),
+            FieldValue(
+                "referred_by_id",
+                cap("referred_by_id"),
+                self.referred_combo,
+                h.referred_by_id,
+                h.referred_by,
+            ),
+            FieldValue(
+                "lead_contact_id",
+                cap("lead_contact_id"),
+                self.lead_combo,
+                h.lead_contact_id,
+                h.lead,
+            ),
+            FieldValue("notes", cap("notes"), self.notes_edit, h.notes),
+        ]
 
     def show_errors(self, errors: list[Any]) -> None:
         if any(e.field == "family_name" for e in errors) and not self.family_toggle.isChecked():

@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
+from pact.errors import NotFoundError
 from pact.i18n import _
 from pact.services import cases as case_svc
 from pact.services import clock
@@ -15,6 +16,7 @@ from pact.services.vocab import SERIOUSNESS_LABELS, SIGNAL_DOMAIN_LABELS
 from pact.ui.context import AppContext
 from pact.ui.dialogs.case_choices import CaseChoices, fill_owner_combo, owner_ids, owner_of
 from pact.ui.dialogs.case_form import CaseFormDialog, combo, date_edit, date_value, text_edit
+from pact.ui.dialogs.conflict import FieldValue
 
 
 class SignalDialog(CaseFormDialog):
@@ -108,3 +110,42 @@ class SignalDialog(CaseFormDialog):
         )
         uow, actor, case_id = self.ctx.uow, self.ctx.actor, self.case_id
         return lambda: svc.save_signal(uow(), actor, case_id, data)
+
+    # someone else saved the signal first (pact.ui.dialogs.conflict)
+
+    def conflict_what(self) -> str:
+        return _("this signal")
+
+    def conflict_source(self) -> tuple[Any, Callable[[], Any]] | None:
+        if self.signal is None:
+            return None
+        uow, actor, case_id, signal_id = self.ctx.uow, self.ctx.actor, self.case_id, self.signal.id
+
+        def load() -> svc.SignalData:
+            for signal in svc.list_signals(uow(), actor, case_id):
+                if signal.id == signal_id:
+                    return signal
+            raise NotFoundError(_("This signal no longer exists."))
+
+        return self.signal, load
+
+    def adopt(self, record: Any) -> None:
+        self.signal = record
+
+    def conflict_values(self, record: Any) -> list[FieldValue]:
+        s: svc.SignalData = record
+        cap = self.caption
+        return [
+            FieldValue("observed_on", cap("observed_on"), self.date_edit, s.observed_on),
+            FieldValue("child_id", cap("child_id"), self.child_combo, s.child_id, s.child),
+            FieldValue("domain", cap("domain"), self.domain_combo, s.domain or None),
+            FieldValue("seriousness", cap("seriousness"), self.seriousness_combo, s.seriousness),
+            FieldValue(
+                "source",
+                cap("source"),
+                self.source_combo,
+                owner_of(s.source_org_id, s.source_contact_id),
+                s.source,
+            ),
+            FieldValue("observation", cap("observation"), self.observation_edit, s.observation),
+        ]

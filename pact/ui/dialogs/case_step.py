@@ -38,6 +38,7 @@ from pact.ui.dialogs.case_form import (
     qdate,
     text_edit,
 )
+from pact.ui.dialogs.conflict import FieldValue
 from pact.ui.widgets.field import FieldRow
 
 DEFAULT_DUE_DAYS = 14
@@ -107,6 +108,35 @@ class StepDialog(CaseFormDialog):
         action_id, version = self.action.id, self.action.version
         return lambda: svc.update_action(uow(), actor, action_id, step, version)
 
+    # someone else saved the next step first (pact.ui.dialogs.conflict)
+
+    def conflict_what(self) -> str:
+        return _("this next step")
+
+    def conflict_source(self) -> tuple[Any, Callable[[], Any]] | None:
+        if self.action is None:
+            return None
+        uow, actor, action_id = self.ctx.uow, self.ctx.actor, self.action.id
+        return self.action, lambda: svc.get_action(uow(), actor, action_id)
+
+    def adopt(self, record: Any) -> None:
+        self.action = record
+
+    def conflict_values(self, record: Any) -> list[FieldValue]:
+        a: svc.ActionData = record
+        cap = self.caption
+        return [
+            FieldValue("what", cap("what"), self.what_edit, a.what),
+            FieldValue(
+                "owner",
+                cap("owner"),
+                self.owner_combo,
+                owner_of(a.owner_org_id, a.owner_contact_id),
+                a.owner,
+            ),
+            FieldValue("due_on", cap("due_on"), self.due_edit, a.due_on),
+        ]
+
 
 class StepStatusDialog(CaseFormDialog):
     """Mark a next step done (date and note) or cancel it (note)."""
@@ -154,6 +184,20 @@ class StepStatusDialog(CaseFormDialog):
         return lambda: svc.set_action_status(
             uow(), actor, action_id, status, done_on, note, version
         )
+
+    def conflict_what(self) -> str:
+        return _("this next step")
+
+    def conflict_source(self) -> tuple[Any, Callable[[], Any]] | None:
+        uow, actor, action_id = self.ctx.uow, self.ctx.actor, self.action.id
+        return self.action, lambda: svc.get_action(uow(), actor, action_id)
+
+    def adopt(self, record: Any) -> None:
+        self.action = record
+
+    def conflict_values(self, record: Any) -> list[FieldValue]:
+        a: svc.ActionData = record
+        return [FieldValue("note", self.caption("note"), self.note_edit, a.note)]
 
 
 # ---------------------------------------------------------------- inline, in a consultation

@@ -134,10 +134,13 @@ def only_key_warning() -> str:
 class CreateDatabaseDialog(QDialog):
     """Emits ``submitted`` with the passphrase, or None for keyring mode;
     ``restore_requested`` when a backup is to become the database instead (a new
-    computer after the old one broke)."""
+    computer after the old one broke); ``connect_requested`` to work on a team's
+    server instead (``last_server``: the short name of the one used before, offered
+    by name)."""
 
     submitted = Signal(object)
     restore_requested = Signal()
+    connect_requested = Signal()
 
     def __init__(
         self,
@@ -145,6 +148,7 @@ class CreateDatabaseDialog(QDialog):
         keyring_available: bool,
         reason: str = "",
         parent: QWidget | None = None,
+        last_server: str = "",
     ):
         super().__init__(parent)
         self.setObjectName("createDatabaseDialog")
@@ -262,8 +266,29 @@ class CreateDatabaseDialog(QDialog):
         self.restore_button.setAccessibleName(_("Restore pact's data from a backup"))
         self.restore_button.setAutoDefault(False)
         self.restore_button.clicked.connect(self.restore_requested)
+        if last_server:
+            connect_text = _("Connect to the team server {name} &again…").format(name=last_server)
+        else:
+            connect_text = _("Connect to a team &server…")
+        self.connect_button = QPushButton(connect_text, self)
+        self.connect_button.setObjectName("connectServerButton")
+        self.connect_button.setAccessibleName(
+            _("Connect to a team's PostgreSQL server instead of a file on this computer")
+        )
+        self.connect_button.setToolTip(
+            _(
+                "When several workers share pact, its data are on the team's server; its "
+                "administrator gives you the details."
+            )
+        )
+        self.connect_button.setAutoDefault(False)
+        self.connect_button.clicked.connect(self.connect_requested)
+        others = QHBoxLayout()
+        others.addWidget(QLabel(_("Or:"), self))
+        others.addWidget(self.restore_button)
+        others.addWidget(self.connect_button)
+        others.addStretch(1)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.restore_button)
         buttons.addWidget(self.busy, 1)
         buttons.addStretch(1)
         buttons.addWidget(self.create_button)
@@ -278,6 +303,8 @@ class CreateDatabaseDialog(QDialog):
         layout.addStretch(1)
         layout.addSpacing(8)
         layout.addWidget(self.error_label)
+        layout.addLayout(others)
+        layout.addSpacing(4)
         layout.addLayout(buttons)
 
         if keyring_available:
@@ -326,6 +353,8 @@ class CreateDatabaseDialog(QDialog):
         self.busy.setVisible(busy)
         self.create_button.setEnabled(not busy)
         self.use_passphrase_button.setEnabled(not busy)
+        self.restore_button.setEnabled(not busy)
+        self.connect_button.setEnabled(not busy)
         self.form.set_enabled(not busy)
 
     def show_error(self, message: str) -> None:

@@ -62,7 +62,7 @@ class LoginDialog(QDialog):
 
     def __init__(
         self,
-        db_path: Path,
+        db_path: Path | str,
         username: str = "",
         message: str = "",
         message_kind: str = "warning",
@@ -83,7 +83,9 @@ class LoginDialog(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         title.setFont(font)
-        where = hint_label(_("Database: {name}").format(name=db_path.name), self, "loginDatabase")
+        # a file's name, or (a team's server) its short name: database@host
+        name = db_path.name if isinstance(db_path, Path) else db_path
+        where = hint_label(_("Database: {name}").format(name=name), self, "loginDatabase")
         where.setToolTip(str(db_path))
         self.message = MessageBar("loginMessage", self)
         if message:

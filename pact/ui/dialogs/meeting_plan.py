@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from pact.errors import PactError
+from pact.errors import NotFoundError, PactError
 from pact.i18n import _
 from pact.models.meeting import MEETING_KINDS
 from pact.services import meetings as svc
@@ -45,6 +45,7 @@ from pact.ui.dialogs.case_form import (
     searchable,
     set_combo,
 )
+from pact.ui.dialogs.conflict import FieldValue
 from pact.ui.ops import Op
 from pact.ui.widgets.check_picker import CheckPicker
 
@@ -78,6 +79,16 @@ def time_value(edit: QTimeEdit) -> time:
     value = edit.time().toPython()
     assert isinstance(value, time)
     return value.replace(second=0, microsecond=0)
+
+
+def shown_title(meeting: MeetingInput) -> str:
+    """The title as the form shows it: empty for the default title, which follows the
+    kind and date."""
+    if meeting.held_on is not None and meeting.title == svc.default_title(
+        meeting.kind, meeting.held_on
+    ):
+        return ""
+    return meeting.title
 
 
 def video_placeholder() -> str:
@@ -139,6 +150,10 @@ class ContactCombo(QComboBox):
         return int(data) if data is not None else None
 
 
+def invite_order(invite: InviteInput) -> tuple[int, int]:
+    return (invite.organisation_id, invite.contact_id or 0)
+
+
 class InvitePickers(QObject):
     """Two check lists: the invited organisations, and the contact persons of the
     ticked organisations (invited by name). An organisation without a ticked contact
@@ -192,6 +207,18 @@ class InvitePickers(QObject):
     def _organisations_changed(self) -> None:
         self._fill_contacts(self.contacts.checked_values())
         self.changed.emit()
+
+    def describe(self, invites: Iterable[InviteInput]) -> str:
+        """The invites in words, one line each ("School: Elia Brinkhuis")."""
+        organisations = {o.id: o.label for o in self._organisations}
+        people = {c.id: c.label for c in self._contacts}
+        lines = []
+        for invite in sorted(set(invites or ()), key=invite_order):
+            line = organisations.get(invite.organisation_id, str(invite.organisation_id))
+            if invite.contact_id is not None:
+                line += ": " + people.get(invite.contact_id, str(invite.contact_id))
+            lines.append(line)
+        return "\n".join(lines)
 
     def invites(self) -> tuple[InviteInput, ...]:
         contacts = self.contacts.checked_values()
@@ -329,12 +356,7 @@ class MeetingPlanDialog(CaseFormDialog):
         shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
         shortcut.activated.connect(self.accept)
 
-        title = initial.title
-        if initial.held_on is not None and title == svc.default_title(
-            initial.kind, initial.held_on
-        ):
-            title = ""  # the default title: it follows the kind and date
-        self.title_edit.setText(title)
+        self.title_edit.setText(shown_title(initial))
         self._update_title_hint()
         self.done_text = _("Meeting planned.") if new else _("Meeting saved.")
         self.finish_building(1000)
@@ -476,6 +498,76 @@ class MeetingPlanDialog(CaseFormDialog):
         if isValid(self):
             self.ctx.changed.emit("meetings")
         super()._saved(result)
+
+    # someone else saved the meeting first (pact.ui.dialogs.conflict)
+
+    def conflict_what(self) -> str:
+        return _("this meeting")
+
+    def conflict_source(self) -> tuple[Any, Callable[[], Any]] | None:
+        if self.initial.id is None:
+            return None
+        uow, actor, meeting_id = self.ctx.uow, self.ctx.actor, self.initial.id
+
+        def load() -> MeetingInput:
+            try:
+                return svc.get_meeting(uow(), actor, meeting_id).as_input()
+            except NotFoundError as exc:
+                raise NotFoundError(_("This meeting no longer exists.")) from exc
+
+        return self.initial, load
+
+    def adopt(self, record: Any) -> None:
+        self.initial = record
+
+    def _time_field(self, key: str, edit: QTimeEdit, value: time | None) -> FieldValue:
+        return FieldValue(
+            key,
+            self.caption(key),
+            edit,
+            value,
+            get=lambda: time_value(edit),
+            put=lambda v: edit.setTime(qtime(v)) if isinstance(v, time) else None,
+            describe=lambda v: v.strftime("%H:%M") if isinstance(v, time) else "",
+        )
+
+    def conflict_values(self, record: Any) -> list[FieldValue]:
+        m: MeetingInput = record
+        cap = self.caption
+        pickers = self.invite_pickers
+        return [
+            FieldValue("title", cap("title"), self.title_edit, shown_title(m)),
+            FieldValue("held_on", cap("held_on"), self.date_edit, m.held_on),
+            self._time_field("starts_at", self.start_edit, m.starts_at),
+            self._time_field("ends_at", self.end_edit, m.ends_at),
+            FieldValue("location", cap("location"), self.location_edit, m.location),
+            FieldValue("video_link", cap("video_link"), self.video_edit, m.video_link),
+            FieldValue(
+                "chair_contact_id",
+                cap("chair_contact_id"),
+                self.chair_combo,
+                m.chair_contact_id,
+                get=self.chair_combo.value,
+                put=self.chair_combo.set_value,
+            ),
+            FieldValue(
+                "minute_taker_contact_id",
+                cap("minute_taker_contact_id"),
+                self.minutes_combo,
+                m.minute_taker_contact_id,
+                get=self.minutes_combo.value,
+                put=self.minutes_combo.set_value,
+            ),
+            FieldValue(
+                "invites",
+                _("Invited"),
+                pickers.organisations,
+                tuple(sorted(set(m.invites), key=invite_order)),
+                get=lambda: tuple(sorted(set(pickers.invites()), key=invite_order)),
+                put=pickers.set_invites,
+                describe=pickers.describe,
+            ),
+        ]
 
 
 __all__ = [

@@ -138,7 +138,14 @@ class RecoveredMinutesDialog(QDialog):
     """Offers the recovered minutes text of the acting user. The dialog closes itself
     once every text is restored or discarded."""
 
-    def __init__(self, ctx: AppContext, drafts: list[DraftData], parent: QWidget | None = None):
+    def __init__(
+        self,
+        ctx: AppContext,
+        drafts: list[DraftData],
+        parent: QWidget | None = None,
+        intro: str = "",
+    ):
+        """``intro``: why these texts are offered (default: after a crash)."""
         super().__init__(parent)
         self.setObjectName("recoveredMinutesDialog")
         self.setWindowTitle(_("Recovered minutes"))
@@ -148,17 +155,18 @@ class RecoveredMinutesDialog(QDialog):
         self._open = {d.id for d in drafts}
 
         layout = QVBoxLayout(self)
-        intro = QLabel(
-            _(
+        intro_label = QLabel(
+            intro
+            or _(
                 "pact was closed before these minutes were saved (a crash, a power cut or "
                 "a lock). The text typed was kept. Restore it to save it as the minutes, "
                 "or discard it."
             ),
             self,
         )
-        intro.setObjectName("recoveredIntro")
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
+        intro_label.setObjectName("recoveredIntro")
+        intro_label.setWordWrap(True)
+        layout.addWidget(intro_label)
 
         scroll = QScrollArea(self)
         scroll.setObjectName("recoveredScroll")

@@ -36,6 +36,7 @@ from pact.security.credentials import KeyringState
 from pact.services import access, documents, retention
 from pact.services.access import KeyMode
 from pact.ui.context import AppContext
+from pact.ui.dialogs.connect_server import server_key_text
 from pact.ui.dialogs.create_database import PassphraseForm, fit_height, only_key_warning
 from pact.ui.dialogs.municipalities import MunicipalitiesDialog
 from pact.ui.dialogs.recovery_key import RecoveryKeyDialog
@@ -48,6 +49,8 @@ LANGUAGE_NAMES = (("nl", "Nederlands"), ("en", "English"))  # each in its own la
 def key_mode_text(mode: KeyMode) -> str:
     if mode is KeyMode.KEYRING:
         return _("Key in the keyring")
+    if mode is KeyMode.SERVER:
+        return _("On the team server")
     return _("Protected by passphrase")
 
 
@@ -512,7 +515,12 @@ class SettingsDialog(QDialog):
     def _show_mode(self) -> None:
         mode = self.ctx.mode
         self.mode_label.setText(key_mode_text(mode))
-        if mode is KeyMode.KEYRING:
+        if not self.ctx.db.local:  # re-keying and the recovery sheet: a file's only
+            self.mode_label.setText(_("On the team server {name}").format(name=self.ctx.db.name()))
+            self.mode_help.setText(server_key_text())
+            self.switch_button.hide()
+            self.key_status.hide()
+        elif mode is KeyMode.KEYRING:
             self.mode_help.setText(
                 _(
                     "The key is kept in this computer's keyring; pact opens without asking. "
@@ -549,7 +557,7 @@ class SettingsDialog(QDialog):
         fit_height(self)
 
     def _probe(self) -> None:
-        if self.ctx.mode is KeyMode.KEYRING:
+        if self.ctx.mode is KeyMode.KEYRING or not self.ctx.db.local:
             return
         self.key_status.setText(_("Checking the keyring of this computer…"))
         Op(self, credentials.probe).success(self._probed).failure(

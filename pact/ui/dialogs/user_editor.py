@@ -39,6 +39,7 @@ from pact.services.cases import Option
 from pact.services.users import UserData, UserRow
 from pact.services.vocab import ROLE_LABELS, label
 from pact.ui.context import AppContext
+from pact.ui.dialogs.conflict import FieldValue, FormConflict
 from pact.ui.dialogs.create_database import fit_height
 from pact.ui.ops import Op
 from pact.ui.widgets.busy import busy_bar
@@ -465,6 +466,18 @@ class UserEditorDialog(QDialog):
         for a, b in itertools.pairwise([*self.form.tab_chain(), self.save_button]):
             QWidget.setTabOrder(a, b)
         self.cancel_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.conflict = FormConflict(
+            self,
+            values=self._conflict_values,
+            adopt=self._adopt,
+            save=self._save_again,
+            message=self.message,
+            rows=self.form.rows,
+            what=_("this user"),
+            me_id=ctx.actor.id if ctx.has_actor else None,
+            fill=self.form.load,
+            refit=lambda: fit_height(self),
+        )
         self._load()
 
     # ------------------------------------------------------------ loading
@@ -517,6 +530,12 @@ class UserEditorDialog(QDialog):
         self.save_button.setEnabled(not busy and self.loaded)
 
     def save(self) -> None:
+        self.conflict.saving()
+        self._save_again()
+
+    def _save_again(self) -> None:
+        """Save what the form holds (again, after a conflict: over the version the
+        form adopted)."""
         if self._saving or not self.loaded:
             return
         self.message.hide()
@@ -550,13 +569,59 @@ class UserEditorDialog(QDialog):
             loose = self.form.show_errors(exc.errors)
             if loose:
                 self.message.show_message("\n".join(loose), "error")
-        elif isinstance(exc, ConflictError):
-            self.message.show_message(
-                str(exc), "warning", (_("Reload"), lambda: self._reload_after_conflict())
+        elif isinstance(exc, ConflictError) and self.form.original.id is not None:
+            # the conflict dialog: reload, overwrite, or keep my text as a copy
+            ctx, user_id = self.ctx, self.form.original.id
+            actor = ctx.actor
+            self.conflict.handle(
+                exc, self.form.original, lambda: users.get_user(ctx.uow(), actor, user_id)
             )
         else:
             self.message.show_message(str(exc), "error")
         fit_height(self)
+
+    # ------------------------------------------------------------ conflicts
+
+    def _adopt(self, record: UserData) -> None:
+        self.form.original = replace(self.form.original, version=record.version)
+
+    def _conflict_values(self, record: UserData) -> list[FieldValue]:
+        f = self.form
+
+        def roles() -> tuple[str, ...]:
+            return tuple(sorted(r for r, check in f.role_checks.items() if check.isChecked()))
+
+        def show_roles(value: object) -> None:
+            wanted = set(value) if isinstance(value, tuple | list) else set()
+            for role, check in f.role_checks.items():
+                check.setChecked(role in wanted)
+
+        def in_words(value: object) -> str:
+            return role_names(value) if isinstance(value, tuple | list) else ""
+
+        out = [
+            FieldValue("username", _("User name"), f.username_edit, record.username),
+            FieldValue("display_name", _("Name"), f.display_name_edit, record.display_name),
+            FieldValue(
+                "organisation_id", _("Organisation"), f.organisation_combo, record.organisation_id
+            ),
+            FieldValue("contact_id", _("Contact person"), f.contact_combo, record.contact_id),
+        ]
+        if f.with_roles:
+            out.append(
+                FieldValue(
+                    "roles",
+                    _("Roles"),
+                    f,
+                    tuple(sorted(record.roles)),
+                    get=roles,
+                    put=show_roles,
+                    describe=in_words,
+                )
+            )
+        if f.with_active:
+            out.append(FieldValue("active", _("Active"), f.active_check, record.active))
+        return out
 
     def _reload_after_conflict(self) -> None:
         self.loaded = False

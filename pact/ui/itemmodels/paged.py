@@ -152,6 +152,7 @@ class PagedQueryModel(RowTableModel[RowT], Generic[RowT, FilterT, AnswerT]):
         self._generation = 0
         self._fetching = False
         self._pending = 0
+        self.keeps_place = False
 
     # ------------------------------------------------------------ to supply
 
@@ -211,6 +212,7 @@ class PagedQueryModel(RowTableModel[RowT], Generic[RowT, FilterT, AnswerT]):
         self._requested = True
         self._generation += 1
         self._fetching = False
+        self.keeps_place = keep_loaded  # a refresh: the views keep selection and scroll
         generation = self._generation
         limit = self.page_size
         if keep_loaded and len(self._rows) > limit:

@@ -59,6 +59,7 @@ from pact.ui.itemmodels.audit import (
     local_text,
     zone_name,
 )
+from pact.ui.live import KeepPlace
 from pact.ui.ops import Op
 from pact.ui.widgets.busy import busy_bar
 from pact.ui.widgets.buttons import action_button
@@ -114,6 +115,8 @@ class AuditView(QWidget):
         self._layout_saver = LayoutSaver(self, self._save_state)
         self._build()
         self.model.reloaded.connect(self._on_reloaded)
+        # a refresh keeps the chosen rows and the scroll position (pact.ui.live)
+        self._keep_place = KeepPlace(self.table, self.model)
         self.model.rowsInserted.connect(self._update_count)
         self.model.failed.connect(self._on_model_failed)
         self.model.busy_changed.connect(self.busy.setVisible)

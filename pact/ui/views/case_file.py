@@ -1726,7 +1726,11 @@ class CaseFileView(QWidget):
             "municipalities",
             "users",
         ):
-            if self.isVisible():
+            if self.ctx.elsewhere and self.has_dialog():
+                # changed on another workstation while being edited here: read again
+                # once the dialog closes (saving it first meets the conflict, if any)
+                self._stale = True
+            elif self.isVisible():
                 self._reload_timer.start()
             else:
                 self._stale = True  # read again when it shows
@@ -1911,6 +1915,9 @@ class CaseFileView(QWidget):
     def _forget(self, dialog: QDialog) -> None:
         if self.dialog is dialog:
             self.dialog = None
+            if self._stale and self.isVisible():
+                self._stale = False
+                self._reload_timer.start()  # what another workstation changed meanwhile
 
     def _after_write(self, text: str, kinds: Sequence[str]) -> None:
         if not isValid(self):

@@ -46,6 +46,7 @@ from pact.ui.dialogs.case_choices import CaseChoices, load_choices
 from pact.ui.dialogs.case_form import CaseFormDialog
 from pact.ui.dialogs.case_register import CaseDetailsDialog
 from pact.ui.itemmodels.cases import COLUMN_KEYS, ID_ROLE, CaseTableModel
+from pact.ui.live import KeepPlace
 from pact.ui.ops import Op
 from pact.ui.views.case_file import CaseFileView
 from pact.ui.widgets.busy import busy_bar
@@ -97,6 +98,8 @@ class CasesView(QWidget):
         self._layout_saver = LayoutSaver(self, self._save_state)
         self._build()
         self.model.reloaded.connect(self._on_reloaded)
+        # a refresh keeps the chosen rows and the scroll position (pact.ui.live)
+        self._keep_place = KeepPlace(self.table, self.model)
         self.model.rowsInserted.connect(self._update_count)
         self.model.failed.connect(self._on_model_failed)
         self.model.busy_changed.connect(self._on_busy)

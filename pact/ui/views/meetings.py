@@ -49,6 +49,7 @@ from pact.ui.dialogs.meeting_plan import MeetingPlanDialog
 from pact.ui.dialogs.meeting_series import SeriesDialog
 from pact.ui.dialogs.print_preview import PrintPreviewDialog, open_preview
 from pact.ui.itemmodels.meetings import STATUS_COLOURS, MeetingTableModel
+from pact.ui.live import KeepPlace
 from pact.ui.ops import Op
 from pact.ui.widgets.agenda_builder import AgendaBuilder
 from pact.ui.widgets.empty_state import EmptyState
@@ -579,6 +580,8 @@ class MeetingsView(QWidget):
         _named(self.table, "meetingTable", _("Meetings"))
         self.model = MeetingTableModel(ctx, parent=self)
         self.table.setModel(self.model)
+        # a refresh keeps the chosen rows and the scroll position (pact.ui.live)
+        self._keep_place = KeepPlace(self.table, self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()

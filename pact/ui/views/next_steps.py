@@ -48,6 +48,7 @@ from pact.ui.dialogs.case_choices import CaseChoices, load_choices
 from pact.ui.dialogs.case_form import date_edit, date_value, qdate
 from pact.ui.dialogs.case_step import StepStatusDialog
 from pact.ui.itemmodels.actions import COLUMN_KEYS, ActionTableModel
+from pact.ui.live import KeepPlace
 from pact.ui.ops import Op
 from pact.ui.views.case_file import step_closed_text
 from pact.ui.widgets.busy import busy_bar
@@ -104,6 +105,8 @@ class NextStepsView(QWidget):
         self._show_all_statuses = False  # what the empty state's button does
         self._build()
         self.model.reloaded.connect(self._on_reloaded)
+        # a refresh keeps the chosen rows and the scroll position (pact.ui.live)
+        self._keep_place = KeepPlace(self.table, self.model)
         self.model.rowsInserted.connect(self._update_count)
         self.model.failed.connect(self._on_model_failed)
         self.model.busy_changed.connect(self._on_busy)

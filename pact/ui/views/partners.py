@@ -11,7 +11,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import (
     QByteArray,
@@ -48,6 +50,7 @@ from pact.services import partner_csv
 from pact.services import partners as svc
 from pact.services.vocab import domains, sectors
 from pact.ui.context import AppContext
+from pact.ui.dialogs.conflict import FieldValue, FormConflict
 from pact.ui.dialogs.import_csv import ImportCsvDialog
 from pact.ui.itemmodels.partners import COLUMNS, PartnerTableModel
 from pact.ui.ops import Op
@@ -67,6 +70,18 @@ from pact.ui.widgets.organisation_editor import OrganisationEditor, blank_organi
 # and shown whole in a tooltip.
 _WEIGHTS = (3.0, 1.3, 1.5, 1.5, 1.2, 1.8, 0.9)
 _SETTINGS_GROUP = "partnersView"
+
+
+def contacts_text(contacts: Sequence[svc.ContactData]) -> str:
+    """The contact persons, one a line, as the conflict dialog compares them."""
+    lines = []
+    for c in contacts:
+        parts = [c.name, c.function, c.phone, c.email]
+        line = ", ".join(p.strip() for p in parts if p and p.strip())
+        if not c.active:
+            line = _("{contact} (no longer active)").format(contact=line)
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _settings() -> QSettings:
@@ -94,6 +109,7 @@ class PartnersView(QWidget):
         self._no_matches_shows_archived = False
         self._suppress_selection = False
         self._saving = False
+        self._conflicts: FormConflict | None = None
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
         self._filter_timer.setInterval(self.FILTER_DELAY_MS)
@@ -698,6 +714,7 @@ class PartnersView(QWidget):
                 after()
             return
         data = self.editor.collect()
+        start = self.editor.original  # what the person started from
         focus = self.focusWidget()
         uow = self.ctx.uow
 
@@ -717,15 +734,11 @@ class PartnersView(QWidget):
                 if loose:
                     text = "\n".join([text, *loose])
                 self.editor.message.show_message(text, "error")
-            elif isinstance(exc, ConflictError):
-                self.editor.message.show_message(
-                    _(
-                        "Not saved: someone else changed this partner after you opened it. "
-                        "Reload to see their version (your changes here are then lost), "
-                        "or copy what you need first."
-                    ),
-                    "warning",
-                    (_("Reload"), self._reload_current),
+            elif isinstance(exc, ConflictError) and start.id is not None:
+                # the conflict dialog: reload, overwrite, or keep my text in the notes
+                organisation_id = start.id
+                self._conflict.handle(
+                    exc, start, lambda: svc.get_organisation(uow(), organisation_id)
                 )
             elif isinstance(exc, PactError):
                 self.editor.message.show_message(
@@ -739,6 +752,82 @@ class PartnersView(QWidget):
                 failed()
 
         self._write(lambda: svc.save_organisation(uow(), data), saved, refused)
+
+    # ------------------------------------------------------------ conflicts
+
+    @property
+    def _conflict(self) -> FormConflict:
+        """Someone else saved the open partner first (pact.ui.dialogs.conflict)."""
+        if self._conflicts is None:
+            self._conflicts = self._make_conflict()
+        return self._conflicts
+
+    def _make_conflict(self) -> FormConflict:
+        editor = self.editor
+
+        def adopt(record: Any) -> None:
+            editor.original = replace(editor.original, version=record.version)
+
+        return FormConflict(
+            self,
+            values=self._conflict_values,
+            adopt=adopt,
+            save=self._save,
+            message=editor.message,
+            rows=editor.rows,
+            what=_("this partner"),
+            me_id=self.ctx.actor.id if self.ctx.has_actor else None,
+            fill=editor.load,
+            copy_into=editor.notes_edit,
+        )
+
+    def _conflict_values(self, record: Any) -> list[FieldValue]:
+        o: svc.OrganisationData = record
+        e = self.editor
+
+        def since() -> date | None:
+            if not e.member_check.isChecked():
+                return None
+            value = e.member_date.date().toPython()
+            assert isinstance(value, date)
+            return value
+
+        def contacts() -> str:
+            return contacts_text(e.collect().contacts)
+
+        return [
+            FieldValue("name", _("Name"), e.name_edit, o.name),
+            FieldValue("sector", _("Sector"), e.sector_combo, o.sector),
+            FieldValue(
+                "municipalities",
+                _("Municipalities"),
+                e.municipalities_list,
+                tuple(sorted(o.municipality_ids)),
+            ),
+            FieldValue("domains", _("Expertise"), e.domains_list, tuple(sorted(o.domains))),
+            FieldValue("offer", _("Offer"), e.offer_edit, o.offer),
+            FieldValue("address", _("Address"), e.address_edit, o.address),
+            FieldValue("phone", _("Phone"), e.phone_edit, o.phone),
+            FieldValue("email", _("E-mail"), e.email_edit, o.email),
+            FieldValue("website", _("Website"), e.website_edit, o.website),
+            FieldValue(
+                "member_since",
+                _("Pact member since"),
+                e.member_date,
+                o.member_since,
+                get=since,
+                put=lambda _value: None,
+            ),
+            FieldValue("notes", _("Notes"), e.notes_edit, o.notes),
+            FieldValue(
+                "contacts",
+                _("Contact persons"),
+                e.notes_edit,
+                contacts_text(o.contacts),
+                get=contacts,
+                put=lambda _value: None,
+            ),
+        ]
 
     def _write(
         self,

@@ -38,6 +38,7 @@ from pact.i18n import N_, _, format_date, format_number, ngettext
 from pact.services import retention as svc
 from pact.ui.context import AppContext
 from pact.ui.itemmodels.paged import FirstPage, ModelIndex, PagedQueryModel, Query
+from pact.ui.live import KeepPlace
 from pact.ui.ops import Op
 from pact.ui.widgets.busy import busy_bar
 from pact.ui.widgets.buttons import action_button, spoken
@@ -164,6 +165,8 @@ class RetentionView(QWidget):
         self._layout_saver = LayoutSaver(self, self._save_state)
         self._build()
         self.model.reloaded.connect(self._on_reloaded)
+        # a refresh keeps the chosen rows and the scroll position (pact.ui.live)
+        self._keep_place = KeepPlace(self.table, self.model)
         self.model.rowsInserted.connect(self._update_count)
         self.model.failed.connect(self._on_model_failed)
         self.model.busy_changed.connect(self._on_busy)

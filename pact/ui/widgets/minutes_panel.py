@@ -54,7 +54,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pact.errors import PactError, ValidationError
+from pact.errors import ConflictError, PactError, ValidationError
 from pact.i18n import _, format_date
 from pact.models.meeting import ATTENDANCE
 from pact.services import clock, minutes
@@ -75,6 +75,14 @@ from pact.ui.context import AppContext
 from pact.ui.dialogs.agenda_item import case_choice_text
 from pact.ui.dialogs.case_choices import owner_ids
 from pact.ui.dialogs.case_form import date_edit, date_value, heading_label, push_button, qdate
+from pact.ui.dialogs.conflict import (
+    CANCEL,
+    OVERWRITE,
+    RELOAD,
+    ConflictDialog,
+    Difference,
+    not_saved_text,
+)
 from pact.ui.ops import Op
 from pact.ui.widgets.field import ERROR_STYLE, FieldRow, error_label
 from pact.ui.widgets.message_bar import MessageBar
@@ -199,6 +207,8 @@ class MinutesPanel(QWidget):
         self._attendance: dict[int, tuple[QComboBox, QLineEdit]] = {}
         self._review: dict[int, QComboBox] = {}
         self._approve: dict[int, QPushButton] = {}
+        self.conflict_dialog: ConflictDialog | None = None
+        self.copy_dialog: QWidget | None = None
 
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setObjectName("autosaveTimer")
@@ -675,20 +685,145 @@ class MinutesPanel(QWidget):
         if not self._editor_dirty() or self._item_id is None:
             return
         text = self._markdown()
-        item_id, version = self._item_id, self._item_version
-        uow, actor = self.ctx.uow, self.ctx.actor
+        item_id, version, base = self._item_id, self._item_version, self._loaded_source
+        self._save_minutes(item_id, text, version, base)
 
-        def saved(_data: MeetingData) -> None:
-            if self._item_id == item_id:
-                self._base = text
-                self._loaded_source = text
-                self._draft_text = None
-                self.autosave_label.setText(_("Minutes saved."))
+    def _save_minutes(self, item_id: int, text: str, version: int | None, base: str) -> None:
+        """Save ``text`` as the minutes of the item, typed from its ``version`` holding
+        ``base``; when someone else saved other minutes of it meanwhile, the conflict
+        dialog asks what to do (nothing is merged or lost silently)."""
+        uow, actor = self.ctx.uow, self.ctx.actor
+        meeting_id = self.data.id if self.data is not None else None
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ConflictError) and meeting_id is not None:
+                self._minutes_conflict(exc, meeting_id, item_id, text)
 
         self._write(
-            lambda: minutes.save_minutes(uow(), actor, item_id, text, version),
-            saved,
+            lambda: minutes.save_minutes(uow(), actor, item_id, text, version, base),
+            lambda _data: self._minutes_saved(item_id, text),
+            failed,
         )
+
+    def _minutes_saved(self, item_id: int, text: str) -> None:
+        if self._item_id == item_id:
+            self._base = text
+            self._loaded_source = text
+            self._draft_text = None
+            self.autosave_label.setText(_("Minutes saved."))
+
+    # ------------------------------------------------------------ conflicts
+    def _minutes_conflict(
+        self, exc: ConflictError, meeting_id: int, item_id: int, text: str
+    ) -> None:
+        """Someone else saved the minutes of the item first: read theirs, then ask."""
+        uow, actor = self.ctx.uow, self.ctx.actor
+        self._pending += 1
+
+        def read() -> MeetingData:
+            return meetings_svc.get_meeting(uow(), actor, meeting_id)
+
+        def failed(error: BaseException) -> None:
+            self._pending -= 1
+            if not isinstance(error, PactError):
+                raise error
+            self.message.show_message(not_saved_text(exc, actor.id) + "\n" + str(error), "error")
+
+        def read_done(data: MeetingData) -> None:
+            self._pending -= 1
+            item = next((i for i in data.items if i.id == item_id), None)
+            if item is None:
+                self.message.show_message(_("This agenda item no longer exists."), "error")
+                return
+            self._ask(exc, data, item, text)
+
+        Op(self, read).success(read_done).failure(failed).run()
+
+    def _ask(self, exc: ConflictError, data: MeetingData, item: ItemData, text: str) -> None:
+        name = item.title or item_kind_label(item.kind)
+        dialog = ConflictDialog(
+            exc,
+            [Difference(_("Minutes"), item.minutes, text, "minutes", markdown=True)],
+            _("the minutes of “{item}”").format(item=name),
+            copy_hint=_(
+                "Their minutes stay saved. Your text is kept as your draft of this item: "
+                "pact shows it to you now, and offers it again later until you restore "
+                "or discard it."
+            ),
+            me_id=self.ctx.actor.id,
+            parent=self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.chosen.connect(lambda choice: self._conflict_chosen(choice, exc, data, item, text))
+        self.conflict_dialog = dialog
+        dialog.open()
+
+    def _conflict_chosen(
+        self, choice: str, exc: ConflictError, data: MeetingData, item: ItemData, text: str
+    ) -> None:
+        self.conflict_dialog = None
+        uow, actor, item_id = self.ctx.uow, self.ctx.actor, item.id
+        if choice == OVERWRITE:
+            self._save_minutes(item_id, text, item.version, item.minutes)
+            return
+        if choice == CANCEL:
+            if self._item_id == item_id:
+                self.flush_draft()  # what was typed stays, and is kept as a draft
+            else:
+                Op(self, lambda: minutes.save_draft(uow(), actor, item_id, text), write=True).run()
+            self.message.show_message(not_saved_text(exc, actor.id), "warning")
+            return
+        # their minutes are kept as saved: the editor shows them
+        if self._item_id == item_id:
+            self._load_text(item.minutes)
+        if self.data is not None and data.id == self.data.id:
+            self._apply(data)
+        if choice == RELOAD:
+
+            def drop() -> None:
+                for draft in minutes.pending_drafts(uow(), actor):
+                    if draft.item_id == item_id:
+                        minutes.discard_draft(uow(), actor, draft.id)
+
+            Op(self, drop, write=True).run()
+            self.message.show_message(
+                _("Their minutes are shown now; your changes were dropped."), "info"
+            )
+            return
+
+        def keep() -> list[minutes.DraftData]:
+            minutes.save_draft(uow(), actor, item_id, text)
+            return [d for d in minutes.pending_drafts(uow(), actor) if d.item_id == item_id]
+
+        Op(self, keep, write=True).success(self._show_copy).run()
+        self.message.show_message(
+            _(
+                "Their minutes are shown now. Your text is kept as your draft of this item "
+                "(Recovered minutes)."
+            ),
+            "warning",
+        )
+
+    def _show_copy(self, drafts: list[minutes.DraftData]) -> None:
+        """The user's text kept after a conflict, in the recovered-minutes window."""
+        if not drafts:
+            return
+        from pact.ui.dialogs.recovered_minutes import RecoveredMinutesDialog
+
+        dialog = RecoveredMinutesDialog(
+            self.ctx,
+            drafts,
+            self,
+            intro=_(
+                "Someone else saved the minutes of this item while you were typing. Their "
+                "minutes are saved; your text is kept here. Restore it to make it the "
+                "minutes (theirs are then replaced), or discard it. Decide later: pact "
+                "offers it again."
+            ),
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.copy_dialog = dialog
+        dialog.open()
 
     def flush_draft(self) -> None:
         """Autosave now: what was typed goes into the database as a draft."""
@@ -1207,6 +1342,8 @@ class MinutesPanel(QWidget):
         self._pending -= 1
         if failed is not None:
             failed(exc)
+            if isinstance(exc, ConflictError) and exc.record_type:
+                return  # the caller asks what to do (the minutes' conflict dialog)
         if isinstance(exc, ValidationError):
             shown = False
             for e in exc.errors:
