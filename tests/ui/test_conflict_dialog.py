@@ -669,3 +669,57 @@ def test_meeting_plan_dialog_shows_the_conflict(
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
     saved = meetings.get_meeting(case_world.db.uow(), case_world.admin, data.id)
     assert (saved.location, saved.ends_at) == ("Stadhuis, zaal 2", dtime(11, 0))
+
+
+def test_meeting_series_dialog_shows_the_conflict(
+    qtbot: QtBot, case_world: CaseWorld, minutes_ctx: AppContext, other_coordinator: Actor
+) -> None:
+    from pact.ui.dialogs.meeting_series import SeriesDialog
+
+    series = meetings.save_series(
+        case_world.db.uow(),
+        case_world.admin,
+        meetings.SeriesInput(
+            name="Netwerkoverleg Hengelo",
+            interval_weeks=6,
+            starts_at=dtime(9, 30),
+            ends_at=dtime(11, 30),
+            template=meetings.default_template(),
+        ),
+    )
+    dialog = SeriesDialog(minutes_ctx, series_id=series.id)
+    show(qtbot, dialog)
+    qtbot.waitUntil(lambda: dialog.ready and dialog.current is not None, timeout=10_000)
+    type_into(qtbot, dialog.location_edit, "Stadhuis, zaal 2")
+    meetings.save_series(
+        case_world.db.uow(),
+        other_coordinator,
+        replace(
+            meetings.SeriesInput(
+                **{k: getattr(series, k) for k in meetings.SeriesInput.__dataclass_fields__}
+            ),
+            location="Bibliotheek",
+        ),
+    )
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    wait_idle()
+    conflict = conflict_dialog(qtbot)
+    assert conflict.headline.text().startswith("Carla Coördinator")
+    assert texts(conflict, "conflictTheirs") == ["Bibliotheek"]
+    assert texts(conflict, "conflictMine") == ["Stadhuis, zaal 2"]
+    click(qtbot, conflict, "conflictReloadButton")
+    assert dialog.location_edit.text() == "Bibliotheek"
+    # saved again over their version: nothing of theirs is lost, no second conflict
+    type_into(qtbot, dialog.video_edit, "https://meet.example.nl/hengelo")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    wait_idle()
+    qtbot.waitUntil(
+        lambda: (
+            meetings.get_series(case_world.db.uow(), case_world.admin, series.id).video_link
+            == "https://meet.example.nl/hengelo"
+        ),
+        timeout=10_000,
+    )
+    saved = meetings.get_series(case_world.db.uow(), case_world.admin, series.id)
+    assert saved.location == "Bibliotheek"
+    assert no_conflict_dialog()

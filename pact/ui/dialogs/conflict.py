@@ -428,7 +428,8 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, str) and isinstance(b, str):
         return a.strip() == b.strip()
     if isinstance(a, tuple | list) and isinstance(b, tuple | list):
-        return sorted(a) == sorted(b)
+        # a set of choices (ticked partners, invites): in any order
+        return sorted(a, key=repr) == sorted(b, key=repr)
     return bool(a == b)
 
 

@@ -91,6 +91,35 @@ def shown_title(meeting: MeetingInput) -> str:
     return meeting.title
 
 
+def time_field(key: str, label: str, edit: QTimeEdit, value: time | None) -> FieldValue:
+    """A time of day for the conflict dialog (pact.ui.dialogs.conflict)."""
+    return FieldValue(
+        key,
+        label,
+        edit,
+        value,
+        get=lambda: time_value(edit),
+        put=lambda v: edit.setTime(qtime(v)) if isinstance(v, time) else None,
+        describe=lambda v: v.strftime("%H:%M") if isinstance(v, time) else "",
+    )
+
+
+def contact_field(key: str, label: str, combo: ContactCombo, value: int | None) -> FieldValue:
+    return FieldValue(key, label, combo, value, get=combo.value, put=combo.set_value)
+
+
+def invites_field(pickers: InvitePickers, invites: Iterable[InviteInput]) -> FieldValue:
+    return FieldValue(
+        "invites",
+        _("Invited"),
+        pickers.organisations,
+        tuple(sorted(set(invites), key=invite_order)),
+        get=lambda: tuple(sorted(set(pickers.invites()), key=invite_order)),
+        put=pickers.set_invites,
+        describe=pickers.describe,
+    )
+
+
 def video_placeholder() -> str:
     return _("e.g. https://meet.example.nl/netwerkoverleg")
 
@@ -520,53 +549,26 @@ class MeetingPlanDialog(CaseFormDialog):
     def adopt(self, record: Any) -> None:
         self.initial = record
 
-    def _time_field(self, key: str, edit: QTimeEdit, value: time | None) -> FieldValue:
-        return FieldValue(
-            key,
-            self.caption(key),
-            edit,
-            value,
-            get=lambda: time_value(edit),
-            put=lambda v: edit.setTime(qtime(v)) if isinstance(v, time) else None,
-            describe=lambda v: v.strftime("%H:%M") if isinstance(v, time) else "",
-        )
-
     def conflict_values(self, record: Any) -> list[FieldValue]:
         m: MeetingInput = record
         cap = self.caption
-        pickers = self.invite_pickers
         return [
             FieldValue("title", cap("title"), self.title_edit, shown_title(m)),
             FieldValue("held_on", cap("held_on"), self.date_edit, m.held_on),
-            self._time_field("starts_at", self.start_edit, m.starts_at),
-            self._time_field("ends_at", self.end_edit, m.ends_at),
+            time_field("starts_at", cap("starts_at"), self.start_edit, m.starts_at),
+            time_field("ends_at", cap("ends_at"), self.end_edit, m.ends_at),
             FieldValue("location", cap("location"), self.location_edit, m.location),
             FieldValue("video_link", cap("video_link"), self.video_edit, m.video_link),
-            FieldValue(
-                "chair_contact_id",
-                cap("chair_contact_id"),
-                self.chair_combo,
-                m.chair_contact_id,
-                get=self.chair_combo.value,
-                put=self.chair_combo.set_value,
+            contact_field(
+                "chair_contact_id", cap("chair_contact_id"), self.chair_combo, m.chair_contact_id
             ),
-            FieldValue(
+            contact_field(
                 "minute_taker_contact_id",
                 cap("minute_taker_contact_id"),
                 self.minutes_combo,
                 m.minute_taker_contact_id,
-                get=self.minutes_combo.value,
-                put=self.minutes_combo.set_value,
             ),
-            FieldValue(
-                "invites",
-                _("Invited"),
-                pickers.organisations,
-                tuple(sorted(set(m.invites), key=invite_order)),
-                get=lambda: tuple(sorted(set(pickers.invites()), key=invite_order)),
-                put=pickers.set_invites,
-                describe=pickers.describe,
-            ),
+            invites_field(self.invite_pickers, m.invites),
         ]
 
 
@@ -575,9 +577,13 @@ __all__ = [
     "InvitePickers",
     "MeetingPlanDialog",
     "PlanChoices",
+    "contact_field",
+    "invites_field",
     "kind_items",
     "load_plan_choices",
     "qtime",
+    "shown_title",
     "time_edit",
+    "time_field",
     "time_value",
 ]

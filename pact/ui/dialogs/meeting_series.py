@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from pact.errors import PactError
+from pact.errors import NotFoundError, PactError
 from pact.i18n import _, ngettext
 from pact.models.meeting import ITEM_KINDS, VISIBILITIES
 from pact.services import meetings as svc
@@ -50,14 +50,18 @@ from pact.ui.dialogs.case_form import (
     push_button,
     set_combo,
 )
+from pact.ui.dialogs.conflict import FieldValue
 from pact.ui.dialogs.meeting_plan import (
     ContactCombo,
     InvitePickers,
     PlanChoices,
+    contact_field,
+    invites_field,
     kind_items,
     load_plan_choices,
     qtime,
     time_edit,
+    time_field,
     time_value,
     video_placeholder,
 )
@@ -770,5 +774,68 @@ class SeriesDialog(CaseFormDialog):
         self.ctx.changed.emit("meetings")
         self.saved.emit(result)
 
+    # someone else saved the series first (pact.ui.dialogs.conflict)
 
-__all__ = ["SeriesDialog", "TemplateTable", "visibility_label"]
+    def conflict_what(self) -> str:
+        return _("this meeting series")
+
+    def conflict_source(self) -> tuple[Any, Callable[[], Any]] | None:
+        if self.current is None:
+            return None
+        uow, actor, series_id = self.ctx.uow, self.ctx.actor, self.current.id
+
+        def load() -> SeriesData:
+            try:
+                return svc.get_series(uow(), actor, series_id)
+            except NotFoundError as exc:
+                raise NotFoundError(_("This meeting series no longer exists.")) from exc
+
+        return self.current, load
+
+    def adopt(self, record: Any) -> None:
+        self.current = record
+
+    def conflict_values(self, record: Any) -> list[FieldValue]:
+        m: SeriesData = record
+        cap = self.caption
+        return [
+            FieldValue("name", cap("name"), self.name_edit, m.name),
+            FieldValue("kind", cap("kind"), self.kind_combo, m.kind),
+            FieldValue(
+                "interval_weeks", cap("interval_weeks"), self.interval_spin, m.interval_weeks
+            ),
+            time_field("starts_at", cap("starts_at"), self.start_edit, m.starts_at),
+            time_field("ends_at", cap("ends_at"), self.end_edit, m.ends_at),
+            FieldValue("location", cap("location"), self.location_edit, m.location),
+            FieldValue("video_link", cap("video_link"), self.video_edit, m.video_link),
+            contact_field(
+                "chair_contact_id", cap("chair_contact_id"), self.chair_combo, m.chair_contact_id
+            ),
+            contact_field(
+                "minute_taker_contact_id",
+                cap("minute_taker_contact_id"),
+                self.minutes_combo,
+                m.minute_taker_contact_id,
+            ),
+            FieldValue("active", _("Active series"), self.active_box, m.active),
+            invites_field(self.invite_pickers, m.invites),
+            FieldValue(
+                "template",
+                cap("template"),
+                self.table,
+                # in a 1-tuple: the order of the items counts (a bare tuple is
+                # compared as a set of choices)
+                (tuple(m.template),),
+                get=lambda: (self.table.template(),),
+                put=lambda v: self.table.set_template(v[0]),
+                describe=lambda v: template_text(v[0]),
+            ),
+        ]
+
+
+def template_text(template: Sequence[TemplateItemInput]) -> str:
+    """An agenda template in words, one item a line ("Opening (5 min.)")."""
+    return "\n".join(f"{t.title} ({minutes_text(t.planned_minutes)})" for t in template)
+
+
+__all__ = ["SeriesDialog", "TemplateTable", "template_text", "visibility_label"]
