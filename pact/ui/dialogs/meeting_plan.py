@@ -108,6 +108,27 @@ def contact_field(key: str, label: str, combo: ContactCombo, value: int | None) 
     return FieldValue(key, label, combo, value, get=combo.value, put=combo.set_value)
 
 
+def meeting_fields(form: Any, m: MeetingInput | SeriesData) -> list[FieldValue]:
+    """The times, place and people of a meeting or a series, as the conflict dialog
+    compares them; ``form`` is the planning or the series dialog (the same widgets)."""
+    cap = form.caption
+    return [
+        time_field("starts_at", cap("starts_at"), form.start_edit, m.starts_at),
+        time_field("ends_at", cap("ends_at"), form.end_edit, m.ends_at),
+        FieldValue("location", cap("location"), form.location_edit, m.location),
+        FieldValue("video_link", cap("video_link"), form.video_edit, m.video_link),
+        contact_field(
+            "chair_contact_id", cap("chair_contact_id"), form.chair_combo, m.chair_contact_id
+        ),
+        contact_field(
+            "minute_taker_contact_id",
+            cap("minute_taker_contact_id"),
+            form.minutes_combo,
+            m.minute_taker_contact_id,
+        ),
+    ]
+
+
 def invites_field(pickers: InvitePickers, invites: Iterable[InviteInput]) -> FieldValue:
     return FieldValue(
         "invites",
@@ -555,19 +576,7 @@ class MeetingPlanDialog(CaseFormDialog):
         return [
             FieldValue("title", cap("title"), self.title_edit, shown_title(m)),
             FieldValue("held_on", cap("held_on"), self.date_edit, m.held_on),
-            time_field("starts_at", cap("starts_at"), self.start_edit, m.starts_at),
-            time_field("ends_at", cap("ends_at"), self.end_edit, m.ends_at),
-            FieldValue("location", cap("location"), self.location_edit, m.location),
-            FieldValue("video_link", cap("video_link"), self.video_edit, m.video_link),
-            contact_field(
-                "chair_contact_id", cap("chair_contact_id"), self.chair_combo, m.chair_contact_id
-            ),
-            contact_field(
-                "minute_taker_contact_id",
-                cap("minute_taker_contact_id"),
-                self.minutes_combo,
-                m.minute_taker_contact_id,
-            ),
+            *meeting_fields(self, m),
             invites_field(self.invite_pickers, m.invites),
         ]
 
@@ -581,6 +590,7 @@ __all__ = [
     "invites_field",
     "kind_items",
     "load_plan_choices",
+    "meeting_fields",
     "qtime",
     "shown_title",
     "time_edit",

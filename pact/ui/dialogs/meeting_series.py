@@ -55,13 +55,12 @@ from pact.ui.dialogs.meeting_plan import (
     ContactCombo,
     InvitePickers,
     PlanChoices,
-    contact_field,
     invites_field,
     kind_items,
     load_plan_choices,
+    meeting_fields,
     qtime,
     time_edit,
-    time_field,
     time_value,
     video_placeholder,
 )
@@ -804,19 +803,7 @@ class SeriesDialog(CaseFormDialog):
             FieldValue(
                 "interval_weeks", cap("interval_weeks"), self.interval_spin, m.interval_weeks
             ),
-            time_field("starts_at", cap("starts_at"), self.start_edit, m.starts_at),
-            time_field("ends_at", cap("ends_at"), self.end_edit, m.ends_at),
-            FieldValue("location", cap("location"), self.location_edit, m.location),
-            FieldValue("video_link", cap("video_link"), self.video_edit, m.video_link),
-            contact_field(
-                "chair_contact_id", cap("chair_contact_id"), self.chair_combo, m.chair_contact_id
-            ),
-            contact_field(
-                "minute_taker_contact_id",
-                cap("minute_taker_contact_id"),
-                self.minutes_combo,
-                m.minute_taker_contact_id,
-            ),
+            *meeting_fields(self, m),
             FieldValue("active", _("Active series"), self.active_box, m.active),
             invites_field(self.invite_pickers, m.invites),
             FieldValue(
